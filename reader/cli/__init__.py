@@ -1,0 +1,65 @@
+"""The ``reader`` command line. Errors are one line on stderr and exit code 1."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from .. import __version__
+
+
+class CliError(Exception):
+    """An error to print as one line (``reader: error: ...``) before exiting 1."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import commands
+
+    parser = argparse.ArgumentParser(
+        prog="reader",
+        description="A terminal reading list for weekly arXiv digests.",
+        epilog="With no command, opens the app. 'reader COMMAND --help' describes a command.",
+    )
+    parser.add_argument("--version", action="version", version=f"reader {__version__}")
+    parser.add_argument("--data-dir", metavar="DIR", help="library directory (default: $READER_DATA_DIR or the platform data dir)")
+    parser.add_argument("--demo", action="store_true", help="open the app on a throwaway library holding the bundled demo digest")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns (and exits with) the exit code."""
+    code = run(argv)
+    sys.exit(code)
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    from ..core.digest import DigestReadError
+    from ..core.storage import LibraryError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            from .app import open_app
+
+            return open_app(args)
+        return int(args.handler(args) or 0)
+    except (CliError, LibraryError, DigestReadError) as exc:
+        print(f"reader: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("reader: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # e.g. `reader list | head`: not an error worth a message.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except Exception as exc:  # never a traceback for a user
+        if os.environ.get("READER_DEBUG"):
+            raise
+        print(f"reader: internal error: {type(exc).__name__}: {exc} (set READER_DEBUG=1 for details)", file=sys.stderr)
+        return 1

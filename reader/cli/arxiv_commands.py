@@ -1,0 +1,99 @@
+"""The arXiv commands: fetch (metadata and PDFs) and text."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import CliError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("fetch", help="fetch arXiv metadata (or PDFs with --pdf); with no ids, every paper lacking it")
+    p.add_argument("ids", nargs="*", metavar="ID")
+    p.add_argument("--pdf", action="store_true", help="download PDFs into the cache dir instead")
+    p.set_defaults(handler=cmd_fetch)
+
+    p = sub.add_parser("text", help="print a paper's text, extracted from its downloaded PDF")
+    p.add_argument("id", metavar="ID")
+    p.set_defaults(handler=cmd_text)
+
+
+def _bar(label: str):
+    """A rich progress bar on stderr (only on a terminal), as a context manager."""
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+    console = Console(stderr=True)
+    columns = [TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"), TimeRemainingColumn()]
+    if label == "download":
+        columns = [TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn()]
+    return Progress(*columns, console=console, transient=True, disable=not console.is_terminal)
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    from .commands import known_ids, load_snapshot, open_library
+
+    library = open_library(args)
+    snapshot = load_snapshot(library)
+    ids = known_ids(snapshot, args.ids) if args.ids else None
+    if args.pdf:
+        return _fetch_pdfs(snapshot, ids if ids is not None else list(snapshot.papers))
+    from ..core.sync import fetch_metadata, ids_to_fetch
+
+    wanted = ids_to_fetch(library, ids)
+    if not wanted:
+        print("every paper already has its arXiv metadata")
+        return 0
+    with _bar("metadata") as bar:
+        task = bar.add_task("arXiv metadata", total=len(wanted))
+        summary = fetch_metadata(library, wanted, progress=lambda done, total: bar.update(task, completed=done, total=total))
+    print(summary.describe(), file=sys.stderr if summary.unreachable and not summary.ok else sys.stdout)
+    for arxiv_id, reason in summary.errors.items():
+        if not summary.unreachable or reason != summary.unreachable:
+            print(f"{arxiv_id}: error: {reason}", file=sys.stderr)
+    return 1 if summary.errors else 0
+
+
+def _fetch_pdfs(snapshot, ids: list[str]) -> int:
+    from ..core.locations import cache_dir
+    from ..core.pdf import DownloadError, download_pdf, pdf_path
+
+    cache = cache_dir()
+    failed = 0
+    todo = [i for i in ids if not pdf_path(cache, i).exists()]
+    if not todo:
+        print("every PDF is already downloaded")
+        return 0
+    with _bar("download") as bar:
+        for arxiv_id in todo:
+            task = bar.add_task(arxiv_id, total=None)
+            try:
+                path = download_pdf(arxiv_id, cache, progress=lambda done, total: bar.update(task, completed=done, total=total))
+            except DownloadError as exc:
+                failed += 1
+                bar.console.print(f"{arxiv_id}: error: {exc.reason}", style="red", highlight=False, markup=False)
+            else:
+                bar.console.print(f"{arxiv_id}: downloaded to {path}", highlight=False, markup=False)
+            bar.remove_task(task)
+    return 1 if failed else 0
+
+
+def cmd_text(args: argparse.Namespace) -> int:
+    from ..core.locations import cache_dir
+    from ..core.pdf import cached_text, extract_text, pdf_path
+    from .commands import canonical_ids
+
+    (arxiv_id,) = canonical_ids([args.id])
+    cache = cache_dir()
+    text = cached_text(arxiv_id, cache)
+    if text is None:
+        if not pdf_path(cache, arxiv_id).exists():
+            raise CliError(f"no PDF of {arxiv_id} yet: run 'reader fetch --pdf {arxiv_id}'")
+        text = extract_text(arxiv_id, cache)
+    if text.error:
+        raise CliError(f"{arxiv_id}: {text.error}")
+    for number, reason in text.skipped:
+        print(f"reader: warning: {reason}", file=sys.stderr)
+    sys.stdout.write(text.text.rstrip("\n") + "\n")
+    return 0

@@ -1,0 +1,368 @@
+"""The library commands: parse, import, list, show, mark, tag, note, export, doctor."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from . import CliError
+from .output import paper_json, paper_line, print_show
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add every command to the top-level parser."""
+    p = sub.add_parser("parse", help="parse a digest file without storing it")
+    p.add_argument("file", type=Path)
+    p.add_argument("--date", type=_date, help="the digest's date, YYYY-MM-DD")
+    p.add_argument("--json", action="store_true", help="print the parse as JSON")
+    p.set_defaults(handler=cmd_parse)
+
+    p = sub.add_parser("import", help="import digest files or folders into the library")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p.add_argument("--date", type=_date, help="the digests' date, YYYY-MM-DD")
+    p.set_defaults(handler=cmd_import)
+
+    p = sub.add_parser("list", help="list papers with their state")
+    _add_selection(p)
+    p.add_argument("--json", action="store_true", help="print a JSON list")
+    p.set_defaults(handler=cmd_list)
+
+    p = sub.add_parser("show", help="show everything known about one paper")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=cmd_show)
+
+    p = sub.add_parser("mark", help="mark papers read or unread")
+    p.add_argument("ids", nargs="+", metavar="ID")
+    group = p.add_mutually_exclusive_group(required=True)
+    group.add_argument("--read", dest="read", action="store_true")
+    group.add_argument("--unread", dest="read", action="store_false")
+    p.set_defaults(handler=cmd_mark)
+
+    p = sub.add_parser(
+        "tag",
+        help="add (+TAG) and remove (-TAG) tags",
+        usage="reader tag ID... +TAG... -TAG...",
+    )
+    p.add_argument("items", nargs=argparse.REMAINDER, metavar="ID|+TAG|-TAG")
+    p.set_defaults(handler=cmd_tag)
+
+    p = sub.add_parser("note", help="set, append to, or edit ($EDITOR) the note on a paper")
+    p.add_argument("id", metavar="ID")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--set", metavar="TEXT", help="replace the note")
+    group.add_argument("--append", metavar="TEXT", help="add a paragraph to the note")
+    p.set_defaults(handler=cmd_note)
+
+    p = sub.add_parser("export", help="export papers and notes as markdown")
+    _add_selection(p)
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE, not stdout")
+    p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser("doctor", help="check the library files; --restore repairs from backups")
+    p.add_argument("--restore", action="store_true", help="restore damaged files from the newest good backup")
+    p.set_defaults(handler=cmd_doctor)
+
+    from .arxiv_commands import register as register_arxiv
+
+    register_arxiv(sub)
+
+
+# --- helpers -------------------------------------------------------------
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _week(text: str) -> str:
+    try:
+        dt.date.fromisocalendar(int(text[:4]), int(text.split("W", 1)[1]), 1)
+    except (ValueError, IndexError):
+        raise argparse.ArgumentTypeError(f"not an ISO week (like 2020-W28): {text!r}") from None
+    year, week = text.split("-W")
+    return f"{int(year):04d}-W{int(week):02d}"
+
+
+def _add_selection(p: argparse.ArgumentParser) -> None:
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--digest", type=_date, metavar="DATE", help="papers of the digest(s) of that date")
+    where.add_argument("--week", type=_week, metavar="WEEK", help="papers of digests in that ISO week, e.g. 2020-W28")
+    p.add_argument("--tag", metavar="TAG", help="papers with this tag")
+    read = p.add_mutually_exclusive_group()
+    read.add_argument("--read", dest="read", action="store_const", const=True, help="read papers only")
+    read.add_argument("--unread", dest="read", action="store_const", const=False, help="unread papers only")
+    p.add_argument("--mismatched", action="store_true", help="papers whose digest title differs from arXiv's")
+    p.add_argument("--mentioned", action="store_true", help="papers a commentary mentions that no digest lists")
+
+
+def open_library(args: argparse.Namespace):
+    from ..core.library import Library
+    from ..core.locations import data_dir
+
+    return Library(data_dir(args.data_dir))
+
+
+def load_snapshot(library):
+    from ..core.snapshot import Snapshot
+
+    return Snapshot.load(library)
+
+
+def canonical_ids(raw_ids: list[str]) -> list[str]:
+    """Ids from what a user typed (ids, URLs, arXiv:...), or a CliError naming the bad one."""
+    from ..core.ids import parse_id
+
+    ids = []
+    for raw in raw_ids:
+        parsed = parse_id(raw)
+        if parsed is None:
+            raise CliError(f"not an arXiv id: {raw!r}")
+        ids.append(parsed[0])
+    return ids
+
+
+def known_ids(snapshot, raw_ids: list[str]) -> list[str]:
+    ids = canonical_ids(raw_ids)
+    missing = [arxiv_id for arxiv_id in ids if arxiv_id not in snapshot.papers]
+    if missing:
+        raise CliError(f"not in the library: {', '.join(missing)}")
+    return ids
+
+
+def selected_ids(snapshot, args: argparse.Namespace) -> list[str]:
+    digest_ids = None
+    if args.digest is not None:
+        digest_ids = [d.id for d in snapshot.digests_on(args.digest)]
+        if not digest_ids:
+            raise CliError(f"no digest dated {args.digest.isoformat()}")
+    if args.tag is not None:
+        from ..core.library import normalize_tag
+
+        try:
+            args.tag = normalize_tag(args.tag)
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
+    ids = snapshot.select(digest_ids=digest_ids, week=args.week, tag=args.tag, read=args.read)
+    if getattr(args, "mismatched", False):
+        from ..core.mismatch import is_mismatched
+
+        ids = [arxiv_id for arxiv_id in ids if is_mismatched(snapshot, arxiv_id)]
+    if getattr(args, "mentioned", False):
+        listed = snapshot.appearances
+        mentioned = [ref for ref in snapshot.mentioned_by_digests if ref not in listed]
+        ids = [ref for ref in mentioned if args.tag is None or args.tag in snapshot.state(ref).tags]
+    return ids
+
+
+# --- commands ------------------------------------------------------------
+def cmd_parse(args: argparse.Namespace) -> int:
+    from ..core.digest import parse_text, read_digest_file
+
+    text, read_warnings = read_digest_file(args.file)
+    parsed = parse_text(text, source=str(args.file), date=args.date)
+    parsed.warnings[:0] = read_warnings
+    if args.json:
+        json.dump(parsed.to_json(), sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    when = parsed.date.isoformat() if parsed.date else "no date"
+    print(f"{args.file}: {when}, {parsed.title or 'no title'}, {len(parsed.entries)} entries")
+    for entry in parsed.entries:
+        authors = ", ".join(entry.authors)
+        print(f"  {entry.arxiv_id}  {entry.title or '(no title)'}" + (f"  ({authors})" if authors else ""))
+        if entry.references:
+            print(f"      references: {' '.join(entry.references)}")
+    for warning in parsed.warnings:
+        print(f"{args.file}:{warning.line}: warning: {warning.message}", file=sys.stderr)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from ..core.importer import expand_paths, import_paths
+
+    library = open_library(args)
+    for path in args.paths:
+        if not path.exists():
+            print(f"{path}: error: no such file or directory", file=sys.stderr)
+    paths = [path for path in args.paths if path.exists()]
+    failed = len(paths) != len(args.paths)
+    total = sum(1 for _ in expand_paths(paths))
+    if paths and total == 0:
+        print("reader: no .md or .txt files found", file=sys.stderr)
+    with _progress(total, "importing") as advance:
+        outcomes = import_paths(library, paths, date=args.date, progress=lambda i, n, p: advance())
+    for outcome in outcomes:
+        stream = sys.stderr if (outcome.error or outcome.skipped) else sys.stdout
+        print(outcome.summary(), file=stream)
+        for warning in outcome.warnings:
+            print(f"{outcome.path}:{warning.line}: warning: {warning.message}", file=sys.stderr)
+        failed |= outcome.error is not None
+    return 1 if failed else 0
+
+
+class _progress:
+    """A rich progress bar on stderr for long runs on a terminal; silent otherwise."""
+
+    def __init__(self, total: int, label: str) -> None:
+        self.total, self.label, self.bar = total, label, None
+
+    def __enter__(self):
+        if self.total >= 20 and sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.bar = Progress(console=Console(stderr=True), transient=True)
+            self.bar.start()
+            task = self.bar.add_task(self.label, total=self.total)
+            return lambda: self.bar.advance(task)
+        return lambda: None
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    snapshot = load_snapshot(open_library(args))
+    ids = selected_ids(snapshot, args)
+    if args.json:
+        json.dump([paper_json(snapshot, i) for i in ids], sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    if not ids:
+        print("no papers match" if snapshot.papers else "the library is empty: try 'reader import FILE'", file=sys.stderr)
+    for arxiv_id in ids:
+        print(paper_line(snapshot, arxiv_id))
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    snapshot = load_snapshot(open_library(args))
+    (arxiv_id,) = canonical_ids([args.id])
+    if arxiv_id not in snapshot.papers:
+        raise CliError(f"not in the library: {arxiv_id}")
+    if args.json:
+        json.dump(paper_json(snapshot, arxiv_id, full=True), sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        print_show(snapshot, arxiv_id)
+    return 0
+
+
+def cmd_mark(args: argparse.Namespace) -> int:
+    library = open_library(args)
+    ids = known_ids(load_snapshot(library), args.ids)
+    changed = library.set_read(ids, args.read)
+    state = "read" if args.read else "unread"
+    print(f"marked {len(changed)} paper{'s' * (len(changed) != 1)} {state}" + (f" ({len(ids) - len(changed)} already {state})" if len(changed) < len(ids) else ""))
+    return 0
+
+
+def cmd_tag(args: argparse.Namespace) -> int:
+    from ..core.library import normalize_tag
+
+    raw_ids, add, remove = [], [], []
+    for item in args.items:
+        if item.startswith("+"):
+            add.append(item[1:])
+        elif item.startswith("-") and not item.startswith("--"):
+            remove.append(item[1:])
+        else:
+            raw_ids.append(item)
+    if not raw_ids or not (add or remove):
+        raise CliError("usage: reader tag ID... +TAG... -TAG...")
+    try:
+        add = [normalize_tag(tag) for tag in add]
+        remove = [normalize_tag(tag) for tag in remove]
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    library = open_library(args)
+    ids = known_ids(load_snapshot(library), raw_ids)
+    changed = library.change_tags(ids, add, remove)
+    parts = " ".join([f"+{t}" for t in add] + [f"-{t}" for t in remove])
+    print(f"tagged {len(changed)} of {len(ids)} paper{'s' * (len(ids) != 1)}: {parts}")
+    return 0
+
+
+def cmd_note(args: argparse.Namespace) -> int:
+    library = open_library(args)
+    (arxiv_id,) = known_ids(load_snapshot(library), [args.id])
+    old = library.note(arxiv_id)
+    if args.set is not None:
+        new = args.set
+    elif args.append is not None:
+        new = f"{old.rstrip()}\n\n{args.append}" if old.strip() else args.append
+    else:
+        new = _edit_in_editor(old, arxiv_id)
+    if library.set_note(arxiv_id, new):
+        print(f"note on {arxiv_id} saved ({len(new)} characters)")
+    else:
+        print(f"note on {arxiv_id} unchanged")
+    return 0
+
+
+def _edit_in_editor(text: str, arxiv_id: str) -> str:
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"note-{arxiv_id.replace('/', '_')}.md"
+        path.write_text(text, encoding="utf-8")
+        try:
+            status = subprocess.call([*shlex.split(editor), str(path)])
+        except OSError as exc:
+            raise CliError(f"cannot run editor {editor!r}: {exc.strerror}; use --set or --append") from None
+        if status != 0:
+            raise CliError(f"editor {editor!r} exited with {status}; note unchanged")
+        return path.read_text(encoding="utf-8")
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from ..core.export import export_markdown
+
+    snapshot = load_snapshot(open_library(args))
+    ids = selected_ids(snapshot, args)
+    text = export_markdown(snapshot, ids)
+    if not text.strip():
+        print("nothing to export: no papers match", file=sys.stderr)
+        return 0
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    from ..core.storage import atomic_write_bytes
+
+    try:
+        atomic_write_bytes(args.output, text.encode("utf-8"))
+    except OSError as exc:
+        raise CliError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    print(f"exported {len(ids)} paper{'s' * (len(ids) != 1)} to {args.output}")
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from ..core.doctor import check_library, restore_file
+
+    library = open_library(args)
+    reports = check_library(library)
+    damaged = [report for report in reports if report.problem]
+    for report in reports:
+        print(report.describe())
+    if not damaged:
+        print(f"library at {library.data_dir} is healthy")
+        return 0
+    if not args.restore:
+        print("run 'reader doctor --restore' to restore damaged files from their newest good backup", file=sys.stderr)
+        return 1
+    failed = False
+    for report in damaged:
+        message, ok = restore_file(library, report)
+        print(message, file=sys.stdout if ok else sys.stderr)
+        failed |= not ok
+    return 1 if failed else 0

@@ -1,0 +1,85 @@
+"""Markdown export of the library: readable on its own, and itself a valid digest.
+
+Layout (``reader parse`` on it gives back the same papers)::
+
+    # 2020-07-12 Papers that stood out
+
+    ## [Title](https://arxiv.org/abs/2007.01758) (Author One, Author Two)
+
+    Read: yes
+    #gan #inversion
+
+    > the digest author's commentary, quoted
+
+    ### Notes
+
+    my note, verbatim
+"""
+
+from __future__ import annotations
+
+from .ids import abs_url
+from .library import DigestRecord
+from .models import Entry
+from .snapshot import Snapshot
+
+
+def _escape_title(title: str) -> str:
+    return title.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+
+
+def _quote(text: str) -> str:
+    return "\n".join(f"> {line}".rstrip() for line in text.strip().splitlines())
+
+
+def _digest_heading(digest: DigestRecord) -> str:
+    parts = [digest.date.isoformat()] if digest.date else []
+    if digest.title:
+        parts.append(digest.title)
+    if not parts:
+        parts.append(digest.source.rsplit("/", 1)[-1] or digest.id)
+    return "# " + " ".join(parts)
+
+
+def _paper_section(snapshot: Snapshot, entry: Entry) -> str:
+    arxiv_id = entry.arxiv_id
+    title = snapshot.title(arxiv_id) or entry.title or arxiv_id
+    authors = snapshot.authors(arxiv_id) or tuple(entry.authors)
+    heading = f"## [{_escape_title(' '.join(title.split()))}]({abs_url(arxiv_id)})"
+    if authors:
+        heading += f" ({', '.join(authors)})"
+    state = snapshot.state(arxiv_id)
+    lines = [heading, "", f"Read: {'yes' if state.read else 'no'}"]
+    if state.tags:
+        lines.append(" ".join(f"#{tag}" for tag in state.tags))
+    if entry.commentary.strip():
+        lines += ["", _quote(entry.commentary)]
+    note = snapshot.note(arxiv_id)
+    if note.strip():
+        lines += ["", "### Notes", "", note.rstrip("\n")]
+    return "\n".join(lines)
+
+
+def export_markdown(snapshot: Snapshot, ids: list[str] | None = None) -> str:
+    """Markdown for the papers ``ids`` (all when None): a section per digest, newest first.
+
+    Returns an empty string when nothing matches.
+    """
+    wanted = None if ids is None else set(ids)
+    sections = []
+    for digest in snapshot.digests:
+        entries = [e for e in digest.entries if wanted is None or e.arxiv_id in wanted]
+        if not entries:
+            continue
+        body = "\n\n".join(_paper_section(snapshot, entry) for entry in entries)
+        sections.append(f"{_digest_heading(digest)}\n\n{body}\n")
+    listed = {e.arxiv_id for d in snapshot.digests for e in d.entries}
+    loose = [
+        arxiv_id
+        for arxiv_id in (snapshot.papers if wanted is None else ids or [])
+        if arxiv_id not in listed and arxiv_id in snapshot.papers
+    ]
+    if loose:
+        body = "\n\n".join(_paper_section(snapshot, Entry(arxiv_id)) for arxiv_id in loose)
+        sections.append(f"# Papers in no digest\n\n{body}\n")
+    return "\n".join(sections)

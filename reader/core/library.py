@@ -1,0 +1,568 @@
+"""The library: digests, papers, and the reader's own state, in TinyDB files.
+
+Files in the data directory, each a TinyDB database kept by :class:`AtomicJSONStorage`:
+
+``catalog.json``   digests (with each digest's commentary) and papers; changes on import.
+``state.json``     per-paper read flag and tags; small, rewritten on every toggle.
+``notes.json``     the reader's notes, apart so a toggle never rewrites them.
+``arxiv.json``     metadata fetched from arXiv.
+``history.json``   the last changes, for undo across sessions.
+
+A paper is stored once, whatever number of digests list it; each digest keeps its own
+entry (title as written, commentary, references) for it. Every document is keyed by a
+string id (the arXiv id for papers) so a change touches one document, never a scan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import unicodedata
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tinydb import TinyDB
+from tinydb.table import Document, Table
+
+from .models import Entry, ParsedDigest, ParseWarning, iso_week
+from .storage import AtomicJSONStorage, Backups, LibraryError, WriteLock
+
+HISTORY_LIMIT = 100
+FILES = ("catalog", "state", "notes", "arxiv", "history")
+
+
+class _Table(Table):
+    document_id_class = str
+
+
+class _Database(TinyDB):
+    table_class = _Table
+
+
+def now_iso() -> str:
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def normalize_tag(raw: str) -> str:
+    """A tag as stored: no leading '#', no control characters, spaces become '-'.
+
+    Raises ValueError for a tag with nothing in it.
+    """
+    cleaned = "".join(ch for ch in raw if unicodedata.category(ch)[0] != "C")
+    cleaned = "-".join(cleaned.split()).lstrip("#")
+    if not cleaned:
+        raise ValueError(f"empty tag {raw!r}")
+    return cleaned
+
+
+@dataclass(frozen=True, slots=True)
+class DigestRecord:
+    """One imported digest: a week's post."""
+
+    id: str
+    date: dt.date | None
+    title: str | None
+    source: str
+    sha256: str
+    imported_at: str
+    entries: tuple[Entry, ...] = ()
+    references: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    warnings: tuple[ParseWarning, ...] = ()
+
+    @property
+    def week(self) -> str | None:
+        return iso_week(self.date) if self.date else None
+
+    @property
+    def label(self) -> str:
+        """``2020-07-12 · 2020-W28`` or the file name when the digest has no date."""
+        if self.date:
+            return f"{self.date.isoformat()} · {self.week}"
+        return Path(self.source).name
+
+    @property
+    def paper_ids(self) -> tuple[str, ...]:
+        return tuple(entry.arxiv_id for entry in self.entries)
+
+    def to_doc(self) -> dict:
+        return {
+            "date": self.date.isoformat() if self.date else None,
+            "title": self.title,
+            "source": self.source,
+            "sha256": self.sha256,
+            "imported_at": self.imported_at,
+            "entries": [dict(entry.to_json(), line=entry.line) for entry in self.entries],
+            "references": list(self.references),
+            "tags": list(self.tags),
+            "warnings": [warning.to_json() for warning in self.warnings],
+        }
+
+    @classmethod
+    def from_doc(cls, doc_id: str, doc: dict) -> DigestRecord:
+        date = doc.get("date")
+        return cls(
+            id=doc_id,
+            date=dt.date.fromisoformat(date) if date else None,
+            title=doc.get("title"),
+            source=doc.get("source", ""),
+            sha256=doc.get("sha256", ""),
+            imported_at=doc.get("imported_at", ""),
+            entries=tuple(Entry.from_json(item) for item in doc.get("entries", ())),
+            references=tuple(doc.get("references", ())),
+            tags=tuple(doc.get("tags", ())),
+            warnings=tuple(
+                ParseWarning(int(w.get("line", 0)), str(w.get("message", "")))
+                for w in doc.get("warnings", ())
+            ),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PaperRecord:
+    """A paper, stored once. ``origin`` is ``digest``, or ``commentary`` for a paper
+    queued because a commentary mentioned it."""
+
+    arxiv_id: str
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    added: str = ""
+    origin: str = "digest"
+
+    def to_doc(self) -> dict:
+        return {
+            "title": self.title,
+            "authors": list(self.authors),
+            "added": self.added,
+            "origin": self.origin,
+        }
+
+    @classmethod
+    def from_doc(cls, doc_id: str, doc: dict) -> PaperRecord:
+        return cls(
+            arxiv_id=doc_id,
+            title=doc.get("title"),
+            authors=tuple(doc.get("authors") or ()),
+            added=doc.get("added", ""),
+            origin=doc.get("origin", "digest"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PaperState:
+    """What the reader did with a paper."""
+
+    read: bool = False
+    tags: tuple[str, ...] = ()
+    read_at: str | None = None
+
+    def to_doc(self) -> dict:
+        return {"read": self.read, "tags": list(self.tags), "read_at": self.read_at}
+
+    @classmethod
+    def from_doc(cls, doc: dict | None) -> PaperState:
+        if not doc:
+            return UNTOUCHED
+        return cls(
+            read=bool(doc.get("read")), tags=tuple(doc.get("tags") or ()), read_at=doc.get("read_at")
+        )
+
+
+UNTOUCHED = PaperState()
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What importing one parsed digest did."""
+
+    digest_id: str
+    status: str  # "new", "updated" or "unchanged"
+    entries: int
+    new_papers: int
+    warnings: tuple[ParseWarning, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One undoable change, as kept in history.json."""
+
+    seq: int
+    at: str
+    label: str
+    before_state: dict = field(default_factory=dict)  # id -> state doc or None
+    before_notes: dict = field(default_factory=dict)  # id -> note text or None
+
+
+def digest_id_for(source: str) -> str:
+    """A short, stable id for the digest imported from ``source``."""
+    return "d" + hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
+class Library:
+    """The reader's library in ``data_dir``. Cheap to create; files are read lazily."""
+
+    def __init__(self, data_dir: Path, *, lock_timeout: float = 5.0) -> None:
+        self.data_dir = Path(data_dir)
+        self.lock = WriteLock(self.data_dir, timeout=lock_timeout)
+        self.backups = Backups(self.data_dir / "backups")
+        self._dbs: dict[str, _Database] = {}
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+
+    # --- plumbing ---------------------------------------------------------
+    def _db(self, name: str) -> _Database:
+        db = self._dbs.get(name)
+        if db is None:
+            db = _Database(
+                self.data_dir / f"{name}.json",
+                storage=AtomicJSONStorage,
+                lock=self.lock,
+                backups=self.backups,
+                kind=name,
+            )
+            self._dbs[name] = db
+        return db
+
+    def _table(self, file: str, table: str) -> _Table:
+        return self._db(file).table(table, cache_size=0)
+
+    def storages(self) -> dict[str, AtomicJSONStorage]:
+        return {name: self._db(name).storage for name in FILES}  # type: ignore[misc]
+
+    def paths(self) -> list[Path]:
+        return [self.data_dir / f"{name}.json" for name in FILES]
+
+    def changed_on_disk(self) -> bool:
+        """Did another process write any library file since we last read it?"""
+        return any(storage.changed_on_disk() for storage in self.storages().values())
+
+    @contextmanager
+    def transaction(self, *files: str) -> Iterator[None]:
+        """Hold the lock and turn the writes to ``files`` into one atomic write each."""
+        with self.lock, ExitStack() as stack:
+            for name in files:
+                stack.enter_context(self._db(name).storage.deferred())  # type: ignore[attr-defined]
+            yield
+
+    @staticmethod
+    def _rows(table: _Table) -> dict[str, dict]:
+        raw = table._read_table()  # noqa: SLF001 - the one bulk read TinyDB offers without copies
+        return raw
+
+    # --- reading ----------------------------------------------------------
+    def digests(self) -> list[DigestRecord]:
+        """Every digest, newest first; undated ones last, by import time."""
+        records = [
+            DigestRecord.from_doc(doc_id, doc)
+            for doc_id, doc in self._rows(self._table("catalog", "digests")).items()
+        ]
+        records.sort(key=lambda d: (d.date or dt.date.min, d.imported_at), reverse=True)
+        return records
+
+    def digest(self, digest_id: str) -> DigestRecord | None:
+        doc = self._table("catalog", "digests").get(doc_id=digest_id)
+        return DigestRecord.from_doc(digest_id, doc) if doc is not None else None
+
+    def papers(self) -> dict[str, PaperRecord]:
+        rows = self._rows(self._table("catalog", "papers"))
+        return {doc_id: PaperRecord.from_doc(doc_id, doc) for doc_id, doc in rows.items()}
+
+    def paper(self, arxiv_id: str) -> PaperRecord | None:
+        doc = self._table("catalog", "papers").get(doc_id=arxiv_id)
+        return PaperRecord.from_doc(arxiv_id, doc) if doc is not None else None
+
+    def states(self) -> dict[str, PaperState]:
+        rows = self._rows(self._table("state", "papers"))
+        return {doc_id: PaperState.from_doc(doc) for doc_id, doc in rows.items()}
+
+    def state(self, arxiv_id: str) -> PaperState:
+        return PaperState.from_doc(self._table("state", "papers").get(doc_id=arxiv_id))
+
+    def notes(self) -> dict[str, str]:
+        rows = self._rows(self._table("notes", "notes"))
+        return {doc_id: doc.get("text", "") for doc_id, doc in rows.items() if doc.get("text")}
+
+    def note(self, arxiv_id: str) -> str:
+        doc = self._table("notes", "notes").get(doc_id=arxiv_id)
+        return doc.get("text", "") if doc else ""
+
+    def metadata(self) -> dict[str, dict]:
+        """arXiv fetch records by id: ``{status, fetched_at, error, metadata}``."""
+        return dict(self._rows(self._table("arxiv", "papers")))
+
+    def metadata_for(self, arxiv_id: str) -> dict | None:
+        doc = self._table("arxiv", "papers").get(doc_id=arxiv_id)
+        return dict(doc) if doc is not None else None
+
+    def history(self) -> list[Change]:
+        rows = self._rows(self._table("history", "changes"))
+        changes = [
+            Change(
+                seq=int(doc_id),
+                at=doc.get("at", ""),
+                label=doc.get("label", ""),
+                before_state=doc.get("before_state", {}),
+                before_notes=doc.get("before_notes", {}),
+            )
+            for doc_id, doc in rows.items()
+        ]
+        return sorted(changes, key=lambda change: change.seq)
+
+    def load_all(self) -> None:
+        """Read (and so validate) every library file; raises LibraryCorrupt."""
+        for name in FILES:
+            self._db(name).storage.read()
+
+    # --- importing --------------------------------------------------------
+    def find_digest(self, *, sha256: str | None = None, source: str | None = None) -> str | None:
+        for doc_id, doc in self._rows(self._table("catalog", "digests")).items():
+            if (sha256 and doc.get("sha256") == sha256) or (source and doc.get("source") == source):
+                return doc_id
+        return None
+
+    def import_digests(
+        self, items: Iterable[tuple[ParsedDigest, str]]
+    ) -> list[ImportResult]:
+        """Store parsed digests, each with the sha256 of what it was parsed from.
+
+        One lock and one write per file for the whole batch. Read, tag and note state
+        is left alone; tags a digest gives a paper are added the first time it gives them.
+        """
+        with self.transaction("catalog", "state"):
+            batch = _ImportBatch(
+                digests=self._rows(self._table("catalog", "digests")),
+                papers=self._rows(self._table("catalog", "papers")),
+                states=self._rows(self._table("state", "papers")),
+            )
+            results = [batch.add(parsed, sha256) for parsed, sha256 in items]
+            _put_many(self._table("catalog", "digests"), batch.digest_docs)
+            _put_many(self._table("catalog", "papers"), batch.paper_docs)
+            _put_many(self._table("state", "papers"), batch.state_docs)
+        return results
+
+    def queue_papers(self, ids: Iterable[str]) -> list[str]:
+        """Add papers a commentary mentions to the library, as ``commentary`` papers."""
+        added = []
+        with self.transaction("catalog"):
+            papers = self._table("catalog", "papers")
+            known = self._rows(papers)
+            stamp = now_iso()
+            for arxiv_id in dict.fromkeys(ids):
+                if arxiv_id not in known:
+                    record = PaperRecord(arxiv_id, None, (), stamp, "commentary")
+                    papers.upsert(Document(record.to_doc(), doc_id=arxiv_id))
+                    added.append(arxiv_id)
+        return added
+
+    # --- changing state ---------------------------------------------------
+    def _record_history(self, label: str, before_state: dict, before_notes: dict) -> None:
+        history = self._table("history", "changes")
+        rows = self._rows(history)
+        seqs = sorted(int(key) for key in rows)
+        seq = (seqs[-1] + 1) if seqs else 1
+        history.upsert(
+            Document(
+                {
+                    "at": now_iso(),
+                    "label": label,
+                    "before_state": before_state,
+                    "before_notes": before_notes,
+                },
+                doc_id=str(seq),
+            )
+        )
+        overflow = seqs[: max(0, len(seqs) + 1 - HISTORY_LIMIT)]
+        if overflow:
+            history.remove(doc_ids=[str(s) for s in overflow])
+
+    def _change_states(self, ids: Iterable[str], label: str, change) -> list[str]:
+        """Apply ``change(old_state) -> new_state`` to each id; one undo step."""
+        changed = []
+        with self.transaction("state", "history"):
+            table = self._table("state", "papers")
+            before = {}
+            for arxiv_id in dict.fromkeys(ids):
+                raw = table.get(doc_id=arxiv_id)
+                old = PaperState.from_doc(raw)
+                new = change(old)
+                if new == old:
+                    continue
+                before[arxiv_id] = dict(raw) if raw is not None else None
+                table.upsert(Document(new.to_doc(), doc_id=arxiv_id))
+                changed.append(arxiv_id)
+            if changed:
+                self._record_history(label, before, {})
+        return changed
+
+    def set_read(self, ids: Iterable[str], read: bool) -> list[str]:
+        """Mark papers read or unread. Returns the ids that changed."""
+        ids = list(ids)
+        stamp = now_iso()
+
+        def change(state: PaperState) -> PaperState:
+            if state.read == read:
+                return state
+            return PaperState(read, state.tags, stamp if read else None)
+
+        what = "read" if read else "unread"
+        label = f"mark {_count(ids)} {what}"
+        return self._change_states(ids, label, change)
+
+    def toggle_read(self, ids: Iterable[str]) -> list[str]:
+        """Mark papers read, or unread when every one of them is read already."""
+        ids = list(ids)
+        states = [self.state(arxiv_id) for arxiv_id in ids]
+        return self.set_read(ids, not all(state.read for state in states))
+
+    def change_tags(
+        self, ids: Iterable[str], add: Iterable[str] = (), remove: Iterable[str] = ()
+    ) -> list[str]:
+        """Add and remove tags on papers. Tags are normalised; an empty one is an error."""
+        ids = list(ids)
+        add = [normalize_tag(tag) for tag in add]
+        remove = [normalize_tag(tag) for tag in remove]
+
+        def change(state: PaperState) -> PaperState:
+            tags = [tag for tag in state.tags if tag not in remove]
+            tags += [tag for tag in add if tag not in tags]
+            return PaperState(state.read, tuple(tags), state.read_at)
+
+        parts = [f"+{tag}" for tag in add] + [f"-{tag}" for tag in remove]
+        return self._change_states(ids, f"tag {_count(ids)} {' '.join(parts)}", change)
+
+    def set_note(self, arxiv_id: str, text: str, *, undoable: bool = True) -> bool:
+        """Replace the note on a paper. Returns False when it was already that text."""
+        with self.transaction("notes", "history"):
+            table = self._table("notes", "notes")
+            raw = table.get(doc_id=arxiv_id)
+            old = raw.get("text", "") if raw else ""
+            if old == text:
+                return False
+            if undoable:
+                self._record_history(f"note on {arxiv_id}", {}, {arxiv_id: old})
+            table.upsert(Document({"text": text, "updated": now_iso()}, doc_id=arxiv_id))
+        return True
+
+    def undo(self) -> Change | None:
+        """Undo the newest change in history, across sessions. Returns it, or None."""
+        with self.transaction("state", "notes", "history"):
+            changes = self.history()
+            if not changes:
+                return None
+            last = changes[-1]
+            states = self._table("state", "papers")
+            for arxiv_id, doc in last.before_state.items():
+                if doc is None and states.contains(doc_id=arxiv_id):
+                    states.remove(doc_ids=[arxiv_id])
+                elif doc is not None:
+                    states.upsert(Document(doc, doc_id=arxiv_id))
+            notes = self._table("notes", "notes")
+            for arxiv_id, text in last.before_notes.items():
+                notes.upsert(Document({"text": text or "", "updated": now_iso()}, doc_id=arxiv_id))
+            self._table("history", "changes").remove(doc_ids=[str(last.seq)])
+        return last
+
+    # --- arXiv metadata ---------------------------------------------------
+    def store_metadata(self, records: dict[str, dict]) -> None:
+        """Save arXiv fetch records, ``{id: {status, fetched_at, error, metadata}}``."""
+        if not records:
+            return
+        with self.transaction("arxiv"):
+            table = self._table("arxiv", "papers")
+            for arxiv_id, record in records.items():
+                table.upsert(Document(record, doc_id=arxiv_id))
+
+
+def _put_many(table: _Table, docs: dict[str, dict]) -> None:
+    """Insert or replace many documents with two table writes, not one per document."""
+    if not docs:
+        return
+    existing = [doc_id for doc_id in docs if table.contains(doc_id=doc_id)]
+    if existing:
+        table.remove(doc_ids=existing)
+    table.insert_multiple(Document(doc, doc_id=doc_id) for doc_id, doc in docs.items())
+
+
+class _ImportBatch:
+    """Works out the documents an import writes, from the tables as they are."""
+
+    def __init__(self, digests: dict, papers: dict, states: dict) -> None:
+        self.digests, self.papers, self.states = digests, papers, states
+        self.by_sha = {doc.get("sha256"): doc_id for doc_id, doc in digests.items()}
+        self.by_source = {doc.get("source"): doc_id for doc_id, doc in digests.items()}
+        self.digest_docs: dict[str, dict] = {}
+        self.paper_docs: dict[str, dict] = {}
+        self.state_docs: dict[str, dict] = {}
+        self.stamp = now_iso()
+
+    def _paper(self, arxiv_id: str) -> dict | None:
+        return self.paper_docs.get(arxiv_id) or self.papers.get(arxiv_id)
+
+    def add(self, parsed: ParsedDigest, sha256: str) -> ImportResult:
+        if sha256 in self.by_sha:
+            return ImportResult(self.by_sha[sha256], "unchanged", len(parsed.entries), 0, ())
+        doc_id = self.by_source.get(parsed.source) or digest_id_for(parsed.source)
+        old = self.digest_docs.get(doc_id) or self.digests.get(doc_id)
+        old_tags = {
+            item["arxiv_id"]: set(item.get("tags") or ()) for item in (old or {}).get("entries", ())
+        }
+        record = DigestRecord(
+            id=doc_id,
+            date=parsed.date,
+            title=parsed.title,
+            source=parsed.source,
+            sha256=sha256,
+            imported_at=(old or {}).get("imported_at", self.stamp),
+            entries=tuple(parsed.entries),
+            references=tuple(parsed.references),
+            tags=tuple(parsed.tags),
+            warnings=tuple(parsed.warnings),
+        )
+        self.digest_docs[doc_id] = record.to_doc()
+        self.by_sha[sha256] = doc_id
+        self.by_source[parsed.source] = doc_id
+        new_papers = sum(self._add_entry(entry, old_tags) for entry in parsed.entries)
+        status = "updated" if old else "new"
+        return ImportResult(doc_id, status, len(parsed.entries), new_papers, tuple(parsed.warnings))
+
+    def _add_entry(self, entry: Entry, old_tags: dict[str, set[str]]) -> bool:
+        """Record the paper of one entry; True when it is new to the library."""
+        known = self._paper(entry.arxiv_id)
+        if known is None or known.get("origin") == "commentary":
+            paper = PaperRecord(entry.arxiv_id, entry.title, tuple(entry.authors), self.stamp)
+            self.paper_docs[entry.arxiv_id] = paper.to_doc()
+        elif (not known.get("title") and entry.title) or (not known.get("authors") and entry.authors):
+            self.paper_docs[entry.arxiv_id] = dict(
+                known,
+                title=known.get("title") or entry.title,
+                authors=known.get("authors") or list(entry.authors),
+            )
+        fresh = [
+            normalize_tag(tag)
+            for tag in entry.tags
+            if tag not in old_tags.get(entry.arxiv_id, set()) and tag.strip("# ")
+        ]
+        if fresh:
+            doc = self.state_docs.get(entry.arxiv_id) or self.states.get(entry.arxiv_id)
+            state = PaperState.from_doc(doc)
+            merged = tuple(dict.fromkeys((*state.tags, *fresh)))
+            if merged != state.tags:
+                self.state_docs[entry.arxiv_id] = PaperState(state.read, merged, state.read_at).to_doc()
+        return known is None
+
+
+def _count(ids: list[str]) -> str:
+    return ids[0] if len(ids) == 1 else f"{len(ids)} papers"
+
+
+__all__ = [
+    "Change",
+    "DigestRecord",
+    "ImportResult",
+    "Library",
+    "LibraryError",
+    "PaperRecord",
+    "PaperState",
+    "normalize_tag",
+]

@@ -1,0 +1,190 @@
+"""A read-only view of the whole library at one moment, with the indexes views need.
+
+The UI, ``reader list``, ``reader show`` and export all read from a :class:`Snapshot`
+rather than from the files: it is built once (in a worker, for the UI) and then answers
+every question from memory. Derived indexes are computed on first use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from .library import UNTOUCHED, DigestRecord, PaperRecord, PaperState
+from .models import Entry
+
+if TYPE_CHECKING:
+    from .library import Library
+
+
+@dataclass(frozen=True, slots=True)
+class Appearance:
+    """A paper as one digest lists it."""
+
+    digest: DigestRecord
+    entry: Entry
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    digests: tuple[DigestRecord, ...]  # newest first
+    papers: dict[str, PaperRecord]
+    states: dict[str, PaperState]
+    notes: dict[str, str]
+    metadata: dict[str, dict]
+
+    @classmethod
+    def load(cls, library: Library) -> Snapshot:
+        from .storage import gc_paused
+
+        with gc_paused():
+            return cls(
+                digests=tuple(library.digests()),
+                papers=library.papers(),
+                states=library.states(),
+                notes=library.notes(),
+                metadata=library.metadata(),
+            )
+
+    @classmethod
+    def empty(cls) -> Snapshot:
+        return cls((), {}, {}, {}, {})
+
+    # --- indexes ----------------------------------------------------------
+    @cached_property
+    def digest_by_id(self) -> dict[str, DigestRecord]:
+        return {digest.id: digest for digest in self.digests}
+
+    @cached_property
+    def appearances(self) -> dict[str, list[Appearance]]:
+        """Paper id -> every digest entry for it, newest digest first."""
+        found: dict[str, list[Appearance]] = {}
+        for digest in self.digests:
+            for entry in digest.entries:
+                found.setdefault(entry.arxiv_id, []).append(Appearance(digest, entry))
+        return found
+
+    @cached_property
+    def mentioned_in(self) -> dict[str, list[str]]:
+        """Paper id -> ids of the papers whose commentary references it, in order."""
+        found: dict[str, dict[str, None]] = {}
+        for digest in self.digests:
+            for entry in digest.entries:
+                for ref in entry.references:
+                    found.setdefault(ref, {})[entry.arxiv_id] = None
+        return {ref: list(ids) for ref, ids in found.items()}
+
+    @cached_property
+    def mentioned_by_digests(self) -> dict[str, list[str]]:
+        """Paper id -> ids of digests that mention it (in an entry or the preface)."""
+        found: dict[str, dict[str, None]] = {}
+        for digest in self.digests:
+            refs = [*digest.references]
+            for entry in digest.entries:
+                refs.extend(entry.references)
+            for ref in refs:
+                found.setdefault(ref, {})[digest.id] = None
+        return {ref: list(ids) for ref, ids in found.items()}
+
+    @cached_property
+    def tag_counts(self) -> Counter[str]:
+        counts: Counter[str] = Counter()
+        for state in self.states.values():
+            counts.update(state.tags)
+        return counts
+
+    def top_tags(self, limit: int = 9) -> list[str]:
+        """The most used tags, most used first, ties by name."""
+        ranked = sorted(self.tag_counts.items(), key=lambda item: (-item[1], item[0]))
+        return [tag for tag, count in ranked[:limit] if count > 0]
+
+    # --- per-paper answers ------------------------------------------------
+    def state(self, arxiv_id: str) -> PaperState:
+        return self.states.get(arxiv_id, UNTOUCHED)
+
+    def note(self, arxiv_id: str) -> str:
+        return self.notes.get(arxiv_id, "")
+
+    def arxiv(self, arxiv_id: str) -> dict | None:
+        """The fetched arXiv metadata, when the fetch succeeded."""
+        record = self.metadata.get(arxiv_id)
+        if record and record.get("status") == "ok":
+            return record.get("metadata")
+        return None
+
+    def fetch_status(self, arxiv_id: str) -> str:
+        record = self.metadata.get(arxiv_id)
+        return record.get("status", "error") if record else "not_fetched"
+
+    def title(self, arxiv_id: str) -> str | None:
+        """The title a digest gave, else arXiv's, else None."""
+        paper = self.papers.get(arxiv_id)
+        if paper and paper.title:
+            return paper.title
+        for appearance in self.appearances.get(arxiv_id, ()):
+            if appearance.entry.title:
+                return appearance.entry.title
+        meta = self.arxiv(arxiv_id)
+        return meta.get("title") if meta else None
+
+    def authors(self, arxiv_id: str) -> tuple[str, ...]:
+        paper = self.papers.get(arxiv_id)
+        if paper and paper.authors:
+            return paper.authors
+        meta = self.arxiv(arxiv_id)
+        return tuple(meta.get("authors") or ()) if meta else ()
+
+    def digest_dates(self, arxiv_id: str) -> list[str]:
+        return [
+            a.digest.date.isoformat() if a.digest.date else a.digest.id
+            for a in self.appearances.get(arxiv_id, ())
+        ]
+
+    def progress(self, digest: DigestRecord) -> tuple[int, int]:
+        """(read, total) papers of a digest."""
+        ids = digest.paper_ids
+        return sum(self.state(arxiv_id).read for arxiv_id in ids), len(ids)
+
+    # --- selections -------------------------------------------------------
+    def all_ids(self) -> list[str]:
+        """Every paper: by digest, newest digest first, then papers no digest lists."""
+        ordered: dict[str, None] = {}
+        for digest in self.digests:
+            for entry in digest.entries:
+                ordered[entry.arxiv_id] = None
+        for arxiv_id in self.papers:
+            ordered.setdefault(arxiv_id, None)
+        return list(ordered)
+
+    def select(
+        self,
+        *,
+        digest_ids: list[str] | None = None,
+        week: str | None = None,
+        tag: str | None = None,
+        read: bool | None = None,
+    ) -> list[str]:
+        """Paper ids matching every given condition, in library order."""
+        if digest_ids is not None or week is not None:
+            ordered: dict[str, None] = {}
+            for digest in self.digests:
+                if digest_ids is not None and digest.id not in digest_ids:
+                    continue
+                if week is not None and digest.week != week:
+                    continue
+                for entry in digest.entries:
+                    ordered[entry.arxiv_id] = None
+            ids = list(ordered)
+        else:
+            ids = self.all_ids()
+        if tag is not None:
+            ids = [i for i in ids if tag in self.state(i).tags]
+        if read is not None:
+            ids = [i for i in ids if self.state(i).read == read]
+        return ids
+
+    def digests_on(self, date: dt.date) -> list[DigestRecord]:
+        return [digest for digest in self.digests if digest.date == date]

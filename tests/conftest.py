@@ -1,0 +1,25 @@
+"""Every test gets its own data, cache and export dirs, and no way to reach arXiv."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest_plugins = ["tests.httpserver"]
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path, monkeypatch):
+    """Point every directory reader uses at tmp_path; never the real user data dir."""
+    dirs = {name: tmp_path / name for name in ("data", "cache", "exports", "xdg-data", "xdg-cache", "xdg-config")}
+    monkeypatch.setenv("READER_DATA_DIR", str(dirs["data"]))
+    monkeypatch.setenv("READER_CACHE_DIR", str(dirs["cache"]))
+    monkeypatch.setenv("READER_EXPORT_DIR", str(dirs["exports"]))
+    monkeypatch.setenv("XDG_DATA_HOME", str(dirs["xdg-data"]))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(dirs["xdg-cache"]))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(dirs["xdg-config"]))
+    # Nothing may reach the internet: an unused loopback port answers "connection refused".
+    monkeypatch.setenv("READER_ARXIV_API", "http://127.0.0.1:9/api/query")
+    monkeypatch.setenv("READER_ARXIV_PDF", "http://127.0.0.1:9/pdf")
+    monkeypatch.setenv("READER_ARXIV_DELAY", "0")
+    monkeypatch.delenv("READER_DEBUG", raising=False)
+    return dirs
