@@ -106,3 +106,13 @@ def test_web_page_instead_of_pdf(arxiv, capsys):
     arxiv.route("/pdf/2007.03898", Reply(200, b"<!DOCTYPE html><html>captcha</html>", {"Content-Type": "text/html"}))
     code, _, err = cli(capsys, "fetch", "--pdf", "2007.03898")
     assert code == 1 and "got a web page, not a PDF" in err
+
+
+def test_show_names_both_versions_and_flags_the_mismatch(arxiv, capsys):
+    cli(capsys, "fetch")
+    _, out, _ = cli(capsys, "show", "2107.03374")
+    assert "digest names v1, latest v2" in out
+    assert "Title on arXiv differs from the digest's: Evaluating Large Language Models Trained on Code" in out
+    _, out, _ = cli(capsys, "show", "2107.03374", "--json")
+    data = json.loads(out)
+    assert data["mismatched"] is True and data["commentary"][0]["version"] == 1 and data["arxiv"]["version"] == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from ..core.ids import abs_url
+from ..core.mismatch import is_mismatched
 from ..core.snapshot import Snapshot
 from ..core.text import one_line, printable
 
@@ -34,6 +35,16 @@ def paper_line(snapshot: Snapshot, arxiv_id: str) -> str:
     if snapshot.note(arxiv_id).strip():
         parts.append("[note]")
     return "  ".join(parts)
+
+
+def versions_text(snapshot: Snapshot, arxiv_id: str) -> str:
+    """``v3`` or, when a digest named an older version, ``digest names v1, latest v3``."""
+    meta = snapshot.arxiv(arxiv_id) or {}
+    latest = meta.get("version")
+    named = sorted({a.entry.version for a in snapshot.appearances.get(arxiv_id, ()) if a.entry.version})
+    if latest and named and named != [latest]:
+        return f"digest names {', '.join(f'v{v}' for v in named)}, latest v{latest}"
+    return f"v{latest}" if latest else "version unknown"
 
 
 def paper_json(snapshot: Snapshot, arxiv_id: str, *, full: bool = False) -> dict:
@@ -69,6 +80,7 @@ def paper_json(snapshot: Snapshot, arxiv_id: str, *, full: bool = False) -> dict
     meta = snapshot.arxiv(arxiv_id)
     data["arxiv"] = {key: meta.get(key) for key in ARXIV_FIELDS} if meta else None
     data["status"] = snapshot.fetch_status(arxiv_id)
+    data["mismatched"] = is_mismatched(snapshot, arxiv_id)
     record = snapshot.metadata.get(arxiv_id) or {}
     if record.get("error"):
         data["error"] = record["error"]
@@ -89,7 +101,9 @@ def print_show(snapshot: Snapshot, arxiv_id: str) -> None:
     status = snapshot.fetch_status(arxiv_id)
     meta = snapshot.arxiv(arxiv_id)
     if meta:
-        print(f"arXiv: v{meta.get('version') or '?'}, {', '.join(meta.get('categories') or [])}, published {str(meta.get('published') or '')[:10]}")
+        print(f"arXiv: {versions_text(snapshot, arxiv_id)}, {', '.join(meta.get('categories') or [])}, published {str(meta.get('published') or '')[:10]}")
+        if is_mismatched(snapshot, arxiv_id):
+            print(f"Title on arXiv differs from the digest's: {one_line(meta.get('title') or '')}")
         if meta.get("abstract"):
             print()
             print(textwrap.fill(one_line(meta["abstract"]), 100))

@@ -2,7 +2,9 @@
 
 Files in the data directory, each a TinyDB database kept by :class:`AtomicJSONStorage`:
 
-``catalog.json``   digests (with each digest's commentary) and papers; changes on import.
+``catalog.json``   digests (their papers as each lists them) and papers; changes on import.
+``commentary.json`` each digest's commentary on each paper: the bulk of the text, apart
+                  so the app can show the lists before it has read it.
 ``state.json``     per-paper read flag and tags; small, rewritten on every toggle.
 ``notes.json``     the reader's notes, apart so a toggle never rewrites them.
 ``arxiv.json``     metadata fetched from arXiv.
@@ -18,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +32,7 @@ from .models import Entry, ParsedDigest, ParseWarning, iso_week
 from .storage import AtomicJSONStorage, Backups, LibraryError, WriteLock
 
 HISTORY_LIMIT = 100
-FILES = ("catalog", "state", "notes", "arxiv", "history")
+FILES = ("catalog", "commentary", "state", "notes", "arxiv", "history")
 
 
 class _Table(Table):
@@ -57,6 +59,50 @@ def normalize_tag(raw: str) -> str:
     return cleaned
 
 
+class LazyEntries(Sequence):
+    """A digest's entries, made into :class:`Entry` objects only when first used.
+
+    Loading a library of 10,000 papers makes 10,000 entries; the lists on screen need
+    a few dozen of them, so the rest wait until a view asks for them.
+    """
+
+    __slots__ = ("_raw", "_commentary", "_built")
+
+    def __init__(self, raw: list[dict], commentary: dict | None) -> None:
+        self._raw = raw
+        self._commentary = commentary or {}
+        self._built: tuple[Entry, ...] | None = None
+
+    def _all(self) -> tuple[Entry, ...]:
+        if self._built is None:
+            texts = self._commentary
+            self._built = tuple(
+                Entry.from_json(item, texts.get(item["arxiv_id"], "")) for item in self._raw
+            )
+        return self._built
+
+    def ids(self) -> tuple[str, ...]:
+        return tuple(item["arxiv_id"] for item in self._raw)
+
+    def __getitem__(self, index):
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and tuple(self) == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(self._all())
+
+    def __repr__(self) -> str:
+        return f"LazyEntries({len(self)} entries)"
+
+
 @dataclass(frozen=True, slots=True)
 class DigestRecord:
     """One imported digest: a week's post."""
@@ -67,7 +113,7 @@ class DigestRecord:
     source: str
     sha256: str
     imported_at: str
-    entries: tuple[Entry, ...] = ()
+    entries: Sequence[Entry] = ()
     references: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     warnings: tuple[ParseWarning, ...] = ()
@@ -85,6 +131,8 @@ class DigestRecord:
 
     @property
     def paper_ids(self) -> tuple[str, ...]:
+        if isinstance(self.entries, LazyEntries):
+            return self.entries.ids()
         return tuple(entry.arxiv_id for entry in self.entries)
 
     def to_doc(self) -> dict:
@@ -94,14 +142,23 @@ class DigestRecord:
             "source": self.source,
             "sha256": self.sha256,
             "imported_at": self.imported_at,
-            "entries": [dict(entry.to_json(), line=entry.line) for entry in self.entries],
+            "entries": [
+                {key: value for key, value in entry.to_json().items() if key != "commentary"}
+                | {"line": entry.line}
+                for entry in self.entries
+            ],
             "references": list(self.references),
             "tags": list(self.tags),
             "warnings": [warning.to_json() for warning in self.warnings],
         }
 
+    def commentary_doc(self) -> dict:
+        """What ``commentary.json`` keeps for this digest: paper id -> commentary."""
+        return {entry.arxiv_id: entry.commentary for entry in self.entries if entry.commentary}
+
     @classmethod
-    def from_doc(cls, doc_id: str, doc: dict) -> DigestRecord:
+    def from_doc(cls, doc_id: str, doc: dict, commentary: dict | None = None) -> DigestRecord:
+        """A record from its catalog document and (when loaded) its commentary document."""
         date = doc.get("date")
         return cls(
             id=doc_id,
@@ -110,7 +167,7 @@ class DigestRecord:
             source=doc.get("source", ""),
             sha256=doc.get("sha256", ""),
             imported_at=doc.get("imported_at", ""),
-            entries=tuple(Entry.from_json(item) for item in doc.get("entries", ())),
+            entries=LazyEntries(doc.get("entries", []), commentary),
             references=tuple(doc.get("references", ())),
             tags=tuple(doc.get("tags", ())),
             warnings=tuple(
@@ -203,7 +260,9 @@ def digest_id_for(source: str) -> str:
 class Library:
     """The reader's library in ``data_dir``. Cheap to create; files are read lazily."""
 
-    def __init__(self, data_dir: Path, *, lock_timeout: float = 5.0) -> None:
+    def __init__(self, data_dir: Path, *, lock_timeout: float | None = None) -> None:
+        """``lock_timeout``: seconds to wait for another process's write; None reads
+        ``$READER_LOCK_TIMEOUT`` (default 5)."""
         self.data_dir = Path(data_dir)
         self.lock = WriteLock(self.data_dir, timeout=lock_timeout)
         self.backups = Backups(self.data_dir / "backups")
@@ -251,10 +310,15 @@ class Library:
         return raw
 
     # --- reading ----------------------------------------------------------
-    def digests(self) -> list[DigestRecord]:
-        """Every digest, newest first; undated ones last, by import time."""
+    def digests(self, *, commentary: bool = True) -> list[DigestRecord]:
+        """Every digest, newest first; undated ones last, by import time.
+
+        With ``commentary=False`` entries come without commentary, and the big
+        commentary file is not read: enough to draw the lists.
+        """
+        texts = self._rows(self._table("commentary", "digests")) if commentary else {}
         records = [
-            DigestRecord.from_doc(doc_id, doc)
+            DigestRecord.from_doc(doc_id, doc, texts.get(doc_id))
             for doc_id, doc in self._rows(self._table("catalog", "digests")).items()
         ]
         records.sort(key=lambda d: (d.date or dt.date.min, d.imported_at), reverse=True)
@@ -262,7 +326,11 @@ class Library:
 
     def digest(self, digest_id: str) -> DigestRecord | None:
         doc = self._table("catalog", "digests").get(doc_id=digest_id)
-        return DigestRecord.from_doc(digest_id, doc) if doc is not None else None
+        if doc is None:
+            return None
+        return DigestRecord.from_doc(
+            digest_id, doc, self._table("commentary", "digests").get(doc_id=digest_id)
+        )
 
     def papers(self) -> dict[str, PaperRecord]:
         rows = self._rows(self._table("catalog", "papers"))
@@ -329,7 +397,7 @@ class Library:
         One lock and one write per file for the whole batch. Read, tag and note state
         is left alone; tags a digest gives a paper are added the first time it gives them.
         """
-        with self.transaction("catalog", "state"):
+        with self.transaction("catalog", "commentary", "state"):
             batch = _ImportBatch(
                 digests=self._rows(self._table("catalog", "digests")),
                 papers=self._rows(self._table("catalog", "papers")),
@@ -337,6 +405,7 @@ class Library:
             )
             results = [batch.add(parsed, sha256) for parsed, sha256 in items]
             _put_many(self._table("catalog", "digests"), batch.digest_docs)
+            _put_many(self._table("commentary", "digests"), batch.commentary_docs)
             _put_many(self._table("catalog", "papers"), batch.paper_docs)
             _put_many(self._table("state", "papers"), batch.state_docs)
         return results
@@ -492,6 +561,7 @@ class _ImportBatch:
         self.by_sha = {doc.get("sha256"): doc_id for doc_id, doc in digests.items()}
         self.by_source = {doc.get("source"): doc_id for doc_id, doc in digests.items()}
         self.digest_docs: dict[str, dict] = {}
+        self.commentary_docs: dict[str, dict] = {}
         self.paper_docs: dict[str, dict] = {}
         self.state_docs: dict[str, dict] = {}
         self.stamp = now_iso()
@@ -520,6 +590,7 @@ class _ImportBatch:
             warnings=tuple(parsed.warnings),
         )
         self.digest_docs[doc_id] = record.to_doc()
+        self.commentary_docs[doc_id] = record.commentary_doc()
         self.by_sha[sha256] = doc_id
         self.by_source[parsed.source] = doc_id
         new_papers = sum(self._add_entry(entry, old_tags) for entry in parsed.entries)

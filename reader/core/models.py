@@ -45,13 +45,14 @@ class Entry:
         }
 
     @classmethod
-    def from_json(cls, data: dict) -> Entry:
+    def from_json(cls, data: dict, commentary: str | None = None) -> Entry:
+        """An entry from its JSON; ``commentary`` when it is kept elsewhere."""
         return cls(
             arxiv_id=data["arxiv_id"],
             version=data.get("version"),
             title=data.get("title"),
             authors=list(data.get("authors") or []),
-            commentary=data.get("commentary") or "",
+            commentary=commentary if commentary is not None else data.get("commentary") or "",
             references=list(data.get("references") or []),
             tags=list(data.get("tags") or []),
             line=int(data.get("line") or 0),

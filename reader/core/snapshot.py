@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -35,14 +35,18 @@ class Snapshot:
     states: dict[str, PaperState]
     notes: dict[str, str]
     metadata: dict[str, dict]
+    complete: bool = True  # False: entries carry no commentary yet (a first, fast load)
 
     @classmethod
-    def load(cls, library: Library) -> Snapshot:
+    def load(cls, library: Library, *, commentary: bool = True) -> Snapshot:
+        """Everything in the library; ``commentary=False`` skips the commentary file,
+        for drawing the lists sooner (load again with it afterwards)."""
         from .storage import gc_paused
 
         with gc_paused():
             return cls(
-                digests=tuple(library.digests()),
+                complete=commentary,
+                digests=tuple(library.digests(commentary=commentary)),
                 papers=library.papers(),
                 states=library.states(),
                 notes=library.notes(),
@@ -52,6 +56,19 @@ class Snapshot:
     @classmethod
     def empty(cls) -> Snapshot:
         return cls((), {}, {}, {}, {})
+
+    # Indexes that depend only on the digests, not on states, notes or metadata.
+    DIGEST_INDEXES = ("digest_by_id", "appearances", "mentioned_in", "mentioned_by_digests")
+
+    def with_changes(self, **changes) -> Snapshot:
+        """A copy with some fields replaced, keeping the digest-only indexes already
+        computed when the digests are unchanged (a toggle must not rebuild them)."""
+        new = replace(self, **changes)
+        if "digests" not in changes:
+            for name in self.DIGEST_INDEXES:
+                if name in self.__dict__:
+                    new.__dict__[name] = self.__dict__[name]
+        return new
 
     # --- indexes ----------------------------------------------------------
     @cached_property
