@@ -1,0 +1,57 @@
+"""The terminal UI. Importing this package is cheap: textual loads in ``run_app``."""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reader.core.library import Library
+
+
+_TRACE = os.environ.get("READER_TRACE")
+
+
+def trace(label: str) -> None:
+    """With $READER_TRACE=path, append ``time label`` to it (startup profiling)."""
+    if _TRACE:
+        with open(_TRACE, "a", encoding="utf-8") as handle:
+            handle.write(f"{time.time():.4f} {label}\n")
+
+
+def run_app(library: Library, *, demo: bool = False) -> None:
+    """Run the app on ``library`` until the reader quits.
+
+    The first snapshot load starts on the library thread before textual is imported,
+    so reading a big library overlaps with starting the UI. With ``demo`` and an empty
+    library, the bundled sample digest is imported first.
+    """
+    trace("run_app")
+    from .service import LibraryService
+
+    service = LibraryService(library)
+    if demo:
+        service.submit(_import_demo, library)
+    first_load = service.load()
+
+    from .app import ReaderApp
+
+    trace("textual imported")
+
+    app = ReaderApp(library, demo=demo, service=service, initial_load=first_load)
+    try:
+        app.run()
+    finally:
+        service.close()
+
+
+def _import_demo(library: Library) -> None:
+    from reader.core.importer import import_paths
+    from reader.core.locations import demo_digest
+
+    if not library.digests():
+        import_paths(library, [demo_digest()])
+
+
+__all__ = ["run_app"]

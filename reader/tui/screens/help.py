@@ -1,0 +1,100 @@
+"""``?``: every key, with what it does."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+from ..widgets.line_list import LineList
+
+SECTIONS = [
+    ("Moving around", ["cursor_down", "cursor_up", "first", "last", "page_down", "page_up",
+                       "prev_week", "next_week", "cycle(1)", "cycle(-1)", "choose", "back",
+                       "toggle_sidebar", "show_tab('commentary')", "show_tab('abstract')",
+                       "show_tab('paper')"]),
+    ("Reading", ["toggle_read", "add_tag", "remove_tag", "toggle_top_tag", "edit_note",
+                 "select", "extend(1)", "extend(-1)", "undo"]),
+    ("Finding", ["filter", "command_palette"]),
+    ("Library", ["open", "fetch", "download", "export", "import"]),
+    ("App", ["help", "quit"]),
+]
+
+EXTRA = [
+    ("Library", "f", "Fetch arXiv metadata"),
+    ("Library", "d", "Download the PDF"),
+    ("Finding", "ctrl+p", "Command palette: every action, and jump to a paper by title"),
+    ("Finding", "/ ctrl+f n N", "In the Paper tab: find in the text, next, previous"),
+]
+
+FILTER_HELP = (
+    "Filter syntax: words match title, authors, commentary and notes; "
+    "tag:x  is:unread  is:read  is:noted  author:y; a leading - negates; terms are ANDed."
+)
+
+
+def collect(screen: Screen) -> dict[str, list[tuple[str, str]]]:
+    """Every binding of the main screen, its lists and the app, grouped by section."""
+    app = screen.app
+    rows: dict[str, dict[str, str]] = {name: {} for name, _ in SECTIONS}
+    where = {action: name for name, actions in SECTIONS for action in actions}
+    bindings: list[Binding] = []
+    for source in (LineList.BINDINGS, screen.BINDINGS, app.BINDINGS):
+        bindings += [b for b in source if isinstance(b, Binding)]
+    merged: dict[str, tuple[list[str], str]] = {}
+    for binding in bindings:
+        if not binding.description:
+            continue
+        action = "toggle_top_tag" if binding.action.startswith("toggle_top_tag") else binding.action
+        keys = [app.get_key_display(Binding(k, "")) for k in binding.key.split(",")]
+        description = "Toggle the nine most used tags" if action == "toggle_top_tag" else binding.description
+        previous = merged.get(action)
+        merged[action] = ((previous[0] if previous else []) + keys, description)
+    for action, (keys, description) in merged.items():
+        section = where.get(action, "App")
+        if action == "toggle_top_tag":
+            keys = ["1–9"]
+        rows[section][" ".join(dict.fromkeys(keys))] = description
+    for section, key, description in EXTRA:
+        rows[section][key] = description
+    return {name: list(items.items()) for name, items in rows.items() if items}
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape,question_mark,q", "dismiss", "Close"),
+        Binding("j,down", "scroll_down", "Scroll down", show=False),
+        Binding("k,up", "scroll_up", "Scroll up", show=False),
+    ]
+
+    def __init__(self, main: Screen) -> None:
+        super().__init__()
+        self._main = main
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-box") as box:
+            box.border_title = "Keys"
+            box.border_subtitle = "escape closes"
+            yield Static(self._table(), id="help-table")
+
+    def _table(self) -> Table:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(justify="right", style="bold", no_wrap=True)
+        table.add_column()
+        for section, items in collect(self._main).items():
+            table.add_row(Text(section, style="bold underline"), "")
+            for key, description in items:
+                table.add_row(Text(key), Text(description))
+            table.add_row("", "")
+        table.add_row("", Text(FILTER_HELP, style="dim"))
+        return table
+
+    def action_scroll_down(self) -> None:
+        self.query_one("#help-box").scroll_down()
+
+    def action_scroll_up(self) -> None:
+        self.query_one("#help-box").scroll_up()

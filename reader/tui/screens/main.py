@@ -1,0 +1,422 @@
+"""The main screen: weeks, papers, detail. It holds the state; panes only display it.
+
+State flows one way: the screen's reactive vars (snapshot, view, filter, current paper,
+selection) are bound into the panes with ``data_bind``; panes post messages up; the
+handlers here change the vars. Library I/O runs on the library thread (see service.py).
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.reactive import var
+from textual.screen import Screen
+from textual.widgets import Footer, Input
+from textual.worker import get_current_worker
+
+from reader.core import filtering
+from reader.core.snapshot import Snapshot
+from reader.core.text import one_line
+
+from ..actions import LibraryActions
+from ..snapshots import with_changes
+from ..messages import DiskPolled, LoadFailed, SnapshotLoaded, describe_error
+from ..widgets.commentary import CommentaryPane
+from ..widgets.detail import DetailPane
+from ..widgets.line_list import LineList
+from ..widgets.papers import PapersList
+from ..widgets.weeks import ALL, UNREAD, WeeksSidebar, digest_view
+
+POLL_SECONDS = 1.0
+
+
+class FilterInput(Input):
+    """The ``/`` filter; escape clears it."""
+
+    BINDINGS = [Binding("escape", "clear", "Clear filter", show=False)]
+
+    def action_clear(self) -> None:
+        self.value = ""
+        self.screen.action_focus_papers()
+
+
+class MainScreen(LibraryActions, Screen):
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+
+    BINDINGS = [
+        Binding("space", "toggle_read", "Read"),
+        Binding("t", "add_tag", "Tag"),
+        Binding("T", "remove_tag", "Untag", show=False),
+        Binding("n", "edit_note", "Note"),
+        Binding("slash", "filter", "Filter"),
+        Binding("u", "undo", "Undo"),
+        Binding("question_mark", "help", "Keys"),
+        Binding("left_square_bracket", "prev_week", "Previous week", show=False),
+        Binding("right_square_bracket", "next_week", "Next week", show=False),
+        Binding("v", "select", "Select / unselect paper", show=False),
+        Binding("shift+down", "extend(1)", "Extend selection down", show=False),
+        Binding("shift+up", "extend(-1)", "Extend selection up", show=False),
+        Binding("o", "open", "Open on arXiv", show=False),
+        Binding("e", "export", "Export notes of this view", show=False),
+        Binding("i", "import", "Import a digest", show=False),
+        Binding("tab", "cycle(1)", "Next pane", show=False),
+        Binding("shift+tab", "cycle(-1)", "Previous pane", show=False),
+        Binding("w", "toggle_sidebar", "Show / hide weeks", show=False),
+        Binding("c", "show_tab('commentary')", "Commentary tab", show=False),
+        Binding("a", "show_tab('abstract')", "Abstract tab", show=False),
+        Binding("p", "show_tab('paper')", "Paper tab", show=False),
+        Binding("escape", "back", "Back to the list / clear", show=False),
+        *[
+            Binding(str(n), f"toggle_top_tag({n})", f"Toggle most used tag {n}", show=False)
+            for n in range(1, 10)
+        ],
+        # f (fetch metadata) and d (download PDF) are reserved: see actions_arxiv.py.
+    ]
+
+    snapshot: var[Snapshot] = var(Snapshot.empty, always_update=True)
+    view: var[str] = var("")
+    query_text: var[str] = var("")
+    visible: var[list[str]] = var(list, always_update=True)
+    paper_id: var[str | None] = var(None)
+    selection: var[frozenset[str]] = var(frozenset)
+    loaded: var[bool] = var(False)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._writes_submitted = 0
+        self._polling = False
+        self._ids_cache: tuple[tuple, list[str]] | None = None
+        self._init_actions()
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="body"):
+            yield WeeksSidebar(id="weeks").data_bind(MainScreen.snapshot, MainScreen.view)
+            with Vertical(id="main"):
+                yield PapersList(id="papers").data_bind(
+                    MainScreen.snapshot,
+                    MainScreen.paper_id,
+                    MainScreen.selection,
+                    ids=MainScreen.visible,
+                )
+                yield FilterInput(
+                    placeholder="filter: words  tag:x  is:unread  is:read  author:y",
+                    id="filter",
+                )
+                yield DetailPane(id="detail").data_bind(MainScreen.snapshot, MainScreen.paper_id)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        from .. import trace
+
+        trace("main screen mounted")
+        self.query_one("#weeks").border_title = "Reading list"
+        papers = self.query_one(PapersList)
+        papers.border_title = "Loading…"
+        papers.empty_text = "Loading the library…"
+        self.query_one("#filter").display = False
+        papers.focus()
+        initial = self.app.take_initial_load()
+        if initial is not None and initial.done() and initial.exception() is None:
+            self._loaded(SnapshotLoaded(initial.result()))  # already read: show it in the first paint
+        else:
+            self.load_snapshot(initial)
+        self.set_interval(POLL_SECONDS, self._poll)
+        self.call_after_refresh(self._update_titles)
+
+    # --- loading ------------------------------------------------------------
+    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
+    def load_snapshot(self, future=None) -> None:
+        worker = get_current_worker()
+        future = future if future is not None else self.app.service.load()
+        try:
+            loaded = future.result()
+        except Exception as exc:  # noqa: BLE001 - becomes a notification
+            if not worker.is_cancelled:
+                self.post_message(LoadFailed(describe_error(exc)))
+            return
+        if not worker.is_cancelled:
+            self.post_message(SnapshotLoaded(loaded))
+
+    @on(SnapshotLoaded)
+    def _loaded(self, message: SnapshotLoaded) -> None:
+        if message.loaded.writes_done < self._writes_submitted:
+            self.load_snapshot()  # our own later writes are not in it yet: read again after
+            return
+        first = not self.loaded
+        if first:
+            from .. import trace
+
+            trace("snapshot received")
+        self.snapshot = message.loaded.snapshot
+        self.loaded = True
+        if first:
+            snap = self.snapshot
+            self.view = digest_view(snap.digests[0].id) if snap.digests else ALL
+            self.app.service.submit(self.app.service.warm, snap)
+        self._check_empty()
+
+    @on(LoadFailed)
+    def _load_failed(self, message: LoadFailed) -> None:
+        self.notify(message.error, title="Could not read the library", severity="error", timeout=10)
+        if not self.loaded:
+            self.query_one(PapersList).empty_text = f"Could not read the library: {message.error}"
+
+    def _check_empty(self) -> None:
+        from .welcome import WelcomeScreen
+
+        empty = not self.snapshot.digests and not self.snapshot.papers
+        welcome = isinstance(self.app.screen, WelcomeScreen)
+        if empty and not welcome and self.app.screen is self:
+            self.app.push_screen(WelcomeScreen())
+        elif not empty and welcome:
+            self.app.pop_screen()
+
+    def _poll(self) -> None:
+        if self._polling or not self.loaded:
+            return
+        self._polling = True
+        future = self.app.service.changed_on_disk()
+        future.add_done_callback(
+            lambda f: self.post_message(DiskPolled(not f.exception() and bool(f.result())))
+        )
+
+    @on(DiskPolled)
+    def _polled(self, message: DiskPolled) -> None:
+        self._polling = False
+        if message.changed:
+            self.load_snapshot()
+
+    # --- derived state ------------------------------------------------------
+    def _view_ids(self) -> list[str]:
+        snap, view = self.snapshot, self.view
+        key = (snap.digests, snap.papers, snap.states if view == UNREAD or view.startswith("tag:") else None, view)
+        if self._ids_cache and all(a is b for a, b in zip(self._ids_cache[0], key)):
+            return self._ids_cache[1]
+        if view == ALL:
+            ids = snap.all_ids()
+        elif view == UNREAD:
+            ids = [i for i in snap.all_ids() if not snap.state(i).read]
+        elif view.startswith("tag:"):
+            ids = snap.select(tag=view[4:])
+        elif view.startswith("digest:"):
+            digest = snap.digest_by_id.get(view[7:])
+            ids = list(dict.fromkeys(digest.paper_ids)) if digest else []
+        else:
+            ids = []
+        self._ids_cache = (key, ids)
+        return ids
+
+    def _refresh_visible(self) -> None:
+        if not self.loaded:
+            return
+        ids = filtering.matches(self.snapshot, self._view_ids(), self.query_text)
+        old = self.visible
+        current = self.paper_id
+        if current not in set(ids):
+            position = old.index(current) if current in old else 0
+            survivors = [i for i in old[position:] if i in set(ids)] if current in old else []
+            current = survivors[0] if survivors else (ids[min(position, len(ids) - 1)] if ids else None)
+            self.paper_id = current
+        if ids != old:  # a toggle in a 10k view changes no rows: don't rebuild them
+            self.visible = ids
+        if self.selection and not self.selection <= set(ids):
+            self.selection = self.selection & frozenset(ids)
+        self._update_titles()
+
+    def watch_snapshot(self) -> None:
+        self._refresh_visible()
+
+    def watch_view(self) -> None:
+        self.selection = frozenset()
+        self._refresh_visible()
+
+    def watch_query_text(self) -> None:
+        self._refresh_visible()
+
+    def watch_selection(self) -> None:
+        self._update_titles()
+
+    def view_label(self) -> str:
+        view, snap = self.view, self.snapshot
+        if view == ALL:
+            return "All papers"
+        if view == UNREAD:
+            return "Unread"
+        if view.startswith("tag:"):
+            return "#" + one_line(view[4:])
+        digest = snap.digest_by_id.get(view[7:]) if view.startswith("digest:") else None
+        if digest:
+            return one_line(f"{digest.label} · {digest.title or ''}").rstrip(" ·")
+        return ""
+
+    def _update_titles(self) -> None:
+        if not self.is_mounted or not self.loaded:
+            return
+        papers = self.query_one(PapersList)
+        papers.border_title = self.view_label()
+        ids = self.visible
+        read = sum(1 for i in ids if self.snapshot.state(i).read)
+        bits = [f"{read}/{len(ids)} read"]
+        if self.query_text.strip():
+            bits.append(f"filter: {filtering.describe(filtering.compile_query(self.query_text))}")
+        if self.selection:
+            bits.append(f"{len(self.selection)} selected")
+        papers.border_subtitle = " · ".join(bits)
+        papers.empty_text = "No papers match the filter." if self.query_text.strip() else "No papers here."
+
+    # --- pane messages ------------------------------------------------------
+    @on(PapersList.Highlighted)
+    def _highlighted(self, message: PapersList.Highlighted) -> None:
+        self.paper_id = message.arxiv_id
+
+    @on(WeeksSidebar.ViewChosen)
+    def _view_chosen(self, message: WeeksSidebar.ViewChosen) -> None:
+        self.view = message.key
+
+    @on(LineList.Chosen)
+    def _chosen(self, message: LineList.Chosen) -> None:
+        if isinstance(message.list, WeeksSidebar):
+            self.action_focus_papers()
+        else:
+            self.query_one(DetailPane).focus_content()
+
+    @on(CommentaryPane.JumpTo)
+    def _jump(self, message: CommentaryPane.JumpTo) -> None:
+        self.jump_to(message.arxiv_id)
+
+    def jump_to(self, arxiv_id: str) -> None:
+        """Show ``arxiv_id`` in the list (switching to All papers if it is not in view)."""
+        if arxiv_id not in self.snapshot.papers:
+            self.queue_paper(arxiv_id)
+            return
+        if arxiv_id not in self.visible:
+            self.query_text = ""
+            self.query_one("#filter", Input).value = ""
+            self.paper_id = arxiv_id
+            self.view = ALL
+        self.paper_id = arxiv_id
+        self.action_focus_papers()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.query_text = event.value
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.action_focus_papers()
+
+    # --- navigation actions -------------------------------------------------
+    def action_focus_papers(self) -> None:
+        filter_input = self.query_one("#filter", Input)
+        filter_input.display = bool(filter_input.value.strip())
+        self.query_one(PapersList).focus()
+
+    def action_filter(self) -> None:
+        filter_input = self.query_one("#filter", Input)
+        filter_input.display = True
+        filter_input.focus()
+
+    def _pane_of_focus(self) -> str:
+        node = self.focused
+        while node is not None:
+            if node.id in ("weeks", "papers", "detail", "filter"):
+                return node.id
+            node = node.parent
+        return "papers"
+
+    def action_cycle(self, step: int) -> None:
+        panes = ["weeks", "papers", "detail"]
+        if not self.query_one(WeeksSidebar).display:
+            panes.remove("weeks")
+        current = self._pane_of_focus()
+        current = "papers" if current == "filter" else current
+        target = panes[(panes.index(current) + step) % len(panes)]
+        if target == "detail":
+            self.query_one(DetailPane).focus_content()
+        else:
+            self.query_one(f"#{target}").focus()
+
+    def action_back(self) -> None:
+        pane = self._pane_of_focus()
+        if pane in ("detail", "weeks"):
+            self.action_focus_papers()
+        elif self.selection:
+            self.selection = frozenset()
+        elif self.query_text:
+            self.query_one("#filter", Input).value = ""
+            self.action_focus_papers()
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one(DetailPane).show(tab)
+
+    def action_edit_note(self) -> None:
+        if self.paper_id is None:
+            self.notify("No paper selected.", severity="warning")
+            return
+        detail = self.query_one(DetailPane)
+        detail.show("notes")
+        detail.focus_content()
+
+    def _step_week(self, step: int) -> None:
+        digests = self.snapshot.digests
+        if not digests:
+            return
+        ids = [digest_view(d.id) for d in digests]
+        if self.view in ids:
+            index = min(max(ids.index(self.view) + step, 0), len(ids) - 1)
+        else:
+            index = 0
+        self.view = ids[index]
+
+    def action_prev_week(self) -> None:
+        self._step_week(1)  # older
+
+    def action_next_week(self) -> None:
+        self._step_week(-1)  # newer
+
+    def action_toggle_sidebar(self) -> None:
+        sidebar = self.query_one(WeeksSidebar)
+        if self.has_class("-narrow"):
+            self.toggle_class("-show-sidebar")
+            self.remove_class("-hide-sidebar")
+        else:
+            self.toggle_class("-hide-sidebar")
+            self.remove_class("-show-sidebar")
+        if not sidebar.display and sidebar.has_focus:
+            self.action_focus_papers()
+
+    def action_help(self) -> None:
+        from .help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self))
+
+    def action_select(self) -> None:
+        if self.paper_id is not None:
+            self.selection = self.selection ^ {self.paper_id}
+
+    def action_extend(self, step: int) -> None:
+        if self.paper_id is None:
+            return
+        papers = self.query_one(PapersList)
+        chosen = set(self.selection) | {self.paper_id}
+        papers.action_cursor_down() if step > 0 else papers.action_cursor_up()
+        if papers.cursor_key:
+            chosen.add(papers.cursor_key)
+            self.paper_id = papers.cursor_key
+        self.selection = frozenset(chosen)
+
+    def targets(self) -> list[str]:
+        """The papers an action applies to: the selection, else the current paper."""
+        if self.selection:
+            return [i for i in self.visible if i in self.selection]
+        return [self.paper_id] if self.paper_id else []
+
+    def on_unmount(self) -> None:
+        self.flush_note(wait=True)
+
+    def replace_snapshot(self, **changes) -> None:
+        """Show a change at once (before the library thread has written it)."""
+        self.snapshot = with_changes(self.snapshot, **changes)
+

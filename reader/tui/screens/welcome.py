@@ -1,0 +1,55 @@
+"""Shown while the library is empty: how to get a digest in."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Middle, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+
+def welcome_text() -> Text:
+    text = Text()
+    text.append("Your reading list is empty.\n\n", style="bold")
+    text.append("Import a weekly arXiv digest to start:\n\n")
+    text.append("  • press ")
+    text.append("i", style="bold reverse")
+    text.append(" and type the path of a digest file (or a folder of them)\n")
+    text.append("  • or, in a terminal: ")
+    text.append("reader import FILE", style="bold")
+    text.append("\n    (it shows up here at once)\n\n")
+    text.append("Just looking? Run ")
+    text.append("reader --demo", style="bold")
+    text.append(" to try it on a sample digest.\n\n")
+    text.append("? all keys · q quit", style="dim")
+    return text
+
+
+class WelcomeScreen(Screen):
+    BINDINGS = [
+        Binding("i", "import", "Import a digest"),
+        Binding("question_mark", "help", "Keys"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Middle():
+            with Center():
+                with Vertical(id="welcome-box") as box:
+                    box.border_title = "Welcome to reader"
+                    yield Static(welcome_text(), id="welcome-text")
+        yield Footer()
+
+    def _main(self):
+        from .main import MainScreen
+
+        return next(s for s in self.app.screen_stack if isinstance(s, MainScreen))
+
+    def action_import(self) -> None:
+        self._main().action_import()
+
+    def action_help(self) -> None:
+        from .help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self._main()))

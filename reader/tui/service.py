@@ -1,0 +1,101 @@
+"""One thread that does all the app's library I/O, in the order it was asked for.
+
+Writes, loads and the "did another process change the files?" poll all run here, so a
+load never sees half of a write and two toggles can't be reordered. The UI never waits
+on it except on quit (to flush the note being typed). No textual import: ``run_app``
+starts the first load before textual is even imported.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import Any
+
+from reader.core.library import Library
+from reader.core.snapshot import Snapshot
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    snapshot: Snapshot
+    writes_done: int  # how many writes had been applied when it was read
+
+
+class LibraryService:
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self.writes_done = 0
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._serve, name="reader-library", daemon=True)
+        self._thread.start()
+        self._closed = False
+
+    def _serve(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            future, fn, args, kwargs, is_write = item
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                result = fn(*args, **kwargs)
+            except BaseException as exc:  # noqa: BLE001 - handed to whoever waits
+                if is_write:
+                    self.writes_done += 1
+                future.set_exception(exc)
+            else:
+                if is_write:
+                    self.writes_done += 1
+                future.set_result(result)
+
+    def submit(self, fn: Callable[..., Any], *args: Any, write: bool = False, **kwargs: Any) -> Future:
+        """Run ``fn(*args, **kwargs)`` on the library thread after everything already asked."""
+        future: Future = Future()
+        if self._closed:
+            future.set_exception(RuntimeError("the library thread has stopped"))
+            return future
+        self._queue.put((future, fn, args, kwargs, write))
+        return future
+
+    def write(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Future:
+        """Like ``submit``, counted as a write (see :class:`Loaded`)."""
+        return self.submit(fn, *args, write=True, **kwargs)
+
+    # --- jobs ---------------------------------------------------------------
+    def _load(self) -> Loaded:
+        from . import trace
+
+        trace("load start")
+        self.library.load_all()  # reads every file, so changed_on_disk() is fresh after
+        snapshot = Snapshot.load(self.library)
+        snapshot.digest_by_id  # noqa: B018 - the sidebar needs it first
+        trace("load done")
+        return Loaded(snapshot, self.writes_done)
+
+    @staticmethod
+    def warm(snapshot: Snapshot) -> None:
+        """Build the indexes the detail pane and the filter use, off the UI thread."""
+        from reader.core import filtering
+
+        snapshot.appearances  # noqa: B018
+        filtering.index_for(snapshot)
+
+    def load(self) -> Future:
+        return self.submit(self._load)
+
+    def changed_on_disk(self) -> Future:
+        return self.submit(self.library.changed_on_disk)
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Finish what was asked (up to ``timeout`` seconds), then stop the thread."""
+        if self._closed:
+            return
+        self._closed = True
+        self._queue.put(None)
+        if threading.current_thread() is not self._thread:
+            self._thread.join(timeout)

@@ -1,0 +1,1 @@
+"""The app's widgets (panes and the line-API list they build on)."""
