@@ -61,9 +61,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     group.add_argument("--append", metavar="TEXT", help="add a paragraph to the note")
     p.set_defaults(handler=cmd_note)
 
-    p = sub.add_parser("export", help="export papers and notes as markdown")
+    p = sub.add_parser("export", help="export papers and notes as markdown (--split: a file per paper; --bibtex)")
     _add_selection(p)
     p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE, not stdout")
+    from .export_commands import add_export_arguments
+
+    add_export_arguments(p)
     p.set_defaults(handler=cmd_export)
 
     p = sub.add_parser("doctor", help="check the library files; --restore repairs from backups")
@@ -71,8 +74,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_doctor)
 
     from .arxiv_commands import register as register_arxiv
+    from .export_commands import register as register_search
 
     register_arxiv(sub)
+    register_search(sub)
 
 
 # --- helpers -------------------------------------------------------------
@@ -166,6 +171,7 @@ def selected_ids(snapshot, args: argparse.Namespace) -> list[str]:
 # --- commands ------------------------------------------------------------
 def cmd_parse(args: argparse.Namespace) -> int:
     from ..core.digest import parse_text, read_digest_file
+    from ..core.importer import shown
 
     text, read_warnings = read_digest_file(args.file)
     parsed = parse_text(text, source=str(args.file), date=args.date)
@@ -175,36 +181,38 @@ def cmd_parse(args: argparse.Namespace) -> int:
         print()
         return 0
     when = parsed.date.isoformat() if parsed.date else "no date"
-    print(f"{args.file}: {when}, {parsed.title or 'no title'}, {len(parsed.entries)} entries")
+    print(f"{shown(args.file)}: {when}, {shown(parsed.title or 'no title')}, {len(parsed.entries)} entries")
     for entry in parsed.entries:
-        authors = ", ".join(entry.authors)
-        print(f"  {entry.arxiv_id}  {entry.title or '(no title)'}" + (f"  ({authors})" if authors else ""))
+        authors = shown(", ".join(entry.authors))
+        print(f"  {entry.arxiv_id}  {shown(entry.title or '(no title)')}" + (f"  ({authors})" if authors else ""))
         if entry.references:
             print(f"      references: {' '.join(entry.references)}")
     for warning in parsed.warnings:
-        print(f"{args.file}:{warning.line}: warning: {warning.message}", file=sys.stderr)
+        print(f"{shown(args.file)}:{warning.line}: warning: {shown(warning.message)}", file=sys.stderr)
     return 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from ..core.importer import expand_paths, import_paths
+    from ..core.importer import expand_paths, import_paths, shown
 
     library = open_library(args)
     for path in args.paths:
         if not path.exists():
-            print(f"{path}: error: no such file or directory", file=sys.stderr)
+            print(f"{shown(path)}: error: no such file or directory", file=sys.stderr)
     paths = [path for path in args.paths if path.exists()]
     failed = len(paths) != len(args.paths)
     total = sum(1 for _ in expand_paths(paths))
-    if paths and total == 0:
-        print("reader: no .md or .txt files found", file=sys.stderr)
+    for path in paths:
+        if path.is_dir() and next(expand_paths([path]), None) is None:
+            print(f"{shown(path)}: error: no .md, .txt or .markdown files in this folder", file=sys.stderr)
+            failed = True
     with _progress(total, "importing") as advance:
         outcomes = import_paths(library, paths, date=args.date, progress=lambda i, n, p: advance())
     for outcome in outcomes:
         stream = sys.stderr if (outcome.error or outcome.skipped) else sys.stdout
         print(outcome.summary(), file=stream)
         for warning in outcome.warnings:
-            print(f"{outcome.path}:{warning.line}: warning: {warning.message}", file=sys.stderr)
+            print(f"{shown(outcome.path)}:{warning.line}: warning: {shown(warning.message)}", file=sys.stderr)
         failed |= outcome.error is not None
     return 1 if failed else 0
 
@@ -298,9 +306,9 @@ def cmd_note(args: argparse.Namespace) -> int:
     (arxiv_id,) = known_ids(load_snapshot(library), [args.id])
     old = library.note(arxiv_id)
     if args.set is not None:
-        new = args.set
+        new = _text_arg(args.set)
     elif args.append is not None:
-        new = f"{old.rstrip()}\n\n{args.append}" if old.strip() else args.append
+        new = f"{old.rstrip()}\n\n{_text_arg(args.append)}" if old.strip() else _text_arg(args.append)
     else:
         new = _edit_in_editor(old, arxiv_id)
     if library.set_note(arxiv_id, new):
@@ -321,7 +329,16 @@ def _edit_in_editor(text: str, arxiv_id: str) -> str:
             raise CliError(f"cannot run editor {editor!r}: {exc.strerror}; use --set or --append") from None
         if status != 0:
             raise CliError(f"editor {editor!r} exited with {status}; note unchanged")
-        return path.read_text(encoding="utf-8")
+        try:
+            return path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise CliError("the edited note is not UTF-8 text; note unchanged") from None
+
+
+def _text_arg(text: str) -> str:
+    """Text typed on the command line; bytes that are not UTF-8 (which Python keeps as lone
+    surrogates) become U+FFFD instead of failing the write."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -329,6 +346,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     snapshot = load_snapshot(open_library(args))
     ids = selected_ids(snapshot, args)
+    from .export_commands import export_special
+
+    special = export_special(args, snapshot, ids)
+    if special is not None:
+        return special
     text = export_markdown(snapshot, ids)
     if not text.strip():
         print("nothing to export: no papers match", file=sys.stderr)
@@ -347,22 +369,57 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from ..core.doctor import check_library, restore_file
+    from ..core import doctor
 
     library = open_library(args)
-    reports = check_library(library)
-    damaged = [report for report in reports if report.problem]
+    reports = doctor.check_library(library)
     for report in reports:
         print(report.describe())
+    _print_backups(library)
+    removed = doctor.clean_temp_files(library)
+    if removed:
+        print(f"removed {len(removed)} temporary file{'s' * (len(removed) != 1)} left by interrupted writes")
+    damaged = [report for report in reports if report.problem]
     if not damaged:
         print(f"library at {library.data_dir} is healthy")
         return 0
     if not args.restore:
-        print("run 'reader doctor --restore' to restore damaged files from their newest good backup", file=sys.stderr)
+        restorable = False
+        for report in damaged:
+            name = report.path.name
+            backup = doctor.newest_good_backup(library, report.path) if report.restorable else None
+            if not report.restorable:
+                print(f"{name}: upgrade reader to read it (restoring a backup would lose what the newer reader wrote)")
+            elif backup is None:
+                print(f"{name}: no good backup exists")
+                print(f"  {doctor.start_over_advice(report.path)}")
+            else:
+                restorable = True
+                taken = doctor.backup_time(backup).strftime("%Y-%m-%d %H:%M")
+                print(f"{name}: 'reader doctor --restore' would put back the backup of {taken} ({backup})")
+                for line in doctor.what_restore_loses(library, report.path, backup):
+                    print(line)
+        if restorable:
+            print("run 'reader doctor --restore' to restore damaged files from their newest good backup", file=sys.stderr)
         return 1
-    failed = False
+    failed = []
     for report in damaged:
-        message, ok = restore_file(library, report)
-        print(message, file=sys.stdout if ok else sys.stderr)
-        failed |= not ok
-    return 1 if failed else 0
+        outcome = doctor.restore_file(library, report)
+        print(outcome.message)
+        if not outcome.ok:
+            failed.append(report.path.name)
+    if failed:
+        raise CliError(f"not restored: {', '.join(failed)} (see above)")
+    return 0
+
+
+def _print_backups(library) -> None:
+    from ..core.doctor import backup_time
+    from ..core.library import FILES
+
+    backups = [path for name in FILES for path in library.backups.list(f"{name}.json")]
+    if not backups:
+        print(f"backups: none yet (they are kept in {library.backups.directory})")
+        return
+    newest = max(backup_time(path) for path in backups)
+    print(f"backups: {len(backups)} in {library.backups.directory}, newest from {newest.strftime('%Y-%m-%d %H:%M')}")

@@ -1,0 +1,151 @@
+"""``reader export --split DIR`` / ``--bibtex``, and ``reader search``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from . import CliError
+
+SPLIT_HELP = (
+    "write one markdown file per paper into DIR ('<id> <title>.md', with YAML front matter). "
+    "Re-exporting rewrites only the front matter (reader's keys; keys you add are kept) and the "
+    "part between the 'reader:begin generated' and 'reader:end generated' markers; text you write "
+    "below the end marker is never changed. If you edited inside the generated part or removed a "
+    "marker, the file is left untouched and the new export is written beside it as "
+    "'<name>.reader-new.md' (exit code 1). A paper whose title changed has its file renamed."
+)
+BIBTEX_HELP = (
+    "write BibTeX (@misc with eprint/archivePrefix/primaryClass) instead of markdown. Keys look "
+    "like 'vahdat2020nvae-2007.03898': the arXiv id makes them unique, so a paper's key never "
+    "depends on which other papers are in the library or the export"
+)
+
+
+def add_export_arguments(p: argparse.ArgumentParser) -> None:
+    """The ``--split`` and ``--bibtex`` flags of ``reader export``."""
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--split", type=Path, metavar="DIR", help=SPLIT_HELP)
+    how.add_argument("--bibtex", action="store_true", help=BIBTEX_HELP)
+
+
+def export_special(args: argparse.Namespace, snapshot, ids: list[str]) -> int | None:
+    """Run ``export --split`` or ``export --bibtex``; None when neither was asked for."""
+    split = getattr(args, "split", None)
+    if split is None and not getattr(args, "bibtex", False):
+        return None
+    if not ids:
+        print("nothing to export: no papers match", file=sys.stderr)
+        return 0
+    if split is not None:
+        if getattr(args, "output", None) is not None:
+            raise CliError("--split writes into its DIR; it takes no -o/--output")
+        return _split(snapshot, ids, split)
+    return _bibtex(snapshot, ids, getattr(args, "output", None))
+
+
+def _split(snapshot, ids: list[str], directory: Path) -> int:
+    from ..core.split_export import export_split
+
+    directory = directory.expanduser()
+    if directory.exists() and not directory.is_dir():
+        raise CliError(f"{directory} is not a directory")
+    try:
+        result = export_split(snapshot, ids, directory)
+    except OSError as exc:
+        raise CliError(f"cannot write to {directory}: {exc.strerror or exc}") from None
+    for warning in result.warnings:
+        print(f"reader: warning: {warning}", file=sys.stderr)
+    for arxiv_id, message in result.errors:
+        print(f"reader: error: {arxiv_id}: {message}", file=sys.stderr)
+    for old, new in result.renamed:
+        print(f"renamed {old.name} -> {new.name}")
+    print(result.summary())
+    return 1 if (result.conflicts or result.errors) else 0
+
+
+def _bibtex(snapshot, ids: list[str], output: Path | None) -> int:
+    from ..core.bibtex import export_bibtex
+
+    text = export_bibtex(snapshot, ids)
+    if output is None:
+        sys.stdout.write(text)
+        return 0
+    from ..core.storage import atomic_write_bytes
+
+    try:
+        atomic_write_bytes(output, text.encode("utf-8"))
+    except OSError as exc:
+        raise CliError(f"cannot write {output}: {exc.strerror or exc}") from None
+    print(f"exported {len(ids)} paper{'s' * (len(ids) != 1)} to {output} as BibTeX")
+    return 0
+
+
+# --- reader search ---------------------------------------------------------
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``reader search`` to the top-level parser."""
+    p = sub.add_parser(
+        "search",
+        help="search titles, authors, notes, commentary, abstracts and downloaded paper text",
+        description=(
+            "Every word must occur somewhere in a paper (case-insensitive, substring); "
+            "quote a phrase to find it as written: reader search '\"deep hierarchical\" vae'. "
+            "An argument with spaces counts as a phrase."
+        ),
+    )
+    p.add_argument("query", nargs="+", metavar="QUERY")
+    p.add_argument("--json", action="store_true", help="print a JSON list of hits")
+    p.add_argument("--limit", type=int, default=50, metavar="N", help="show at most N papers (default 50)")
+    p.set_defaults(handler=cmd_search)
+
+
+def _query_from_args(words: list[str]) -> str:
+    """Shell arguments as one query: an argument holding spaces (and no quotes) is a phrase."""
+    parts = []
+    for word in words:
+        if any(ch.isspace() for ch in word) and '"' not in word:
+            parts.append(f'"{word}"')
+        else:
+            parts.append(word)
+    return " ".join(parts)
+
+
+def _highlight(snippet: str, start: int, end: int, color: bool) -> str:
+    from ..core.text import printable
+
+    before, match, after = (printable(part) for part in (snippet[:start], snippet[start:end], snippet[end:]))
+    if not color:
+        return before + match + after
+    return f"{before}\x1b[1;33m{match}\x1b[0m{after}"
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from ..core.locations import cache_dir
+    from ..core.search import SearchIndex
+    from ..core.text import one_line
+    from .commands import load_snapshot, open_library
+
+    if args.limit < 1:
+        raise CliError("--limit must be at least 1")
+    query = _query_from_args(args.query)
+    snapshot = load_snapshot(open_library(args))
+    index = SearchIndex.build(snapshot, cache_dir())
+    hits = index.search(query, limit=args.limit)
+    if args.json:
+        data = [dict(hit.to_json(), title=snapshot.title(hit.arxiv_id)) for hit in hits]
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    if not hits:
+        print("no papers match" if snapshot.papers else "the library is empty: try 'reader import FILE'", file=sys.stderr)
+        return 0
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    for hit in hits:
+        print(f"{hit.arxiv_id}  {one_line(snapshot.title(hit.arxiv_id) or '(no title)')}")
+        for match in hit.matches:
+            label = match.field if match.page is None else f"{match.field} p.{match.page}"
+            print(f"    {label}: {_highlight(match.snippet, match.start, match.end, color)}")
+    return 0
