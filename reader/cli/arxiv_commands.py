@@ -59,12 +59,18 @@ def _fetch_pdfs(snapshot, ids: list[str]) -> int:
     from ..core.locations import cache_dir
     from ..core.pdf import DownloadError, download_pdf, pdf_path
 
+    from ..core.ids import is_valid_id
+
     cache = cache_dir()
     failed = 0
-    todo = [i for i in ids if not pdf_path(cache, i).exists()]
+    for bad in (i for i in ids if not is_valid_id(i)):
+        failed += 1
+        print(f"{bad!r}: error: not a valid arXiv id; skipped", file=sys.stderr)
+    todo = [i for i in ids if is_valid_id(i) and not pdf_path(cache, i).exists()]
     if not todo:
-        print("every PDF is already downloaded")
-        return 0
+        if not failed:
+            print("every PDF is already downloaded")
+        return 1 if failed else 0
     with _bar("download") as bar:
         for arxiv_id in todo:
             task = bar.add_task(arxiv_id, total=None)

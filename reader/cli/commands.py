@@ -356,6 +356,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         print("nothing to export: no papers match", file=sys.stderr)
         return 0
     if args.output is None:
+        if sys.stdout.isatty():  # a terminal must never receive escape sequences from notes
+            from ..core.text import printable
+
+            text = printable(text)
         sys.stdout.write(text)
         return 0
     from ..core.storage import atomic_write_bytes

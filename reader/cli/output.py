@@ -101,7 +101,9 @@ def print_show(snapshot: Snapshot, arxiv_id: str) -> None:
     status = snapshot.fetch_status(arxiv_id)
     meta = snapshot.arxiv(arxiv_id)
     if meta:
-        print(f"arXiv: {versions_text(snapshot, arxiv_id)}, {', '.join(meta.get('categories') or [])}, published {str(meta.get('published') or '')[:10]}")
+        categories = one_line(", ".join(str(c) for c in meta.get("categories") or []))
+        published = one_line(str(meta.get("published") or ""))[:10]
+        print(f"arXiv: {versions_text(snapshot, arxiv_id)}, {categories}, published {published}")
         if is_mismatched(snapshot, arxiv_id):
             print(f"Title on arXiv differs from the digest's: {one_line(meta.get('title') or '')}")
         if meta.get("abstract"):

@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import errno
 import os
 import re
+import stat
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +50,8 @@ MAX_AUTHOR_GROUP = 3000  # characters inside one "(Authors)" group
 MAX_TITLE_WORDS = 40
 _FRONT_MATTER_MAX_LINES = 200
 _BINARY_SNIFF = 8192
+MAX_DIGEST_BYTES = 256 * 1024 * 1024  # a weekly digest is kilobytes; this is no digest
+_TOO_BIG = f"larger than {MAX_DIGEST_BYTES // (1024 * 1024)} MB, too large for a digest"
 
 # --- line shapes ---------------------------------------------------------------------------------
 
@@ -67,7 +71,7 @@ _READ_STATE = re.compile(
 )
 # An optional heading marker, then an optional list marker (``-``, ``*``, ``+``, ``1.``, ``1)``).
 _LINE_PREFIX = re.compile(r"[ \t]{0,3}(?P<head>#{1,6}[ \t]+)?(?P<list>(?:[-*+]|\d{1,3}[.)])[ \t]+)?")
-_MD_LINK = re.compile(r"\[(?P<text>(?:\\.|[^\[\]\\\n]){0,500})\]\((?P<url>[^()\s]{1,2000})\)")
+_MD_LINK = re.compile(r"\[(?P<text>(?:\\.|[^\[\]\\\n]){0,2000})\]\((?P<url>[^()\s]{1,2000})\)")
 _MD_ESCAPE = re.compile(r"\\(.)")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(?P<text>[^\n]{1,300}?)(?<=\S)\1(?![\w*])")
 
@@ -100,9 +104,13 @@ class DigestReadError(Exception):
     """A digest file that cannot be read as text. ``str()`` is one line naming the file."""
 
     def __init__(self, path: str | os.PathLike[str], reason: str) -> None:
+        from reader.core.text import one_line
+
         self.path = path
         self.reason = reason
-        super().__init__(f"{os.fspath(path)}: {reason}")
+        # Shown as it is printed: a file name with escape sequences must not reach the terminal.
+        name = one_line(os.fsdecode(path).encode("utf-8", "replace").decode("utf-8"))
+        super().__init__(f"{name}: {reason}")
 
 
 # =================================================================================================
@@ -121,15 +129,39 @@ def read_digest_file(path: str | os.PathLike[str]) -> tuple[str, list[ParseWarni
     if p.is_dir():
         raise DigestReadError(path, "is a directory, not a digest file")
     try:
-        data = p.read_bytes()
+        data = _read_bytes(p)
     except FileNotFoundError:
         raise DigestReadError(path, "no such file") from None
     except PermissionError:
         raise DigestReadError(path, "permission denied") from None
+    except IsADirectoryError:
+        raise DigestReadError(path, "is a directory, not a digest file") from None
     except OSError as exc:
         raise DigestReadError(path, f"cannot read: {exc.strerror or exc}") from None
     text, warnings = _decode(data, path)
     return _normalise(text), warnings
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes, at most ``MAX_DIGEST_BYTES``. Opening never blocks (a FIFO nobody
+    writes to reads as empty) and an endless device stops at the limit."""
+    nonblock = getattr(os, "O_NONBLOCK", 0)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | nonblock)
+    try:
+        if nonblock:
+            os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            if stat.S_ISREG(os.fstat(fd).st_mode):
+                if os.fstat(fd).st_size > MAX_DIGEST_BYTES:
+                    raise OSError(errno.EFBIG, _TOO_BIG)
+                data = handle.read()  # one allocation, sized from fstat
+            else:
+                data = handle.read(MAX_DIGEST_BYTES + 1)
+    finally:
+        os.close(fd)
+    if len(data) > MAX_DIGEST_BYTES:
+        raise OSError(errno.EFBIG, _TOO_BIG)
+    return data
 
 
 def _decode(data: bytes, path: str | os.PathLike[str]) -> tuple[str, list[ParseWarning]]:
@@ -147,13 +179,20 @@ def _decode(data: bytes, path: str | os.PathLike[str]) -> tuple[str, list[ParseW
                 raise DigestReadError(path, f"not valid {encoding.upper()} text") from None
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
-    if b"\x00" in data[:_BINARY_SNIFF]:
-        text = _bomless_utf16(data)
-        if text is None:
+    warnings: list[ParseWarning] = []
+    nuls = data.count(0)
+    if nuls:
+        if b"\x00" in data[:_BINARY_SNIFF]:
+            text = _bomless_utf16(data)
+            if text is not None:
+                return text, []
+        if nuls > 8 and nuls * 100 > len(data):  # more than a few, and more than 1 in 100 bytes
             raise DigestReadError(path, "looks like a binary file, not a text digest")
-        return text, []
+        # Text with a few stray NUL bytes (a bad copy, an editor crash): read it without them.
+        data = data.replace(b"\x00", b"")
+        warnings.append(ParseWarning(0, f"{nuls} NUL byte{'s' * (nuls != 1)} removed"))
     try:
-        return data.decode("utf-8"), []
+        return data.decode("utf-8"), warnings
     except UnicodeDecodeError as exc:
         bad = exc.start
     for encoding, label, accept in (
@@ -166,7 +205,9 @@ def _decode(data: bytes, path: str | os.PathLike[str]) -> tuple[str, list[ParseW
         except UnicodeDecodeError:
             continue
         if accept(text):
-            return text, [ParseWarning(0, f"not valid UTF-8 (bad byte at offset {bad}); read as {label}")]
+            return text, [*warnings, ParseWarning(0, f"not valid UTF-8 (bad byte at offset {bad}); read as {label}")]
+    if nuls:  # NUL bytes and no text encoding: binary, as before NUL bytes were forgiven
+        raise DigestReadError(path, "looks like a binary file, not a text digest")
     raise DigestReadError(path, f"not valid UTF-8 text (bad byte at offset {bad})")
 
 
@@ -581,8 +622,9 @@ def _markdown_entry(i: int, line: str, links: list[Link], prefix_end: int, headi
     link = next((lk for lk in links if lk.start == md.start("url") and not lk.malformed), None)
     if link is None or line[md.start("url") : md.end("url")] != link.raw:
         return None
-    title = _unemphasise(_MD_ESCAPE.sub(r"\1", md.group("text")).strip()) or None
-    if title is not None and (parse_id(title) is not None or find_links(title)):
+    # Emphasis first, escapes second: ``[\*Title\*](…)`` keeps its stars, ``[*Title*](…)`` does not.
+    title = _MD_ESCAPE.sub(r"\1", _unemphasise(md.group("text").strip())).strip() or None
+    if title is not None and _only_ids(title):
         title = None  # ``[2007.01758](…)`` or ``[arXiv:2007.01758](…)`` names no title
     end, authors = md.end(), []
     group = _group_at(line, _skip(line, end, len(line), " \t"), len(line))
@@ -591,6 +633,23 @@ def _markdown_entry(i: int, line: str, links: list[Link], prefix_end: int, headi
         if names:
             authors, end = names, group[1]
     return _Start(link, i, (i, 0), (i, end), title, authors, export=heading, header_end=i)
+
+
+def _only_ids(text: str) -> bool:
+    """Nothing but arXiv ids or links: ``2007.01758``, ``arXiv:2007.01758``, a URL, several.
+    ``Comment on arXiv:2001.00001`` is a title."""
+    if parse_id(text) is not None:
+        return True
+    links = find_links(text)
+    if not links:
+        return False
+    rest, pos = [], 0
+    for link in links:
+        rest.append(text[pos : link.start])
+        pos = link.end
+    rest.append(text[pos:])
+    blank = " \t" + ZERO_WIDTH
+    return not rest[0].strip(blank) and not rest[-1].strip(blank) and not "".join(rest).strip(blank + ",;&|")
 
 
 def _entry_with_title_before_link(i: int, line: str, link: Link, prefix_end: int, listed: bool) -> _Start | None:
@@ -813,8 +872,13 @@ def _trailing_tag_lines(doc: _Doc) -> set[int]:
 def _first_commentary_line(doc: _Doc, start: _Start) -> int:
     """The first line with commentary text at or after the start's body (``len(lines)`` if none)."""
     line, col = start.body
+    first = True
     for i in range(line, len(doc.lines)):
-        if _counts(doc, i) and doc.lines[i][col if i == line else 0 :].strip():
+        text = doc.lines[i][col if i == line else 0 :]
+        if _counts(doc, i) and text.strip():
+            if first and _READ_STATE.match(text):  # "Read: yes" is state, not commentary (see _tidy)
+                first = False
+                continue
             return i
     return len(doc.lines)
 

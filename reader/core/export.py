@@ -18,6 +18,8 @@ Layout (``reader parse`` on it gives back the same papers)::
 
 from __future__ import annotations
 
+import re
+
 from .ids import abs_url
 from .library import DigestRecord
 from .models import Entry
@@ -25,7 +27,19 @@ from .snapshot import Snapshot
 
 
 def _escape_title(title: str) -> str:
-    return title.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    # ``*`` and ``_`` too, so ``*Attention*`` is not read back as emphasis around ``Attention``.
+    return re.sub(r"([\\\[\]*_])", r"\\\1", title)
+
+
+# A line the parser would read as a heading of level 1-3: it would end the ``### Notes`` section.
+_NOTE_HEADING = re.compile(r"^([ \t]{0,3})(#{1,3}(?:[ \t]|$))")
+
+
+def _note_text(note: str) -> str:
+    """A note, verbatim but for line ends (a lone CR also starts a line for the parser) and a
+    backslash before a ``#`` that would make a line a heading and end the Notes section."""
+    lines = re.split(r"\r\n|\r|\n", note.rstrip("\r\n"))
+    return "\n".join(_NOTE_HEADING.sub(r"\1\\\2", line) for line in lines)
 
 
 def _quote(text: str) -> str:
@@ -38,7 +52,10 @@ def _digest_heading(digest: DigestRecord) -> str:
         parts.append(digest.title)
     if not parts:
         parts.append(digest.source.rsplit("/", 1)[-1] or digest.id)
-    return "# " + " ".join(parts)
+    text = " ".join(" ".join(parts).split())  # one line, whatever the title holds
+    if text.lower() in ("notes", "my notes", "notes:", "my notes:"):
+        text = f"Digest: {text}"  # "# Notes" would hide the papers under it as notes
+    return f"# {text or digest.id}"
 
 
 def _paper_section(snapshot: Snapshot, entry: Entry) -> str:
@@ -56,7 +73,7 @@ def _paper_section(snapshot: Snapshot, entry: Entry) -> str:
         lines += ["", _quote(entry.commentary)]
     note = snapshot.note(arxiv_id)
     if note.strip():
-        lines += ["", "### Notes", "", note.rstrip("\n")]
+        lines += ["", "### Notes", "", _note_text(note)]
     return "\n".join(lines)
 
 

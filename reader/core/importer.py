@@ -11,6 +11,7 @@ from pathlib import Path
 from .digest import DigestReadError, parse_text, read_digest_file
 from .library import ImportResult, Library
 from .models import ParsedDigest, ParseWarning
+from .text import one_line
 
 DIGEST_SUFFIXES = (".md", ".txt", ".markdown")
 BATCH = 100  # files per library write when importing a folder
@@ -27,7 +28,7 @@ class FileOutcome:
     error: str | None = None
 
     def summary(self) -> str:
-        name = str(self.path)
+        name = shown(self.path)
         if self.error:
             return f"{name}: error: {self.error}"
         if self.skipped:
@@ -41,6 +42,12 @@ class FileOutcome:
             return f"{name}: already imported ({entries})"
         verb = "imported" if result.status == "new" else "updated"
         return f"{name}: {verb}, {entries}, {result.new_papers} new paper{'s' * (result.new_papers != 1)}{warned}"
+
+
+def shown(text: object) -> str:
+    """A path (or any text) safe to print: one line, no escape sequences or control
+    characters, undecodable bytes of a file name as ``?``."""
+    return one_line(str(text).encode("utf-8", "replace").decode("utf-8"))
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:

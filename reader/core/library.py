@@ -30,6 +30,7 @@ from tinydb.table import Document, Table
 
 from .models import Entry, ParsedDigest, ParseWarning, iso_week
 from .storage import AtomicJSONStorage, Backups, LibraryError, WriteLock
+from .text import one_line
 
 HISTORY_LIMIT = 100
 FILES = ("catalog", "commentary", "state", "notes", "arxiv", "history")
@@ -127,7 +128,8 @@ class DigestRecord:
         """``2020-07-12 · 2020-W28`` or the file name when the digest has no date."""
         if self.date:
             return f"{self.date.isoformat()} · {self.week}"
-        return Path(self.source).name
+        # A file name, shown on screen: no escape sequences, no undecodable bytes.
+        return one_line(Path(self.source).name.encode("utf-8", "replace").decode("utf-8"))
 
     @property
     def paper_ids(self) -> tuple[str, ...]:
@@ -267,7 +269,10 @@ class Library:
         self.lock = WriteLock(self.data_dir, timeout=lock_timeout)
         self.backups = Backups(self.data_dir / "backups")
         self._dbs: dict[str, _Database] = {}
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise LibraryError(f"cannot use {self.data_dir} as the library directory: {exc.strerror or exc}") from None
 
     # --- plumbing ---------------------------------------------------------
     def _db(self, name: str) -> _Database:
@@ -489,7 +494,7 @@ class Library:
     ) -> list[str]:
         """Add and remove tags on papers. Tags are normalised; an empty one is an error."""
         ids = list(ids)
-        add = [normalize_tag(tag) for tag in add]
+        add = list(dict.fromkeys(normalize_tag(tag) for tag in add))  # "+a +a" adds "a" once
         remove = [normalize_tag(tag) for tag in remove]
 
         def change(state: PaperState) -> PaperState:

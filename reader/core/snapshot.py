@@ -70,6 +70,16 @@ class Snapshot:
                     new.__dict__[name] = self.__dict__[name]
         return new
 
+    def with_digests_from(self, other: Snapshot) -> Snapshot:
+        """A copy with ``other``'s digests (and ``complete``), keeping the digest-only
+        indexes ``other`` has computed: how the full digests, read in the background,
+        join the snapshot the UI has been changing meanwhile."""
+        new = replace(self, digests=other.digests, complete=other.complete)
+        for name in self.DIGEST_INDEXES:
+            if name in other.__dict__:
+                new.__dict__[name] = other.__dict__[name]
+        return new
+
     # --- indexes ----------------------------------------------------------
     @cached_property
     def digest_by_id(self) -> dict[str, DigestRecord]:

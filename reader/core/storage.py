@@ -18,7 +18,9 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
+import math
 import os
+import re
 import shutil
 import threading
 import time
@@ -32,6 +34,11 @@ FORMAT_VERSION = 1
 META_TABLE = "_meta"
 BACKUP_KEEP = 5
 BACKUP_INTERVAL_S = 3600.0
+DEFAULT_LOCK_TIMEOUT = 5.0
+LOCK_TIMEOUT_ENV = "READER_LOCK_TIMEOUT"
+#: Temporary files this module writes end in ``.<pid>.tmp`` or ``.<pid>.<thread>.tmp``.
+TEMP_SUFFIX = ".tmp"
+NEWER_FORMAT = "it was written by a newer reader"
 
 
 class LibraryError(Exception):
@@ -52,9 +59,59 @@ class LibraryCorrupt(LibraryError):
         hint = (
             f"; newest backup: {backup} (run 'reader doctor --restore')"
             if backup
-            else "; no backup exists yet"
+            else "; no backup exists (run 'reader doctor' for how to start over)"
         )
         super().__init__(f"library file {path} is damaged: {reason}{hint}")
+
+
+def lock_timeout(value: float | None = None) -> float:
+    """Seconds to wait for the library lock: ``value``, else ``$READER_LOCK_TIMEOUT``, else 5."""
+    if value is not None:
+        return value
+    raw = os.environ.get(LOCK_TIMEOUT_ENV, "").strip()
+    if not raw:
+        return DEFAULT_LOCK_TIMEOUT
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not math.isfinite(seconds) or seconds < 0:
+        raise LibraryError(f"{LOCK_TIMEOUT_ENV} must be a number of seconds (like 5 or 0.5), not {raw!r}")
+    return seconds
+
+
+def pid_alive(pid: int) -> bool:
+    """Is there a process ``pid`` on this machine? (True when we may not signal it.)"""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+_TEMP_PID = re.compile(r"^\..+?\.(\d+)(?:\.\d+)?\.tmp$")
+
+
+def stray_temp_files(*directories: Path) -> list[Path]:
+    """Temporary files left in ``directories`` by writes that were interrupted (their process
+    is gone). They are never read; removing them is always safe."""
+    found = []
+    for directory in directories:
+        try:
+            names = sorted(os.listdir(directory))
+        except OSError:
+            continue
+        for name in names:
+            m = _TEMP_PID.match(name)
+            if m and not pid_alive(int(m.group(1))):
+                found.append(directory / name)
+    return found
 
 
 def fsync_dir(directory: Path) -> None:
@@ -99,15 +156,18 @@ def _describe_pid(pid: int) -> str:
 class WriteLock:
     """The library's write lock: one holder at a time, across threads and processes.
 
-    It is held only for the length of one write (or one batch of writes). A process
-    killed while holding it releases it with its file descriptor, so a stale lock is
-    taken over safely. Who holds it is recorded beside it, so a waiter that gives up
-    can name the holder.
+    It is held only for the length of one write (or one batch of writes). It is an
+    ``flock`` on ``library.lock``, which the kernel drops when its holder exits, however
+    it exits: a lock left by a killed process is taken over at once, and leftover
+    ``library.lock``/``library.lock.owner`` files never block anyone. Who holds it is
+    recorded in ``library.lock.owner``, so a waiter that gives up after ``timeout``
+    seconds (``$READER_LOCK_TIMEOUT``, default 5) can name the holder.
     """
 
-    def __init__(self, directory: Path, timeout: float = 5.0) -> None:
+    def __init__(self, directory: Path, timeout: float | None = None) -> None:
         from filelock import FileLock
 
+        timeout = lock_timeout(timeout)
         self.path = directory / "library.lock"
         self.owner_path = directory / "library.lock.owner"
         self.timeout = timeout
@@ -145,25 +205,37 @@ class WriteLock:
             "pid": os.getpid(),
             "started": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         }
+        # A waiter reads it only after waiting `timeout` seconds, long after it was written;
+        # should it ever read half of it, it says "locked by another process" instead.
         try:
             self.owner_path.write_text(json.dumps(info), encoding="utf-8")
         except OSError:
             pass
 
     def _locked_message(self) -> str:
+        from .text import one_line
+
+        waited = f"for over {self.timeout:g}s"
         try:
             info = json.loads(self.owner_path.read_text(encoding="utf-8"))
-            pid, started = int(info["pid"]), str(info["started"])
+            pid, started = int(info["pid"]), one_line(str(info["started"]))
         except (OSError, ValueError, KeyError, TypeError):
+            return f"library locked by another process {waited} (lock file {self.path})"
+        if pid == os.getpid():
             return (
-                f"library locked by another process for over {self.timeout:g}s "
-                f"(lock file {self.path})"
+                f"library locked by another write in this same process (pid {pid}, "
+                f"started {started}) {waited}"
             )
-        what = _describe_pid(pid)
+        if not pid_alive(pid):
+            return (
+                f"library locked by another process {waited} (the last recorded holder, "
+                f"pid {pid}, is no longer running; lock file {self.path})"
+            )
+        what = one_line(_describe_pid(pid))
         what = f", {what}" if what else ""
         return (
-            f"library locked by pid {pid} (started {started}{what}) for over "
-            f"{self.timeout:g}s; if that process is hung, stop it and try again"
+            f"library locked by pid {pid} (started {started}{what}) {waited}; "
+            f"if that process is hung, stop it (kill {pid}) and try again"
         )
 
 
@@ -203,9 +275,15 @@ class Backups:
         self.directory.mkdir(parents=True, exist_ok=True)
         stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
         target = self.directory / f"{path.stem}.{stamp}.json"
-        tmp = target.with_name(f".{target.name}.tmp")
-        shutil.copyfile(path, tmp)
-        os.replace(tmp, target)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            shutil.copyfile(path, tmp)
+            with open(tmp, "rb") as handle:
+                os.fsync(handle.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
         self._last[path.name] = now
         for old in self.list(path.name)[self.keep :]:
             old.unlink(missing_ok=True)
@@ -213,14 +291,21 @@ class Backups:
 
 @contextmanager
 def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: parsing JSON makes millions of objects and no
-    cycles, and collections during the parse more than double its time."""
+    """Pause the cyclic garbage collector while loading the library.
+
+    Parsing JSON and building records makes hundreds of thousands of objects and no
+    cycles; collections during the load more than double its time, and the first full
+    collection after it costs as much again. So the collector is paused, and on the way
+    out what survived is moved to the permanent generation (``gc.freeze``), where the
+    collector no longer scans it. Reference counting still frees it as usual.
+    """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was_enabled:
+            gc.freeze()
             gc.enable()
 
 
@@ -233,30 +318,52 @@ def check_json_file(path: Path) -> str | None:
     return _problem_with(raw)[0]
 
 
+_NUMBER_PREFIX = re.compile(r"-?[0-9]*\.?[0-9]*(?:[eE][-+]?[0-9]*)?")
+
+
+def _ends_early(exc: json.JSONDecodeError) -> bool:
+    """Does the JSON break off at the end of the file (a truncated file), not in the middle?"""
+    rest = exc.doc[exc.pos :].rstrip()
+    if not rest or exc.msg.startswith("Unterminated string"):
+        return True
+    if exc.msg == "Expecting value" and any(word.startswith(rest) for word in ("true", "false", "null")):
+        return True
+    return _NUMBER_PREFIX.fullmatch(rest) is not None
+
+
 def _problem_with(raw: bytes) -> tuple[str | None, Any]:
     if not raw.strip():
         return "the file is empty (it may have been truncated)", None
     if b"\0" in raw[:4096]:
         return "the file holds binary data, not JSON", None
     try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data":
+            return "the file stops short in the middle of a character (it was probably truncated)", None
+        return f"the file is not UTF-8 text (bad byte at offset {exc.start}; it may hold binary data)", None
+    try:
         with gc_paused():
-            data = json.loads(raw)
-    except UnicodeDecodeError:
-        return "the file is not UTF-8 text", None
+            data = json.loads(text)
     except json.JSONDecodeError as exc:
-        return f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", None
+        where = f"line {exc.lineno}, column {exc.colno}"
+        if _ends_early(exc):
+            return f"the JSON stops short at {where} (the file was probably truncated)", None
+        return f"invalid JSON at {where}: {exc.msg}", None
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
         return "the file is JSON but not a reader library file", None
+    for table, docs in data.items():
+        for doc_id, doc in docs.items():
+            if not isinstance(doc, dict):
+                what = f"document {doc_id[:40]!r} of table {table[:40]!r} is not an object"
+                return f"the file is JSON but not a reader library file ({what})", None
     meta = data.get(META_TABLE, {}).get("1", {})
     version = meta.get("format", FORMAT_VERSION) if isinstance(meta, dict) else None
     if not isinstance(version, int):
         return "the file's format version is unreadable", None
     if version > FORMAT_VERSION:
-        return (
-            f"it was written by a newer reader (format {version}; this one reads "
-            f"up to {FORMAT_VERSION})",
-            None,
-        )
+        formats = f"format {version}; this one reads up to {FORMAT_VERSION}"
+        return f"{NEWER_FORMAT} ({formats}); upgrade reader to use it", None
     return None, data
 
 
@@ -318,10 +425,22 @@ class AtomicJSONStorage(Storage):
 
     def _flush(self) -> None:
         assert self._data is not None
-        payload = json.dumps(self._data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.backups.maybe_backup(self.path)
-        st = atomic_write_bytes(self.path, payload)
+        try:
+            # A lone surrogate (an undecodable byte of a file name) becomes a \udcXX JSON
+            # escape: the file stays valid UTF-8 and reads back exactly.
+            payload = json.dumps(self._data, ensure_ascii=False, separators=(",", ":")).encode(
+                "utf-8", "backslashreplace"
+            )
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.backups.maybe_backup(self.path)
+            st = atomic_write_bytes(self.path, payload)
+        except BaseException as exc:
+            # Nothing was written: forget the unwritten data, so reads come from the disk
+            # again and changed_on_disk() keeps working.
+            self._data, self._signature, self._dirty = None, None, False
+            if isinstance(exc, OSError):  # disk full, read-only, permissions: say so in one line
+                raise LibraryError(f"cannot write library file {self.path}: {exc.strerror or exc}") from exc
+            raise
         self._signature = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
         self._dirty = False
 
