@@ -208,9 +208,9 @@ def test_a_fifo_nobody_writes_to_never_hangs(tmp_path):
 
 
 def test_an_endless_file_stops_at_the_size_limit(capsys, monkeypatch):
-    from reader.core import digest
+    from reader.core import digest_file
 
-    monkeypatch.setattr(digest, "MAX_DIGEST_BYTES", 1 << 20)
+    monkeypatch.setattr(digest_file, "MAX_DIGEST_BYTES", 1 << 20)
     code, _, err = cli(capsys, "parse", "/dev/zero")
     assert code == 1 and one_line(err).startswith("reader: error: /dev/zero: cannot read: larger than")
 
