@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -26,6 +27,47 @@ class Appearance:
 
     digest: DigestRecord
     entry: Entry
+
+
+class Appearances(Mapping):
+    """Paper id -> every digest entry for it, newest digest first.
+
+    Built a paper at a time, on first ask: the index of which digests list which ids
+    comes from the digests' id lists (cheap), and only those digests make their
+    ``Entry`` objects (building all 10,000 of a big library costs ~100 ms).
+    """
+
+    def __init__(self, digests: tuple[DigestRecord, ...]) -> None:
+        self._digests = digests
+        self._where: dict[str, list[DigestRecord]] | None = None
+        self._found: dict[str, list[Appearance]] = {}
+
+    def _index(self) -> dict[str, list[DigestRecord]]:
+        where = self._where
+        if where is None:
+            where = {}
+            for digest in self._digests:
+                for arxiv_id in dict.fromkeys(digest.paper_ids):
+                    where.setdefault(arxiv_id, []).append(digest)
+            self._where = where
+        return where
+
+    def __getitem__(self, arxiv_id: str) -> list[Appearance]:
+        found = self._found.get(arxiv_id)
+        if found is None:
+            digests = self._index()[arxiv_id]  # KeyError for a paper no digest lists
+            found = [Appearance(d, e) for d in digests for e in d.entries if e.arxiv_id == arxiv_id]
+            self._found[arxiv_id] = found
+        return found
+
+    def __contains__(self, arxiv_id: object) -> bool:
+        return arxiv_id in self._index()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index())
+
+    def __len__(self) -> int:
+        return len(self._index())
 
 
 @dataclass(frozen=True)
@@ -78,6 +120,8 @@ class Snapshot:
         for name in self.DIGEST_INDEXES:
             if name in other.__dict__:
                 new.__dict__[name] = other.__dict__[name]
+        if "tag_counts" in self.__dict__:  # the states are the same
+            new.__dict__["tag_counts"] = self.__dict__["tag_counts"]
         return new
 
     # --- indexes ----------------------------------------------------------
@@ -86,13 +130,10 @@ class Snapshot:
         return {digest.id: digest for digest in self.digests}
 
     @cached_property
-    def appearances(self) -> dict[str, list[Appearance]]:
-        """Paper id -> every digest entry for it, newest digest first."""
-        found: dict[str, list[Appearance]] = {}
-        for digest in self.digests:
-            for entry in digest.entries:
-                found.setdefault(entry.arxiv_id, []).append(Appearance(digest, entry))
-        return found
+    def appearances(self) -> Appearances:
+        """Paper id -> every digest entry for it, newest digest first (a read-only
+        mapping, filled in as papers are asked for)."""
+        return Appearances(self.digests)
 
     @cached_property
     def mentioned_in(self) -> dict[str, list[str]]:

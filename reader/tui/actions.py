@@ -19,10 +19,11 @@ from textual.timer import Timer
 from reader.core.library import PaperState, normalize_tag
 
 from .messages import Written, describe_error
-from .widgets.notes import NotesPane
 
 if TYPE_CHECKING:
     from reader.core.snapshot import Snapshot
+
+    from .widgets.notes import NotesPane  # imported with the detail pane, after the first paint
 
 NOTE_DEBOUNCE = 0.5
 
@@ -101,6 +102,18 @@ class LibraryActions:
         self.write("read", self.library.set_read, ids, target)
         if len(ids) > 1:
             self.notify(f"Marked {_count(ids)} {'read' if target else 'unread'}.")
+
+    def action_mark_all_read(self) -> None:
+        """Every unread paper of the view, read: one write, so one undo step."""
+        snap = self.snapshot
+        ids = [i for i in self.visible_ids if not snap.state(i).read]
+        if not ids:
+            self.notify("Every paper here is read already.")
+            return
+        stamp = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+        self._set_states({i: PaperState(True, snap.state(i).tags, stamp) for i in ids})
+        self.write("read", self.library.set_read, ids, True)
+        self.notify(f"Marked {_count(ids)} read (u undoes it).")
 
     # --- tags ---------------------------------------------------------------
     def _change_tags(self, ids: list[str], add: list[str] = (), remove: list[str] = ()) -> None:
@@ -206,6 +219,8 @@ class LibraryActions:
         else:
             notes.pop(arxiv_id, None)
         self.replace_snapshot(notes=notes)
+        if self._search is not None:
+            self._search.update_note(arxiv_id, text)
         self.write("note", self.library.set_note, arxiv_id, text, undoable=undoable)
 
     # --- undo, import, export, open -----------------------------------------
@@ -214,8 +229,16 @@ class LibraryActions:
         self.write("undo", self.library.undo)
 
     def queue_paper(self, arxiv_id: str) -> None:
-        self.write("queue", self.library.queue_papers, [arxiv_id])
-        self.notify(f"Added {arxiv_id} to the library (All papers).")
+        """Offer to add a paper a commentary mentions to the reading queue, and fetch it."""
+        from .screens.queue import QUEUE_LABEL, QueueConfirm
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.write("queue", self.library.queue_papers, [arxiv_id])
+                self.notify(f"Added {arxiv_id} to your reading queue ({QUEUE_LABEL}).", markup=False)
+                self.fetch_ids([arxiv_id])
+
+        self.app.push_screen(QueueConfirm(arxiv_id), answered)
 
     def action_import(self) -> None:
         from .screens.prompts import ImportPrompt
@@ -252,7 +275,7 @@ class LibraryActions:
 
     def action_export(self) -> None:
         self.flush_note()
-        ids = list(self.visible)
+        ids = list(self.visible_ids)
         slug = re.sub(r"[^A-Za-z0-9._-]+", "-", self.view_label()).strip("-")[:60] or "notes"
         self.export_notes(self.snapshot, ids, slug)
 

@@ -38,11 +38,22 @@ class ReaderApp(App):
         self.library = library
         self.demo = demo
         self.service = service or LibraryService(library)
-        self._initial_load = initial_load or self.service.load()
+        self._initial_load = initial_load or self.service.load(commentary=False)
         self.last_error: str | None = None
-        self._bench_done = False
         if demo:
             self.sub_title = "demo"
+
+    gc_paused = False  # run_app pauses the garbage collector until the first paint
+
+    def resume_gc(self) -> None:
+        """Start collecting garbage again, after the first paint (~30 ms of collections
+        during startup otherwise); what startup made is frozen, never scanned again."""
+        if self.gc_paused:
+            import gc
+
+            self.gc_paused = False
+            gc.freeze()
+            gc.enable()
 
     def take_initial_load(self) -> Future | None:
         future, self._initial_load = self._initial_load, None
@@ -51,18 +62,27 @@ class ReaderApp(App):
     def on_mount(self) -> None:
         self.theme = os.environ.get("READER_THEME", "textual-dark")
         self.push_screen(MainScreen())
+        if self.gc_paused:
+            self.set_timer(2.0, self.resume_gc)  # in case there is no list to paint
 
-    def bench_ready(self) -> None:
-        """For tests/bench_tui.py: the paper list is being painted for the first time."""
-        if self._bench_done:
-            return
-        self._bench_done = True
+    # --- for tests/bench_tui.py and $READER_TRACE -------------------------------------
+    bench_frame: str | None = None  # set while drawing a frame worth a time stamp
+
+    def frame_written(self) -> None:
+        """A frame went to the terminal (MainScreen calls this after each refresh)."""
+        what, self.bench_frame = self.bench_frame, None
+        if what == "ready":
+            self._stamp("list painted", "READER_BENCH_READY")
+        elif what == "key":
+            self._stamp("first key answered", "READER_BENCH_KEY")
+
+    def _stamp(self, label: str, variable: str) -> None:
         from . import trace
 
-        trace("list painted")
-        path = os.environ.get("READER_BENCH_READY")
-        if path:
-            Path(path).write_text(f"{time.time():.6f}")
+        trace(label)
+        path = os.environ.get(variable)
+        if path and not Path(path).exists():
+            Path(path).write_text(f"{time.time():.6f} {time.process_time():.6f}")
 
     def _main(self) -> MainScreen | None:
         return next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
@@ -71,6 +91,7 @@ class ReaderApp(App):
         """Save the note being typed (synchronously), finish queued writes, exit."""
         main = self._main()
         if main is not None:
+            main.stop_background()
             main.flush_note(wait=True)
         self.service.close()
         self.exit()

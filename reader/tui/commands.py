@@ -34,7 +34,8 @@ class ActionCommands(Provider):
                     continue
                 seen.add(binding.action)
                 key = self.app.get_key_display(Binding(binding.key.split(",")[0], ""))
-                found.append((binding.description, binding.action, f"key: {key}", target))
+                name = getattr(target, "DESCRIPTIONS", {}).get(binding.action, binding.description)
+                found.append((name, binding.action, f"key: {key}", target))
         return found
 
     def _runner(self, action: str, target):

@@ -23,6 +23,23 @@ from reader.core.snapshot import Snapshot
 class Loaded:
     snapshot: Snapshot
     writes_done: int  # how many writes had been applied when it was read
+    join: bool = False  # only its digests are new: join them to the snapshot shown
+
+class _OnLibraryThread:
+    """The library, seen from another thread: each method call runs on the library thread."""
+
+    WRITES = frozenset({"store_metadata"})
+
+    def __init__(self, service: LibraryService) -> None:
+        self._service = service
+
+    def __getattr__(self, name: str):
+        method = getattr(self._service.library, name)
+
+        def call(*args, **kwargs):
+            return self._service.submit(method, *args, write=name in self.WRITES, **kwargs).result()
+
+        return call
 
 
 class LibraryService:
@@ -67,26 +84,57 @@ class LibraryService:
         return self.submit(fn, *args, write=True, **kwargs)
 
     # --- jobs ---------------------------------------------------------------
-    def _load(self) -> Loaded:
+    def _load(self, commentary: bool) -> Loaded:
         from . import trace
 
-        trace("load start")
-        self.library.load_all()  # reads every file, so changed_on_disk() is fresh after
-        snapshot = Snapshot.load(self.library)
+        trace(f"load start (commentary={commentary})")
+        if commentary:
+            self.library.load_all()  # reads every file, so changed_on_disk() is fresh after
+        snapshot = Snapshot.load(self.library, commentary=commentary)
         snapshot.digest_by_id  # noqa: B018 - the sidebar needs it first
+        if commentary:
+            len(snapshot.appearances)  # its index of which digest lists which paper (~3 ms)
         trace("load done")
         return Loaded(snapshot, self.writes_done)
 
+    def _load_commentary(self, base: Snapshot) -> Loaded:
+        """``base`` (a load without commentary) with its digests read again, with their
+        commentary: the second half of the first load. Reads everything again if any
+        other file changed since."""
+        from . import trace
+
+        trace("commentary load start")
+        storages = self.library.storages()
+        if any(st.changed_on_disk() for name, st in storages.items() if name not in ("commentary", "history")):
+            return self._load(commentary=True)
+        self.library.load_all()
+        digests = tuple(self.library.digests(commentary=True))
+        full = base.with_changes(digests=digests, complete=True)
+        full.digest_by_id  # noqa: B018
+        len(full.appearances)  # its index of which digest lists which paper (~3 ms)
+        trace("commentary load done")
+        return Loaded(full, self.writes_done, join=True)
+
+    def load_commentary(self, base: Snapshot) -> Future:
+        return self.submit(self._load_commentary, base)
+
     @staticmethod
     def warm(snapshot: Snapshot) -> None:
-        """Build the indexes the detail pane and the filter use, off the UI thread."""
+        """Build the filter's index, off the UI thread."""
         from reader.core import filtering
 
-        snapshot.appearances  # noqa: B018
         filtering.index_for(snapshot)
 
-    def load(self) -> Future:
-        return self.submit(self._load)
+    def load(self, *, commentary: bool = True) -> Future:
+        """Read the library; ``commentary=False`` skips the commentary (a fast first load)."""
+        return self.submit(self._load, commentary)
+
+    def fetch_metadata(self, ids: list[str], *, fetcher=None, progress=None):
+        """``reader.core.sync.fetch_metadata`` on the caller's thread (the network part),
+        with each of its library reads and writes run on the library thread, in order."""
+        from reader.core.sync import fetch_metadata
+
+        return fetch_metadata(_OnLibraryThread(self), ids, fetcher=fetcher, progress=progress)
 
     def changed_on_disk(self) -> Future:
         return self.submit(self.library.changed_on_disk)

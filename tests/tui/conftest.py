@@ -61,12 +61,20 @@ async def ready(pilot) -> None:
     """Wait until the first snapshot is on screen (or the welcome screen is)."""
     from reader.tui.screens.welcome import WelcomeScreen
 
+    from textual.widgets import Footer
+
+    from reader.tui.widgets.detail import DetailPane
+
     app = pilot.app
-    for _ in range(200):
+    for _ in range(300):  # the list, then the commentary, the footer's keys and the tabs
         await pilot.pause(0.01)
         main = app._main()
-        if main is not None and main.loaded:
-            break
+        if main is not None and main.loaded and main.snapshot.complete:
+            footers = main.query(Footer)
+            if not main.snapshot.digests or (
+                main.query_one(DetailPane).built and footers and footers.first().children
+            ):
+                break
     await settle(pilot)
     if isinstance(app.screen, WelcomeScreen):
         return

@@ -25,7 +25,7 @@ async def test_starts_on_newest_week(library):
         await ready(pilot)
         main = app.screen
         assert main.view.startswith("digest:")
-        assert main.visible == WEEK2
+        assert main.visible_ids == WEEK2
         assert main.paper_id == "2007.01758"
         assert isinstance(app.focused, PapersList)
 
@@ -53,10 +53,10 @@ async def test_brackets_change_week(library):
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("left_square_bracket")
-        assert app.screen.visible == ["2007.00001", "2007.00002", "2007.00003"]
+        assert app.screen.visible_ids == ["2007.00001", "2007.00002", "2007.00003"]
         assert app.screen.query_one(WeeksSidebar).cursor_key == app.screen.view
         await pilot.press("right_square_bracket")
-        assert app.screen.visible == WEEK2
+        assert app.screen.visible_ids == WEEK2
 
 
 async def test_tab_cycles_panes(library):
@@ -74,7 +74,7 @@ async def test_tab_cycles_panes(library):
         # moving in the sidebar changes the view
         await pilot.press("g")  # the first view: All papers
         assert app.screen.view == "all"
-        assert len(app.screen.visible) == 6
+        assert len(app.screen.visible_ids) == 6
         await pilot.press("enter")
         assert isinstance(app.focused, PapersList)
 
@@ -99,7 +99,11 @@ async def test_t_adds_tag_with_completion(library):
         await ready(pilot)
         await pilot.press("j", "j", "t")
         await pilot.press("a", "t")  # existing tag "attention" is suggested
-        await pilot.pause()
+        field = app.screen.query_one("#tag-input")
+        for _ in range(100):  # the suggester runs in its own task
+            if field._suggestion:
+                break
+            await pilot.pause(0.02)
         await pilot.press("tab")  # accept the suggestion
         await pilot.press("enter")
         await settle(pilot)
@@ -208,18 +212,18 @@ async def test_slash_filters(library):
         await ready(pilot)
         await pilot.press("slash")
         await type_text(pilot, "nvae")
-        assert app.screen.visible == ["2007.03898"]
+        assert app.screen.visible_ids == ["2007.03898"]
         await pilot.press("enter")
         assert isinstance(app.focused, PapersList)
         assert app.screen.paper_id == "2007.03898"
         await pilot.press("slash", "escape")
-        assert app.screen.visible == WEEK2
+        assert app.screen.visible_ids == WEEK2
         await pilot.press("slash")
         await type_text(pilot, "tag:gan is:unread")
         await pilot.press("enter")
-        assert app.screen.visible == ["2007.01758", "2007.03898"]
+        assert app.screen.visible_ids == ["2007.01758", "2007.03898"]
         await pilot.press("escape")  # clears the filter
-        assert app.screen.visible == WEEK2
+        assert app.screen.visible_ids == WEEK2
 
 
 async def test_o_opens_the_paper(library):
@@ -302,6 +306,10 @@ async def test_question_mark_lists_every_key(library):
                          "Next week", "Open on arXiv", "Export notes of this view", "Import a digest"):
             assert expected in described
         assert "1–9" in keys and "f" in keys and "d" in keys
+        paper_tab = dict(sections["In the Paper tab"])
+        assert "/ ^f" in paper_tab and "n" in paper_tab and "N" in paper_tab
+        assert "match count" in paper_tab["/ ^f"]
+        assert "Fetch arXiv metadata for the papers of this view" in described
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 

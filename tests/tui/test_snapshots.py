@@ -4,11 +4,24 @@ from __future__ import annotations
 
 from reader.tui.app import ReaderApp
 
-from .conftest import ready
+from .conftest import ready, settle
 
 
 async def _loaded(pilot) -> None:
     await ready(pilot)
+    await pilot.pause(0.2)
+
+
+async def _still(pilot) -> None:
+    """Wait until the detail shows the current paper and the writes are done."""
+    from reader.tui.widgets.detail import DetailPane
+
+    detail = pilot.app.screen.query_one(DetailPane)
+    for _ in range(100):
+        if detail.shown_id == detail.paper_id:
+            break
+        await pilot.pause(0.02)
+    await settle(pilot)
     await pilot.pause(0.2)
 
 
@@ -24,7 +37,7 @@ def test_main_first_week_korean(snap_compare, library):
     async def run_before(pilot) -> None:
         await _loaded(pilot)
         await pilot.press("left_square_bracket", "j", "space")
-        await pilot.pause(0.2)
+        await _still(pilot)
 
     assert snap_compare(ReaderApp(library), terminal_size=(120, 40), run_before=run_before)
 

@@ -18,17 +18,17 @@ SECTIONS = [
                        "toggle_sidebar", "show_tab('commentary')", "show_tab('abstract')",
                        "show_tab('paper')"]),
     ("Reading", ["toggle_read", "add_tag", "remove_tag", "toggle_top_tag", "edit_note",
-                 "select", "extend(1)", "extend(-1)", "undo"]),
-    ("Finding", ["filter", "command_palette"]),
-    ("Library", ["open", "fetch", "download", "export", "import"]),
+                 "select", "extend(1)", "extend(-1)", "mark_all_read", "undo"]),
+    ("Finding", ["filter", "search", "command_palette"]),
+    ("arXiv", ["fetch", "download", "open"]),
+    ("In the Paper tab", ["find", "find_next", "find_previous", "close_find"]),
+    ("Library", ["export", "import", "stats"]),
     ("App", ["help", "quit"]),
 ]
 
-EXTRA = [
-    ("Library", "f", "Fetch arXiv metadata"),
-    ("Library", "d", "Download the PDF"),
-    ("Finding", "ctrl+p", "Command palette: every action, and jump to a paper by title"),
-    ("Finding", "/ ctrl+f n N", "In the Paper tab: find in the text, next, previous"),
+EXTRA = [  # (keys as the bindings display them, so these replace their rows)
+    ("Finding", "^p", "Command palette: every action, and jump to a paper by title"),
+    ("In the Paper tab", "esc", "Close the find bar; again: clear the highlights"),
 ]
 
 FILTER_HELP = (
@@ -42,8 +42,11 @@ def collect(screen: Screen) -> dict[str, list[tuple[str, str]]]:
     app = screen.app
     rows: dict[str, dict[str, str]] = {name: {} for name, _ in SECTIONS}
     where = {action: name for name, actions in SECTIONS for action in actions}
+    from ..widgets.paper_text import PaperPane
+
+    longer = {**PaperPane.DESCRIPTIONS, **getattr(screen, "DESCRIPTIONS", {})}
     bindings: list[Binding] = []
-    for source in (LineList.BINDINGS, screen.BINDINGS, app.BINDINGS):
+    for source in (LineList.BINDINGS, screen.BINDINGS, PaperPane.BINDINGS, app.BINDINGS):
         bindings += [b for b in source if isinstance(b, Binding)]
     merged: dict[str, tuple[list[str], str]] = {}
     for binding in bindings:
@@ -52,6 +55,7 @@ def collect(screen: Screen) -> dict[str, list[tuple[str, str]]]:
         action = "toggle_top_tag" if binding.action.startswith("toggle_top_tag") else binding.action
         keys = [app.get_key_display(Binding(k, "")) for k in binding.key.split(",")]
         description = "Toggle the nine most used tags" if action == "toggle_top_tag" else binding.description
+        description = longer.get(action, description)
         previous = merged.get(action)
         merged[action] = ((previous[0] if previous else []) + keys, description)
     for action, (keys, description) in merged.items():

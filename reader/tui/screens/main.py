@@ -13,23 +13,32 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
-from reader.core import filtering
 from reader.core.snapshot import Snapshot
 from reader.core.text import one_line
 
 from ..actions import LibraryActions
-from ..snapshots import with_changes
+from ..actions_arxiv import ArxivActions
 from ..messages import DiskPolled, LoadFailed, SnapshotLoaded, describe_error
-from ..widgets.commentary import CommentaryPane
 from ..widgets.detail import DetailPane
 from ..widgets.line_list import LineList
 from ..widgets.papers import PapersList
-from ..widgets.weeks import ALL, UNREAD, WeeksSidebar, digest_view
+from ..widgets.weeks import ALL, MENTIONED, QUEUE, UNREAD, WeeksSidebar, digest_view
 
 POLL_SECONDS = 1.0
+WARM_AFTER = 1.0  # seconds after the full load: the filter's index is built then
+INPUT_FIRST = 0.05  # seconds after the first paint before the background work starts
+DETAIL_AFTER = 0.08  # seconds after that: the footer and the detail's tabs
+
+
+def preload_detail() -> None:
+    """Import what the detail pane needs (on the library thread, after the first paint)."""
+    import rich.markdown  # noqa: F401 - the commentary's renderer (~25 ms)
+    import textual.widgets._tabbed_content  # noqa: F401
+
+    from ..widgets import abstract, commentary, notes, paper_text  # noqa: F401
 
 
 class FilterInput(Input):
@@ -42,8 +51,9 @@ class FilterInput(Input):
         self.screen.action_focus_papers()
 
 
-class MainScreen(LibraryActions, Screen):
+class MainScreen(LibraryActions, ArxivActions, Screen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    AUTO_FOCUS = "#papers"
 
     BINDINGS = [
         Binding("space", "toggle_read", "Read"),
@@ -52,6 +62,11 @@ class MainScreen(LibraryActions, Screen):
         Binding("n", "edit_note", "Note"),
         Binding("slash", "filter", "Filter"),
         Binding("u", "undo", "Undo"),
+        Binding("s", "search", "Search", show=False),
+        Binding("A", "mark_all_read", "Mark all read", show=False),
+        Binding("S", "stats", "Reading stats", show=False),
+        Binding("f", "fetch", "Fetch arXiv"),
+        Binding("d", "download", "PDF"),
         Binding("question_mark", "help", "Keys"),
         Binding("left_square_bracket", "prev_week", "Previous week", show=False),
         Binding("right_square_bracket", "next_week", "Next week", show=False),
@@ -72,23 +87,42 @@ class MainScreen(LibraryActions, Screen):
             Binding(str(n), f"toggle_top_tag({n})", f"Toggle most used tag {n}", show=False)
             for n in range(1, 10)
         ],
-        # f (fetch metadata) and d (download PDF) are reserved: see actions_arxiv.py.
     ]
+    # Longer descriptions for ? and the command palette (the footer shows the short ones).
+    DESCRIPTIONS = {
+        "fetch": "Fetch arXiv metadata for the papers of this view",
+        "download": "Download the PDF and show its text (Paper tab)",
+        "search": "Search the library: titles, authors, notes, commentary, paper text",
+        "mark_all_read": "Mark every paper of this view read (one undo step)",
+        "stats": "Reading stats: papers read per week, tags, backlog by age",
+    }
 
     snapshot: var[Snapshot] = var(Snapshot.empty, always_update=True)
     view: var[str] = var("")
     query_text: var[str] = var("")
-    visible: var[list[str]] = var(list, always_update=True)
+    # (not ``visible``: that is every widget's DOM visibility, which children look up)
+    visible_ids: var[list[str]] = var(list, always_update=True)
     paper_id: var[str | None] = var(None)
     selection: var[frozenset[str]] = var(frozenset)
     loaded: var[bool] = var(False)
 
     def __init__(self) -> None:
-        super().__init__()
+        # The width's class from the start, for the first paint (Textual sets it on the
+        # first resize event, which comes after it: a second layout, and at 80 columns a
+        # flash of the sidebar).
+        from textual._context import active_app
+
+        app = active_app.get(None)
+        width = app.size.width if app is not None else 120
+        breakpoint = [name for threshold, name in self.HORIZONTAL_BREAKPOINTS if width >= threshold][-1]
+        super().__init__(classes=breakpoint)
         self._writes_submitted = 0
         self._polling = False
         self._ids_cache: tuple[tuple, list[str]] | None = None
+        self._warmed = False
+        self._search = None  # the library's search index (screens/search.py), from the first search
         self._init_actions()
+        self._init_arxiv()
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
@@ -98,14 +132,12 @@ class MainScreen(LibraryActions, Screen):
                     MainScreen.snapshot,
                     MainScreen.paper_id,
                     MainScreen.selection,
-                    ids=MainScreen.visible,
-                )
-                yield FilterInput(
-                    placeholder="filter: words  tag:x  is:unread  is:read  author:y",
-                    id="filter",
+                    ids=MainScreen.visible_ids,
                 )
                 yield DetailPane(id="detail").data_bind(MainScreen.snapshot, MainScreen.paper_id)
-        yield Footer()
+        yield Static(id="status")
+        # The footer comes after the first paint (see _after_first_paint): its widgets
+        # and styles are not needed to show the list.
 
     def on_mount(self) -> None:
         from .. import trace
@@ -115,7 +147,7 @@ class MainScreen(LibraryActions, Screen):
         papers = self.query_one(PapersList)
         papers.border_title = "Loading…"
         papers.empty_text = "Loading the library…"
-        self.query_one("#filter").display = False
+        self.query_one("#status").display = False
         papers.focus()
         initial = self.app.take_initial_load()
         if initial is not None and initial.done() and initial.exception() is None:
@@ -128,6 +160,7 @@ class MainScreen(LibraryActions, Screen):
     # --- loading ------------------------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="load")
     def load_snapshot(self, future=None) -> None:
+        """Read the whole library (or wait for ``future``) and post it as SnapshotLoaded."""
         worker = get_current_worker()
         future = future if future is not None else self.app.service.load()
         try:
@@ -141,21 +174,88 @@ class MainScreen(LibraryActions, Screen):
 
     @on(SnapshotLoaded)
     def _loaded(self, message: SnapshotLoaded) -> None:
-        if message.loaded.writes_done < self._writes_submitted:
+        from .. import trace
+
+        loaded = message.loaded
+        if loaded.join:  # the commentary, read after the first paint
+            if self.snapshot.complete:
+                return  # a full load got here first
+            snapshot = self.snapshot.with_digests_from(loaded.snapshot)
+        elif loaded.writes_done < self._writes_submitted:
             self.load_snapshot()  # our own later writes are not in it yet: read again after
             return
+        else:
+            snapshot = loaded.snapshot
         first = not self.loaded
-        if first:
-            from .. import trace
+        was_complete = self.loaded and self.snapshot.complete
+        trace(f"snapshot received (complete={snapshot.complete})")
+        if self.loaded:
+            from .queue import carry_mentions
 
-            trace("snapshot received")
-        self.snapshot = message.loaded.snapshot
+            carry_mentions(self.snapshot, snapshot)  # same digests: keep the backlink indexes
+        self.snapshot = snapshot
         self.loaded = True
+        if self._search is not None:
+            self._search.refresh(snapshot)
+        if self._warmed and snapshot.complete:
+            self._count_mentions()  # the reload's digests are new objects: count again
         if first:
-            snap = self.snapshot
-            self.view = digest_view(snap.digests[0].id) if snap.digests else ALL
-            self.app.service.submit(self.app.service.warm, snap)
+            self.view = digest_view(snapshot.digests[0].id) if snapshot.digests else ALL
+            # After the list's first paint: the commentary, the footer, the detail's tabs.
+            self.call_after_refresh(self._after_first_paint)
+        if snapshot.complete and not was_complete:
+            self.set_timer(WARM_AFTER, self._warm)
         self._check_empty()
+
+    def _after_first_paint(self) -> None:
+        from .. import trace
+
+        trace("after first paint")
+        self.app.resume_gc()
+        # Keys typed ahead (or at once) are answered before the background work starts.
+        self.set_timer(INPUT_FIRST, self._after_first_input)
+
+    def _after_first_input(self) -> None:
+        service = self.app.service
+        if not self.snapshot.complete:
+            self.load_snapshot(service.load_commentary(self.snapshot))
+        service.submit(preload_detail)  # the tabs' modules, imported off the UI thread
+        self.query_one(PapersList).reload_pdf_marks()
+        # The footer and the tabs a moment later: a key pressed as soon as the list shows
+        # is answered first, and the commentary is on its way meanwhile.
+        self.set_timer(DETAIL_AFTER, self._build_rest)
+
+    def _build_rest(self) -> None:
+        if not self.query(Footer):
+            self.mount(Footer())
+            self.call_after_refresh(self.refresh_bindings)  # the footer shows keys once told
+        self.call_after_refresh(self.query_one(DetailPane).build)
+
+    def _warm(self) -> None:
+        """Build the filter's index in the background (once the first moments are over)."""
+        if not self._warmed:
+            self._warmed = True
+            self.app.service.submit(self.app.service.warm, self.snapshot)
+            self._count_mentions()
+
+    def _count_mentions(self) -> None:
+        """Build the snapshot's mention index on the library thread (for the sidebar's
+        "Mentioned" count: ~0.1 s at 10,000 papers), then repaint the sidebar."""
+        from .queue import MENTION_INDEXES, MentionsCounted
+
+        snapshot = self.snapshot
+        if all(name in snapshot.__dict__ for name in MENTION_INDEXES):
+            return
+        future = self.app.service.submit(lambda: (snapshot.mentioned_by_digests, snapshot.mentioned_in))
+        future.add_done_callback(lambda f: self.post_message(MentionsCounted(snapshot)))
+
+    def on_mentions_counted(self, message) -> None:
+        """The sidebar's "Mentioned, not in a digest" count, once it is known."""
+        from .queue import carry_mentions
+
+        counted = message.snapshot
+        carry_mentions(counted, self.snapshot)
+        self.query_one(WeeksSidebar).refresh_changed()
 
     @on(LoadFailed)
     def _load_failed(self, message: LoadFailed) -> None:
@@ -174,7 +274,7 @@ class MainScreen(LibraryActions, Screen):
             self.app.pop_screen()
 
     def _poll(self) -> None:
-        if self._polling or not self.loaded:
+        if self._polling or not self.loaded or not self.snapshot.complete:
             return
         self._polling = True
         future = self.app.service.changed_on_disk()
@@ -198,6 +298,10 @@ class MainScreen(LibraryActions, Screen):
             ids = snap.all_ids()
         elif view == UNREAD:
             ids = [i for i in snap.all_ids() if not snap.state(i).read]
+        elif view in (QUEUE, MENTIONED):
+            from .queue import mentioned_ids, queue_ids
+
+            ids = queue_ids(snap) if view == QUEUE else mentioned_ids(snap)
         elif view.startswith("tag:"):
             ids = snap.select(tag=view[4:])
         elif view.startswith("digest:"):
@@ -211,8 +315,12 @@ class MainScreen(LibraryActions, Screen):
     def _refresh_visible(self) -> None:
         if not self.loaded:
             return
-        ids = filtering.matches(self.snapshot, self._view_ids(), self.query_text)
-        old = self.visible
+        ids = self._view_ids()
+        if self.query_text.strip():
+            from reader.core import filtering  # on first use: not needed for the first paint
+
+            ids = filtering.matches(self.snapshot, ids, self.query_text)
+        old = self.visible_ids
         current = self.paper_id
         if current not in set(ids):
             position = old.index(current) if current in old else 0
@@ -220,7 +328,7 @@ class MainScreen(LibraryActions, Screen):
             current = survivors[0] if survivors else (ids[min(position, len(ids) - 1)] if ids else None)
             self.paper_id = current
         if ids != old:  # a toggle in a 10k view changes no rows: don't rebuild them
-            self.visible = ids
+            self.visible_ids = ids
         if self.selection and not self.selection <= set(ids):
             self.selection = self.selection & frozenset(ids)
         self._update_titles()
@@ -244,6 +352,10 @@ class MainScreen(LibraryActions, Screen):
             return "All papers"
         if view == UNREAD:
             return "Unread"
+        if view in (QUEUE, MENTIONED):
+            from .queue import MENTIONED_LABEL, QUEUE_LABEL
+
+            return QUEUE_LABEL if view == QUEUE else MENTIONED_LABEL
         if view.startswith("tag:"):
             return "#" + one_line(view[4:])
         digest = snap.digest_by_id.get(view[7:]) if view.startswith("digest:") else None
@@ -256,10 +368,12 @@ class MainScreen(LibraryActions, Screen):
             return
         papers = self.query_one(PapersList)
         papers.border_title = self.view_label()
-        ids = self.visible
+        ids = self.visible_ids
         read = sum(1 for i in ids if self.snapshot.state(i).read)
         bits = [f"{read}/{len(ids)} read"]
         if self.query_text.strip():
+            from reader.core import filtering
+
             bits.append(f"filter: {filtering.describe(filtering.compile_query(self.query_text))}")
         if self.selection:
             bits.append(f"{len(self.selection)} selected")
@@ -282,18 +396,60 @@ class MainScreen(LibraryActions, Screen):
         else:
             self.query_one(DetailPane).focus_content()
 
-    @on(CommentaryPane.JumpTo)
-    def _jump(self, message: CommentaryPane.JumpTo) -> None:
+    def on_commentary_pane_jump_to(self, message) -> None:
         self.jump_to(message.arxiv_id)
+
+    def on_backlinks_open(self, message) -> None:
+        """Enter on a "Mentioned in" line: the paper, or the digest (at the entry that
+        mentions the paper, when it is an entry and not the digest's preface)."""
+        if message.kind == "paper":
+            self.jump_to(message.key)
+            return
+        from ..widgets.backlinks import mentioning_entry
+
+        target = mentioning_entry(self.snapshot, message.key, message.paper_id)
+        self.query_text = ""
+        self._set_filter("")
+        self.view = digest_view(message.key)
+        if target is not None:
+            self.paper_id = target
+        self.action_focus_papers()
+
+    def show_in_all(self, arxiv_id: str) -> None:
+        """Show ``arxiv_id`` in the All papers view (where search results open)."""
+        self.query_text = ""
+        self._set_filter("")
+        self.paper_id = arxiv_id
+        self.view = ALL
+        self.paper_id = arxiv_id
+        self.action_focus_papers()
+
+    def action_search(self) -> None:
+        from .search import LibrarySearch, SearchScreen
+
+        if self._search is None:
+            self._search = LibrarySearch()
+        self._search.ensure(self, self.snapshot)
+
+        def chosen(arxiv_id: str | None) -> None:
+            if arxiv_id:
+                self.show_in_all(arxiv_id)
+
+        self.app.push_screen(SearchScreen(self._search, self.snapshot), chosen)
+
+    def action_stats(self) -> None:
+        from .stats import StatsScreen
+
+        self.app.push_screen(StatsScreen(self.snapshot))
 
     def jump_to(self, arxiv_id: str) -> None:
         """Show ``arxiv_id`` in the list (switching to All papers if it is not in view)."""
         if arxiv_id not in self.snapshot.papers:
             self.queue_paper(arxiv_id)
             return
-        if arxiv_id not in self.visible:
+        if arxiv_id not in self.visible_ids:
             self.query_text = ""
-            self.query_one("#filter", Input).value = ""
+            self._set_filter("")
             self.paper_id = arxiv_id
             self.view = ALL
         self.paper_id = arxiv_id
@@ -308,15 +464,32 @@ class MainScreen(LibraryActions, Screen):
         self.action_focus_papers()
 
     # --- navigation actions -------------------------------------------------
+    def _filter_input(self) -> FilterInput | None:
+        found = self.query("#filter")
+        return found.first(FilterInput) if found else None
+
+    def _set_filter(self, value: str) -> None:
+        filter_input = self._filter_input()
+        if filter_input is not None:
+            filter_input.value = value
+
     def action_focus_papers(self) -> None:
-        filter_input = self.query_one("#filter", Input)
-        filter_input.display = bool(filter_input.value.strip())
+        filter_input = self._filter_input()
+        if filter_input is not None:
+            filter_input.display = bool(filter_input.value.strip())
         self.query_one(PapersList).focus()
 
     def action_filter(self) -> None:
-        filter_input = self.query_one("#filter", Input)
+        filter_input = self._filter_input()
+        if filter_input is None:  # made on first use: it is not on the first screen
+            filter_input = FilterInput(
+                placeholder="filter: words  tag:x  is:unread  is:read  author:y", id="filter"
+            )
+            self.query_one("#main").mount(filter_input, after=self.query_one(PapersList))
         filter_input.display = True
         filter_input.focus()
+        if self.snapshot.complete:
+            self._warm()
 
     def _pane_of_focus(self) -> str:
         node = self.focused
@@ -345,7 +518,7 @@ class MainScreen(LibraryActions, Screen):
         elif self.selection:
             self.selection = frozenset()
         elif self.query_text:
-            self.query_one("#filter", Input).value = ""
+            self._set_filter("")
             self.action_focus_papers()
 
     def action_show_tab(self, tab: str) -> None:
@@ -410,13 +583,19 @@ class MainScreen(LibraryActions, Screen):
     def targets(self) -> list[str]:
         """The papers an action applies to: the selection, else the current paper."""
         if self.selection:
-            return [i for i in self.visible if i in self.selection]
+            return [i for i in self.visible_ids if i in self.selection]
         return [self.paper_id] if self.paper_id else []
 
+    def _compositor_refresh(self) -> None:
+        super()._compositor_refresh()
+        if self.app.bench_frame:  # the first paint of the list, for the startup benchmark
+            self.app.frame_written()
+
     def on_unmount(self) -> None:
+        self.stop_background()
         self.flush_note(wait=True)
 
     def replace_snapshot(self, **changes) -> None:
         """Show a change at once (before the library thread has written it)."""
-        self.snapshot = with_changes(self.snapshot, **changes)
+        self.snapshot = self.snapshot.with_changes(**changes)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -11,59 +12,104 @@ from textual.widgets import Static
 from reader.core.snapshot import Snapshot
 from reader.core.text import one_line, printable
 
+LABEL_W = 12
 
-def _field(text: Text, label: str, value: object) -> None:
+
+def _field(text: Text, label: str, value: object, style: str | Style = "") -> None:
     if value in (None, "", [], ()):
         return
-    text.append(f"{label:<11}", style="bold")
-    text.append(one_line(str(value)) + "\n")
+    text.append(f"{label:<{LABEL_W}}", style="bold")
+    text.append(one_line(str(value)) + "\n", style=style)
+
+
+def _links(text: Text, arxiv_id: str, pdf_url: str | None = None) -> None:
+    abs_url = f"https://arxiv.org/abs/{arxiv_id}"
+    pdf_url = pdf_url or f"https://arxiv.org/pdf/{arxiv_id}"
+    text.append(f"{'Links':<{LABEL_W}}", style="bold")
+    text.append(abs_url, style=Style(link=abs_url, underline=True))
+    text.append("  ")
+    text.append(one_line(pdf_url), style=Style(link=pdf_url, underline=True))
+    text.append("\n")
+
+
+def _date(value: object) -> str:
+    return str(value or "")[:10]
+
+
+def digest_titles(snap: Snapshot, arxiv_id: str) -> list[str]:
+    """The titles the digests gave the paper, each once."""
+    titles = [a.entry.title for a in snap.appearances.get(arxiv_id, ()) if a.entry.title]
+    paper = snap.papers.get(arxiv_id)
+    if not titles and paper and paper.title:
+        titles = [paper.title]
+    return list(dict.fromkeys(titles))
 
 
 def abstract_text(snap: Snapshot, arxiv_id: str) -> Text:
     """Everything known about the paper, as literal text."""
+    from reader.cli.output import versions_text
+    from reader.core.mismatch import is_mismatched, titles_differ
+
     meta = snap.arxiv(arxiv_id)
     text = Text()
     if meta:
-        text.append(one_line(str(meta.get("title") or arxiv_id)) + "\n", style="bold")
+        arxiv_title = one_line(str(meta.get("title") or arxiv_id))
+        text.append(arxiv_title + "\n", style="bold")
         authors = [one_line(str(a)) for a in meta.get("authors") or ()]
-        text.append(", ".join(authors) + "\n\n", style="italic")
-        categories = list(meta.get("categories") or ())
+        if authors:
+            text.append(", ".join(authors) + "\n", style="italic")
+        text.append("\n")
+        if is_mismatched(snap, arxiv_id):
+            text.append("⚠ The digest's title differs from arXiv's\n", style="bold yellow")
+            for title in digest_titles(snap, arxiv_id):
+                if titles_differ(title, meta.get("title")):
+                    text.append(f"  {'digest:':<8}", style="bold")
+                    text.append(one_line(title) + "\n")
+            text.append(f"  {'arXiv:':<8}", style="bold")
+            text.append(arxiv_title + "\n\n")
+        categories = [str(c) for c in meta.get("categories") or ()]
         primary = meta.get("primary_category")
         if primary and primary in categories:
             categories.remove(primary)
             categories.insert(0, primary)
-        _field(text, "arXiv", f"{arxiv_id}v{meta['version']}" if meta.get("version") else arxiv_id)
-        _field(text, "Categories", " ".join(str(c) for c in categories))
-        _field(text, "Published", meta.get("published"))
-        _field(text, "Updated", meta.get("updated"))
-        _field(text, "DOI", meta.get("doi"))
-        _field(text, "Journal", meta.get("journal_ref"))
+        _field(text, "arXiv", f"{arxiv_id} · {versions_text(snap, arxiv_id)}")
+        _field(text, "Categories", " ".join(categories))
+        _field(text, "Published", _date(meta.get("published")))
+        _field(text, "Updated", _date(meta.get("updated")))
         _field(text, "Comment", meta.get("comment"))
-        _field(text, "Abstract", f"https://arxiv.org/abs/{arxiv_id}")
-        _field(text, "PDF", meta.get("pdf_url") or f"https://arxiv.org/pdf/{arxiv_id}")
+        _field(text, "Journal ref", meta.get("journal_ref"))
+        _field(text, "DOI", meta.get("doi"))
+        _links(text, arxiv_id, meta.get("pdf_url"))
         abstract = printable(str(meta.get("abstract") or "")).strip()
         if abstract:
             text.append("\n")
             text.append(" ".join(abstract.split()))
+            text.append("\n")
+        dates = snap.digest_dates(arxiv_id)
+        if dates:
+            text.append("\n")
+            _field(text, "In digests", ", ".join(dates), style="dim")
         return text
     text.append(one_line(snap.title(arxiv_id) or arxiv_id) + "\n", style="bold")
     authors = [one_line(a) for a in snap.authors(arxiv_id)]
     if authors:
         text.append(", ".join(authors) + "\n", style="italic")
     text.append("\n")
-    _field(text, "arXiv", arxiv_id)
-    dates = snap.digest_dates(arxiv_id)
-    _field(text, "In digests", ", ".join(dates))
-    _field(text, "Abstract", f"https://arxiv.org/abs/{arxiv_id}")
-    _field(text, "PDF", f"https://arxiv.org/pdf/{arxiv_id}")
+    named = sorted({a.entry.version for a in snap.appearances.get(arxiv_id, ()) if a.entry.version})
+    version = f" · digest names {', '.join(f'v{v}' for v in named)}" if named else ""
+    _field(text, "arXiv", arxiv_id + version)
+    _field(text, "In digests", ", ".join(snap.digest_dates(arxiv_id)))
+    _links(text, arxiv_id)
     status = snap.fetch_status(arxiv_id)
     text.append("\n")
     if status == "not_fetched":
-        text.append("No arXiv metadata yet: press f to fetch it.", style="dim italic")
+        text.append("This is what the digest gave: press f to fetch from arXiv.", style="dim italic")
+    elif status == "not_found":
+        text.append("arXiv does not know this id. Press f to ask again.", style="dim italic")
     else:
         record = snap.metadata.get(arxiv_id) or {}
         error = one_line(str(record.get("error") or status))
-        text.append(f"Fetching arXiv metadata failed: {error}. Press f to retry.", style="dim italic")
+        text.append(f"Fetching from arXiv failed: {error}. Press f to fetch from arXiv again.", style="dim italic")
     return text
 
 
@@ -85,8 +131,12 @@ class AbstractPane(VerticalScroll):
     def watch_paper_id(self) -> None:
         self._schedule()
 
-    def _schedule(self) -> None:
-        if not self._pending and self.is_mounted:
+    def on_mount(self) -> None:
+        self._schedule(mounting=True)
+
+    def _schedule(self, mounting: bool = False) -> None:
+        # (``is_mounted`` becomes true only after on_mount: hence ``mounting``)
+        if not self._pending and (self.is_mounted or mounting):
             self._pending = True
             self.call_after_refresh(self._update)
 
@@ -102,3 +152,4 @@ class AbstractPane(VerticalScroll):
             body.update(Text("No paper selected."))
         else:
             body.update(abstract_text(self.snapshot, self.paper_id))
+            self.scroll_home(animate=False)

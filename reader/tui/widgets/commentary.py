@@ -1,12 +1,20 @@
-"""The Commentary pane: each digest's commentary on the paper, and the papers it cites."""
+"""The Commentary pane: each digest's commentary on the paper, and the papers it cites.
+
+The commentary is drawn with Rich's Markdown in one Static (Textual's Markdown widget
+mounts a widget per block: far slower for a pane that changes on every cursor move).
+Rich's Markdown never reads Rich/Textual markup, so ``[bold]`` stays literal (tests/tui
+check it), and ``printable`` strips escape sequences first.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
+from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive, var
 from textual.widgets import OptionList, Static
@@ -15,24 +23,31 @@ from textual.widgets.option_list import Option
 from reader.core.snapshot import Snapshot
 from reader.core.text import one_line, printable
 
+from .backlinks import Backlinks, LinkList, commentary_references, focus_links
+
+LOADING = "loading commentary…"
+
 
 def literal_markdown(text: str) -> str:
-    """Printable commentary for the Markdown widget.
-
-    Textual's Markdown never reads Rich/Textual markup, so ``[bold]`` stays literal
-    (tests/tui check it) while real markdown (emphasis, links) still renders.
-    """
+    """Printable commentary for the Markdown renderer (markup stays literal)."""
     return printable(text)
 
 
-class References(OptionList):
-    """The papers a commentary references; Enter on one jumps to it."""
+def markdown(text: str):
+    from rich.markdown import Markdown  # ~25 ms to import: after the first paint
 
-    BINDINGS = [("j", "cursor_down", "Down"), ("k", "cursor_up", "Up")]
+    return Markdown(text, hyperlinks=True)
+
+
+class References(LinkList):
+    """The papers a commentary references; Enter on one jumps to it."""
 
 
 class CommentaryPane(VerticalScroll):
-    """Commentary of every digest that lists the paper, newest first, then references."""
+    """Commentary of every digest that lists the paper, newest first, then references,
+    then backlinks ("Mentioned in")."""
+
+    BINDINGS = [Binding("enter", "links", "Referenced papers and backlinks", show=False)]
 
     snapshot: reactive[Snapshot] = reactive(Snapshot.empty, always_update=True, repaint=False)
     paper_id: var[str | None] = var(None)
@@ -49,11 +64,11 @@ class CommentaryPane(VerticalScroll):
         self._pending = False
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("No paper selected."), id="commentary-empty", classes="empty")
-        yield Static(id="commentary-title", classes="pane-heading")
-        yield Vertical(id="commentary-blocks")
+        yield Static(Text("No paper selected."), id="commentary-body")
         yield Static(Text("Referenced papers"), id="references-heading", classes="pane-subheading")
         yield References(id="references")
+        yield Static(Text("Mentioned in"), id="backlinks-heading", classes="pane-subheading")
+        yield Backlinks(id="backlinks")
 
     def watch_snapshot(self) -> None:
         self._schedule()
@@ -61,71 +76,69 @@ class CommentaryPane(VerticalScroll):
     def watch_paper_id(self) -> None:
         self._schedule()
 
-    def _schedule(self) -> None:
-        if not self._pending and self.is_mounted:
+    def _schedule(self, mounting: bool = False) -> None:
+        # (``is_mounted`` becomes true only after on_mount: hence ``mounting``)
+        if not self._pending and (self.is_mounted or mounting):
             self._pending = True
             self.call_after_refresh(self._update)
 
     def on_mount(self) -> None:
-        self._schedule()
+        self._schedule(mounting=True)
 
     def _update(self) -> None:
         self._pending = False
         snap, paper_id = self.snapshot, self.paper_id
-        appearances = snap.appearances.get(paper_id, []) if paper_id else []
+        complete = snap.complete
+        appearances = snap.appearances.get(paper_id, []) if paper_id and complete else []
         shown = (
             paper_id,
+            complete,
             tuple(id(a.entry) for a in appearances),
-            tuple((ref, ref in snap.papers) for a in appearances for ref in a.entry.references),
+            tuple((ref, ref in snap.papers, snap.title(ref)) for ref in commentary_references(snap, paper_id, appearances)),
+            tuple(snap.mentioned_in.get(paper_id, ())) if paper_id and complete else (),
+            tuple(snap.mentioned_by_digests.get(paper_id, ())) if paper_id and complete else (),
         )
         if shown == self._shown:
             return
         self._shown = shown
-        self.query_one("#commentary-empty").display = paper_id is None
-        title = self.query_one("#commentary-title", Static)
-        title.display = paper_id is not None
-        if paper_id is not None:
-            title.update(Text(one_line(snap.title(paper_id) or paper_id)))
-        self._show_blocks(snap, paper_id, appearances)
+        body = self.query_one("#commentary-body", Static)
+        if paper_id is None:
+            body.update(Text("No paper selected.", style="dim italic"))
+        else:
+            body.update(self._body(snap, paper_id, appearances))
         self._show_references(snap, paper_id, appearances)
         self.scroll_home(animate=False)
 
-    def _show_blocks(self, snap: Snapshot, paper_id: str | None, appearances: list) -> None:
-        from textual.widgets import Markdown  # imported on first use: keeps startup fast
-
-        wanted: list[tuple[Text, str]] = []
+    def _body(self, snap: Snapshot, paper_id: str, appearances: list) -> Group:
+        parts: list = [Text(one_line(snap.title(paper_id) or paper_id), style="bold"), Text("")]
+        if not snap.complete:
+            parts.append(Text(LOADING, style="dim italic"))
+            return Group(*parts)
         for appearance in appearances:
             digest = appearance.digest
             heading = Text(one_line(digest.label), style="bold")
             if digest.title:
                 heading.append("  " + one_line(digest.title), style="italic")
+            parts.append(heading)
             body = appearance.entry.commentary.strip()
-            wanted.append((heading, literal_markdown(body) if body else "*No commentary in this digest.*"))
-        if paper_id is not None and not wanted:
-            wanted.append(
-                (Text("Not listed in any digest", style="bold"), "*Added because a commentary mentioned it.*")
-            )
-        blocks = self.query_one("#commentary-blocks", Vertical)
-        labels = list(blocks.query(".digest-label").results(Static))
-        docs = list(blocks.query(Markdown).results(Markdown))
-        for n, (heading, body) in enumerate(wanted):
-            if n < len(labels):
-                labels[n].update(heading)
-                labels[n].display = docs[n].display = True
-                docs[n].update(body)
+            if body:
+                parts.append(markdown(literal_markdown(body)))
             else:
-                blocks.mount_all(
-                    [Static(heading, classes="digest-label"), Markdown(body, classes="commentary")]
-                )
-        for label, doc in zip(labels[len(wanted):], docs[len(wanted):]):
-            label.display = doc.display = False
+                parts.append(Text("No commentary in this digest.", style="dim italic"))
+            parts.append(Text(""))
+        if not appearances:
+            parts.append(Text("Not listed in any digest", style="bold"))
+            if paper_id in snap.papers:
+                parts.append(Text("Added because a commentary mentioned it.", style="dim italic"))
+            else:
+                parts.append(Text("A commentary mentions it; it is not in your library.", style="dim italic"))
+        return Group(*parts)
 
     def _show_references(self, snap: Snapshot, paper_id: str | None, appearances: list) -> None:
-        refs: dict[str, None] = {}
-        for appearance in appearances:
-            for ref in appearance.entry.references:
-                if ref != paper_id:
-                    refs[ref] = None
+        refs = commentary_references(snap, paper_id, appearances)
+        backlinks = self.query_one(Backlinks)
+        count = backlinks.show(snap, paper_id) if snap.complete else 0
+        self.query_one("#backlinks-heading").display = backlinks.display = bool(count)
         option_list = self.query_one(References)
         option_list.clear_options()
         heading = self.query_one("#references-heading")
@@ -142,6 +155,9 @@ class CommentaryPane(VerticalScroll):
             prompt.append("" if known else "  not in library", style="dim italic")
             options.append(Option(prompt, id=ref))
         option_list.add_options(options)
+
+    def action_links(self) -> None:
+        focus_links(self)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

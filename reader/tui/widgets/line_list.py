@@ -99,6 +99,7 @@ class LineList(ScrollView, can_focus=True):
         self._strips: dict[tuple, Strip] = {}
         self._styles: dict[str, Style] = {}
         self._signatures: dict[int, object] = {}
+        self._scroll_pending = False
 
     # --- rows ---------------------------------------------------------------
     @property
@@ -167,11 +168,14 @@ class LineList(ScrollView, can_focus=True):
     def _scroll_to_cursor(self, animate: bool = False) -> None:
         if not (0 <= self.cursor < len(self._rows)):
             return
+        if not self.size.height:  # not laid out yet: once it is (on_resize)
+            self._scroll_pending = True
+            return
         top = self._tops[self.cursor]
         height = self._rows[self.cursor].height
         region = Region(0, top, max(1, self.size.width), height)
-        if self.cursor == self._next_selectable(-1, 1):
-            region = Region(0, 0, max(1, self.size.width), top + height)  # show headers above
+        if top + height <= self.scrollable_content_region.height or self.cursor == self._next_selectable(-1, 1):
+            region = Region(0, 0, max(1, self.size.width), top + height)  # show what is above too
         self.scroll_to_region(region, animate=animate, force=True, immediate=True)
 
     # --- actions ------------------------------------------------------------
@@ -231,7 +235,11 @@ class LineList(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, self._tops[-1])
-        self._strips.clear()
+        if self._scroll_pending:
+            self._scroll_pending = False
+            self.call_after_refresh(self._scroll_to_cursor)
+        # Rendered lines are keyed by width, so they stay right: a resize to the same
+        # size (the terminal's first report, after the first paint) redraws nothing.
 
     # --- rendering ----------------------------------------------------------
     def component_style(self, name: str) -> Style:
@@ -296,7 +304,7 @@ class LineList(ScrollView, can_focus=True):
         is_cursor = index == self.cursor
         signature = self.row_signature(index, row)
         self._signatures[index] = signature
-        cache_key = (index, line, width, is_cursor, self.has_focus, signature)
+        cache_key = (index, line, width, is_cursor, is_cursor and self.has_focus, signature)
         strip = self._strips.get(cache_key)
         if strip is not None:
             return strip.apply_offsets(0, line_no)
@@ -315,9 +323,7 @@ class LineList(ScrollView, can_focus=True):
         return strip.apply_offsets(0, line_no)
 
     def on_focus(self) -> None:
-        self._strips.clear()
-        self.refresh()
+        self.refresh()  # the cursor row's look depends on focus (it is in the cache key)
 
     def on_blur(self) -> None:
-        self._strips.clear()
         self.refresh()

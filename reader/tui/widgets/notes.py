@@ -76,8 +76,8 @@ class NotesPane(Vertical):
     def watch_snapshot(self) -> None:
         self._load(force=False)
 
-    def _load(self, force: bool) -> None:
-        if not self.is_mounted:
+    def _load(self, force: bool, mounting: bool = False) -> None:
+        if not (self.is_mounted or mounting):  # (is_mounted is true only after on_mount)
             return
         editor = self.editor
         paper_id = self.paper_id
@@ -92,7 +92,7 @@ class NotesPane(Vertical):
                 editor.load_text(text)
 
     def on_mount(self) -> None:
-        self._load(force=True)
+        self._load(force=True, mounting=True)
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()

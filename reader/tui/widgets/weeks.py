@@ -15,6 +15,8 @@ from .line_list import LineList, Row
 
 ALL = "all"
 UNREAD = "unread"
+QUEUE = "queue"  # papers queued from a commentary (screens/queue.py)
+MENTIONED = "mentioned"  # papers a digest mentions that no digest lists
 HEADER_VIEWS = "#views"
 HEADER_WEEKS = "#weeks"
 BAR_WIDTH = 10
@@ -74,6 +76,7 @@ class WeeksSidebar(LineList):
         self._unread = 0
         self._top: list[str] = []
         self._digests: tuple = ()
+        self._counts: dict[str, tuple] = {}
 
     def watch_snapshot(self, snapshot: Snapshot) -> None:
         self._progress.clear()
@@ -84,17 +87,17 @@ class WeeksSidebar(LineList):
         self._top = snapshot.top_tags(9)
         counts = snapshot.tag_counts
         tags = sorted((t for t in counts if counts[t] > 0), key=lambda t: (-counts[t], t))
-        rows = [Row(HEADER_VIEWS, selectable=False), Row(ALL), Row(UNREAD)]
+        rows = [Row(HEADER_VIEWS, selectable=False), Row(ALL), Row(UNREAD), Row(QUEUE), Row(MENTIONED)]
         rows += [Row(tag_view(tag)) for tag in tags]
         rows.append(Row(HEADER_WEEKS, selectable=False))
         digests = snapshot.digests
-        if self.rows and digests is self._digests and [r.key for r in self.rows[3:3 + len(tags)]] == [
+        if self.rows and digests is self._digests and [r.key for r in self.rows[5:5 + len(tags)]] == [
             tag_view(t) for t in tags
         ] and len(self.rows) == len(rows) + len(digests):
             self.refresh_changed()  # same rows: repaint only the counts that moved
             return
         self._digests = digests
-        rows += [Row(digest_view(digest.id), height=3) for digest in digests]
+        rows += [Row(digest_view(digest.id), height=2) for digest in digests]
         self.set_rows(rows, keep=self.view or None, announce=False)
 
     def row_signature(self, index: int, row: Row) -> object:
@@ -105,6 +108,8 @@ class WeeksSidebar(LineList):
             return len(self.snapshot.papers)
         if key == UNREAD:
             return self._unread
+        if key in (QUEUE, MENTIONED):
+            return self.view_count(key)
         if key.startswith("tag:"):
             tag = key[4:]
             return (self.snapshot.tag_counts.get(tag, 0), tag in self._top and self._top.index(tag))
@@ -117,6 +122,23 @@ class WeeksSidebar(LineList):
         if event.list is self:
             event.stop()
             self.post_message(self.ViewChosen(event.key))
+
+    def view_count(self, key: str) -> int | None:
+        """Papers in the From commentary / Mentioned view. In a big library the mentioned
+        count waits for the snapshot's mention index (built off the UI thread, see
+        MainScreen._count_mentions)."""
+        snap = self.snapshot
+        if key == MENTIONED and "mentioned_by_digests" not in snap.__dict__ and len(snap.papers) > 2000:
+            return None  # (a small library's count costs under 2 ms: at once)
+        basis = (snap.papers, snap.digests)
+        cached = self._counts.get(key)
+        if cached is not None and all(a is b for a, b in zip(cached[0], basis)):
+            return cached[1]
+        from ..screens.queue import mentioned_ids, queue_ids
+
+        found = len(queue_ids(snap) if key == QUEUE else mentioned_ids(snap))
+        self._counts[key] = (basis, found)
+        return found
 
     def progress(self, digest_id: str) -> tuple[int, int]:
         found = self._progress.get(digest_id)
@@ -134,17 +156,22 @@ class WeeksSidebar(LineList):
             return Text(" VIEWS", style("weeks--header"))
         if key == HEADER_WEEKS:
             return Text(" WEEKS", style("weeks--header"))
-        if key in (ALL, UNREAD) or key.startswith("tag:"):
+        if key in (ALL, UNREAD, QUEUE, MENTIONED) or key.startswith("tag:"):
             if key == ALL:
                 label, count, prefix = "All papers", len(snap.papers), Text("   ")
             elif key == UNREAD:
                 label, count, prefix = "Unread", self._unread, Text("   ")
+            elif key in (QUEUE, MENTIONED):
+                from ..screens.queue import MENTIONED_SHORT, QUEUE_LABEL
+
+                label, prefix = QUEUE_LABEL if key == QUEUE else MENTIONED_SHORT, Text("   ")
+                count = self.view_count(key)
             else:
                 tag = key[4:]
                 number = self._top.index(tag) + 1 if tag in self._top else None
                 prefix = Text(f" {number} " if number else "   ", style("weeks--key"))
                 label, count = "#" + one_line(tag), snap.tag_counts.get(tag, 0)
-            right = f"{count} "
+            right = "" if count is None else f"{count} "
             text = prefix
             label_style = style("weeks--tag") if key.startswith("tag:") else style("weeks--title")
             text.append(label, label_style)
@@ -156,9 +183,11 @@ class WeeksSidebar(LineList):
         if digest is None:
             return Text()
         if line == 0:
-            return Text(" " + one_line(digest.label), style("weeks--date"))
-        if line == 1:
-            return Text(" " + one_line(digest.title or "(untitled)"), style("weeks--title"))
+            date = digest.date.isoformat() if digest.date else one_line(digest.label)
+            text = Text(" " + date, style("weeks--date"))
+            if digest.title:
+                text.append("  " + one_line(digest.title), style("weeks--title"))
+            return text
         done, total = self.progress(digest.id)
         filled, empty = progress_bar(done, total)
         text = Text(" ")
