@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import fcntl
 import os
 import pty
 import statistics
@@ -28,7 +29,6 @@ import subprocess
 import sys
 import tempfile
 import termios
-import fcntl
 import threading
 import time
 from pathlib import Path

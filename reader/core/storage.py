@@ -165,14 +165,12 @@ class WriteLock:
     """
 
     def __init__(self, directory: Path, timeout: float | None = None) -> None:
-        from filelock import FileLock
-
         timeout = lock_timeout(timeout)
         self.path = directory / "library.lock"
         self.owner_path = directory / "library.lock.owner"
         self.timeout = timeout
         self._thread_lock = threading.RLock()
-        self._file_lock = FileLock(self.path, timeout=timeout, thread_local=False)
+        self._file_lock = None  # made on first use: importing filelock costs ~20 ms at startup
         self._depth = 0
 
     @property
@@ -186,6 +184,10 @@ class WriteLock:
             raise LibraryLocked(f"library {self.path.parent} is busy in this process")
         if self._depth == 0:
             try:
+                if self._file_lock is None:
+                    from filelock import FileLock
+
+                    self._file_lock = FileLock(self.path, timeout=self.timeout, thread_local=False)
                 self._file_lock.acquire()
             except Timeout:
                 self._thread_lock.release()

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import work
-from textual.timer import Timer
 
 from reader.core.library import PaperState, normalize_tag
 
@@ -25,7 +24,6 @@ if TYPE_CHECKING:
 
     from .widgets.notes import NotesPane  # imported with the detail pane, after the first paint
 
-NOTE_DEBOUNCE = 0.5
 
 
 def _count(ids: list[str]) -> str:
@@ -43,7 +41,7 @@ class LibraryActions:
 
     def _init_actions(self) -> None:
         self._pending_note: tuple[str, str] | None = None
-        self._note_timer: Timer | None = None
+        self._note_in_flight = False
         self._note_session: str | None = None
 
     # --- plumbing -----------------------------------------------------------
@@ -66,6 +64,10 @@ class LibraryActions:
         return self.app.library
 
     def on_written(self, message: Written) -> None:
+        if message.kind == "note":
+            self._note_in_flight = False
+            if self._pending_note is not None:
+                self.flush_note()  # typed while the last save was being written
         if message.error:
             self.notify(message.error, title="Not saved", severity="error", timeout=8)
             self.load_snapshot()  # show what is really on disk
@@ -185,9 +187,10 @@ class LibraryActions:
         if self._pending_note and self._pending_note[0] != message.arxiv_id:
             self.flush_note()
         self._pending_note = (message.arxiv_id, message.text)
-        if self._note_timer is not None:
-            self._note_timer.stop()
-        self._note_timer = self.set_timer(NOTE_DEBOUNCE, self.flush_note)
+        # Saved at once; while a save is being written, keystrokes gather and the newest
+        # text goes in the next write, so a burst of typing is a few writes, not one each.
+        if not self._note_in_flight:
+            self.flush_note()
 
     def on_notes_pane_entered(self, message: NotesPane.Entered) -> None:
         self._note_session = None  # the first save of this visit is one undo step
@@ -197,9 +200,6 @@ class LibraryActions:
 
     def flush_note(self, wait: bool = False) -> None:
         """Save the note being typed now; with ``wait``, block until it is on disk."""
-        if self._note_timer is not None:
-            self._note_timer.stop()
-            self._note_timer = None
         if self._pending_note is None:
             return
         arxiv_id, text = self._pending_note
@@ -221,6 +221,7 @@ class LibraryActions:
         self.replace_snapshot(notes=notes)
         if self._search is not None:
             self._search.update_note(arxiv_id, text)
+        self._note_in_flight = True
         self.write("note", self.library.set_note, arxiv_id, text, undoable=undoable)
 
     # --- undo, import, export, open -----------------------------------------

@@ -246,7 +246,13 @@ class ArxivActions:
     @work(thread=True, exclusive=True, exit_on_error=False, group="pdf")
     def paper_text_job(self, arxiv_id: str, job: int, download: bool, cancel: threading.Event) -> None:
         from reader.core.locations import cache_dir
-        from reader.core.pdf import DownloadError, PaperText, cached_text, download_pdf, extract_text
+        from reader.core.pdf import (
+            DownloadError,
+            PaperText,
+            cached_text,
+            download_pdf,
+            extract_text,
+        )
 
         cache = cache_dir()
         post = self.post_message

@@ -11,7 +11,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +50,13 @@ class LibraryService:
         self._thread = threading.Thread(target=self._serve, name="reader-library", daemon=True)
         self._thread.start()
         self._closed = False
+        # Indexes built from an immutable snapshot (no library I/O) go here, so a write
+        # never waits behind them on the library thread.
+        self._compute = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reader-compute")
+
+    def compute(self, fn: Callable[..., Any], *args: Any) -> Future:
+        """Run CPU-only work on a snapshot off both the UI and the library thread."""
+        return self._compute.submit(fn, *args)
 
     def _serve(self) -> None:
         while True:
@@ -144,6 +151,7 @@ class LibraryService:
         if self._closed:
             return
         self._closed = True
+        self._compute.shutdown(wait=False, cancel_futures=True)
         self._queue.put(None)
         if threading.current_thread() is not self._thread:
             self._thread.join(timeout)

@@ -23,6 +23,16 @@ def quick_pilot(monkeypatch):
     monkeypatch.setattr(wait, "SLEEP_IDLE", 1 / 200 / 20)
 
 
+@pytest.fixture(autouse=True)
+def no_retry_backoff(monkeypatch):
+    """arXiv is unreachable in tests (tests/conftest.py): fail at once, don't back off
+    1 + 2 + 4 s between retries. Tests that need a server set one up (test_arxiv.py)."""
+    from reader.core.arxiv_api import ArxivFetcher
+    from reader.tui import actions_arxiv
+
+    monkeypatch.setattr(actions_arxiv, "make_fetcher", lambda: ArxivFetcher(delay_seconds=0, backoff=0))
+
+
 @pytest.fixture
 def library(tmp_path) -> Library:
     return make_library(tmp_path / "lib", sample_digests())
@@ -59,10 +69,9 @@ async def type_text(pilot, text: str) -> None:
 
 async def ready(pilot) -> None:
     """Wait until the first snapshot is on screen (or the welcome screen is)."""
-    from reader.tui.screens.welcome import WelcomeScreen
-
     from textual.widgets import Footer
 
+    from reader.tui.screens.welcome import WelcomeScreen
     from reader.tui.widgets.detail import DetailPane
 
     app = pilot.app
