@@ -126,21 +126,6 @@ def text_cache_path(cache_dir: Path, arxiv_id: str) -> Path:
 # --------------------------------------------------------------------- download
 
 
-def _fsync_dir(directory: Path) -> None:
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def _looks_like_html(head: bytes) -> bool:
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     return start.startswith((b"<!doctype", b"<html", b"<head", b"<body", b"<?xml", b"<"))
@@ -242,7 +227,9 @@ def download_pdf(
                 os.fsync(fh.fileno())
         os.replace(tmp_name, target)
         done = True
-        _fsync_dir(directory)
+        from .storage import fsync_dir
+
+        fsync_dir(directory)
         return target
     finally:
         if not done:

@@ -41,6 +41,7 @@ from pathlib import Path
 from .ids import abs_url, safe_filename
 from .snapshot import Snapshot
 from .text import one_line, printable
+from .storage import fsync_dir
 
 __all__ = [
     "CONFLICT_SUFFIX",
@@ -430,21 +431,6 @@ def _atomic_write(path: Path, data: bytes, *, durable: bool) -> None:
         raise
 
 
-def _fsync_dir(directory: Path) -> None:
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 @dataclass(frozen=True, slots=True)
 class Conflict:
     """A file reader left alone; ``new`` is where the fresh export went (None: nowhere)."""
@@ -528,7 +514,7 @@ def export_split(snapshot: Snapshot, ids: list[str], directory: Path) -> SplitRe
         except (OSError, ValueError) as exc:
             message = getattr(exc, "strerror", None) or str(exc)
             result.errors.append((arxiv_id, message))
-    _fsync_dir(directory)
+    fsync_dir(directory)
     return result
 
 
