@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Sequence
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from .. import __version__
+
+
+if TYPE_CHECKING:
+    import argparse
 
 
 class CliError(Exception):
@@ -15,7 +20,7 @@ class CliError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import commands
+    import argparse
 
     parser = argparse.ArgumentParser(
         prog="reader",
@@ -25,9 +30,31 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"reader {__version__}")
     parser.add_argument("--data-dir", metavar="DIR", help="library directory (default: $READER_DATA_DIR or the platform data dir)")
     parser.add_argument("--demo", action="store_true", help="open the app on a throwaway library holding the bundled demo digest")
+    from . import commands
+
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.register(sub)
     return parser
+
+
+def app_options(argv: Sequence[str]) -> SimpleNamespace | None:
+    """The options when ``argv`` only opens the app (``[--demo] [--data-dir DIR]``), else
+    None. Then neither argparse nor the commands' modules are imported: the app starts
+    sooner. Anything else (``--help``, a command, a mistake) goes to the full parser."""
+    options = SimpleNamespace(command=None, data_dir=None, demo=False)
+    args = iter(argv)
+    for arg in args:
+        if arg == "--demo":
+            options.demo = True
+        elif arg == "--data-dir":
+            options.data_dir = next(args, None)
+            if not options.data_dir or options.data_dir.startswith("-"):
+                return None
+        elif arg.startswith("--data-dir=") and len(arg) > len("--data-dir="):
+            options.data_dir = arg.split("=", 1)[1]
+        else:
+            return None
+    return options
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -37,11 +64,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run(argv: Sequence[str] | None = None) -> int:
-    from ..core.digest import DigestReadError
+    from ..core.digest_file import DigestReadError
     from ..core.storage import LibraryError
 
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = app_options(argv) or build_parser().parse_args(argv)
     try:
         if args.command is None:
             from .app import open_app

@@ -2,31 +2,31 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
 
-def open_app(args: argparse.Namespace) -> int:
+def open_app(args) -> int:
+    """``args``: ``data_dir`` and ``demo`` (argparse's, or ``app_options``)."""
     from ..core.library import Library
     from ..core.locations import data_dir
 
     if not args.demo:
-        library = Library(data_dir(args.data_dir))
-        library.load_all()
-        _run(library, demo=False)
+        # Not read here: the app draws its first screen from the glance (core/glance.py)
+        # and reads the rest in the background; a damaged file stops it with the error.
+        _run(Library(data_dir(args.data_dir)), demo=False)
         return 0
-    from ..core.importer import import_paths
-    from ..core.locations import demo_digest
+    from ..core.demo import demo_library
+    from ..core.locations import cache_dir
 
     scratch = Path(tempfile.mkdtemp(prefix="reader-demo-"))
+    prepared = cache_dir()  # the imported demo is kept there (core/demo.py)
     os.environ["READER_CACHE_DIR"] = str(scratch / "cache")
     os.environ.setdefault("READER_EXPORT_DIR", str(Path.cwd()))
     try:
-        library = Library(scratch / "data")
-        import_paths(library, [demo_digest()])
+        library = demo_library(scratch / "data", prepared)
         _run(library, demo=True)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -35,5 +35,8 @@ def open_app(args: argparse.Namespace) -> int:
 
 def _run(library, *, demo: bool) -> None:
     from ..tui import run_app
+    from . import CliError
 
-    run_app(library, demo=demo)
+    error = run_app(library, demo=demo)
+    if error:
+        raise CliError(error)

@@ -18,7 +18,6 @@ string id (the arXiv id for papers) so a change touches one document, never a sc
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
@@ -256,6 +255,8 @@ class Change:
 
 def digest_id_for(source: str) -> str:
     """A short, stable id for the digest imported from ``source``."""
+    import hashlib
+
     return "d" + hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
@@ -303,7 +304,8 @@ class Library:
 
     @contextmanager
     def transaction(self, *files: str) -> Iterator[None]:
-        """Hold the lock and turn the writes to ``files`` into one atomic write each."""
+        """Hold the lock and turn the writes to ``files`` into one atomic write each,
+        made at the end in the reverse order of ``files`` (the last named first)."""
         with self.lock, ExitStack() as stack:
             for name in files:
                 stack.enter_context(self._db(name).storage.deferred())  # type: ignore[attr-defined]
@@ -313,6 +315,10 @@ class Library:
     def _rows(table: _Table) -> dict[str, dict]:
         raw = table._read_table()  # noqa: SLF001 - the one bulk read TinyDB offers without copies
         return raw
+
+    def raw_rows(self, file: str, table: str) -> dict[str, dict]:
+        """A table's documents as stored (shared with the storage's cache: don't change them)."""
+        return self._rows(self._table(file, table))
 
     # --- reading ----------------------------------------------------------
     def digests(self, *, commentary: bool = True) -> list[DigestRecord]:
@@ -453,7 +459,8 @@ class Library:
     def _change_states(self, ids: Iterable[str], label: str, change) -> list[str]:
         """Apply ``change(old_state) -> new_state`` to each id; one undo step."""
         changed = []
-        with self.transaction("state", "history"):
+        # The state is written first: the change is on disk before its undo record.
+        with self.transaction("history", "state"):
             table = self._table("state", "papers")
             before = {}
             for arxiv_id in dict.fromkeys(ids):
@@ -507,7 +514,7 @@ class Library:
 
     def set_note(self, arxiv_id: str, text: str, *, undoable: bool = True) -> bool:
         """Replace the note on a paper. Returns False when it was already that text."""
-        with self.transaction("notes", "history"):
+        with self.transaction("history", "notes"):
             table = self._table("notes", "notes")
             raw = table.get(doc_id=arxiv_id)
             old = raw.get("text", "") if raw else ""

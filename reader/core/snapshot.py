@@ -78,6 +78,9 @@ class Snapshot:
     notes: dict[str, str]
     metadata: dict[str, dict]
     complete: bool = True  # False: entries carry no commentary yet (a first, fast load)
+    # True: drawn from the glance (core/glance.py) for the first screen: every paper id,
+    # but titles, notes and arXiv records only for the newest digests' papers.
+    partial: bool = False
 
     @classmethod
     def load(cls, library: Library, *, commentary: bool = True) -> Snapshot:
@@ -163,6 +166,13 @@ class Snapshot:
         for state in self.states.values():
             counts.update(state.tags)
         return counts
+
+    def queued_ids(self) -> list[str]:
+        """Papers added because a commentary mentioned them, in the order they were added."""
+        with_origin = getattr(self.papers, "with_origin", None)  # a glance knows them all
+        if with_origin is not None:
+            return with_origin("commentary")
+        return [arxiv_id for arxiv_id, paper in self.papers.items() if paper.origin == "commentary"]
 
     def top_tags(self, limit: int = 9) -> list[str]:
         """The most used tags, most used first, ties by name."""

@@ -390,6 +390,15 @@ class AtomicJSONStorage(Storage):
             return None
         return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
 
+    def disk_signature(self) -> tuple | None:
+        """The file as it is now: (mtime, ctime, size, inode), None when there is none."""
+        return self._stat_signature()
+
+    @property
+    def signature(self) -> tuple | None:
+        """The file as this storage last read or wrote it (None: not read yet)."""
+        return None if self._dirty else self._signature
+
     def changed_on_disk(self) -> bool:
         """True when another process has written the file since we last read it."""
         return not self._dirty and self._stat_signature() != self._signature

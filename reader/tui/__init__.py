@@ -18,11 +18,12 @@ def trace(label: str) -> None:
     """With $READER_TRACE=path, append ``time label`` to it (startup profiling)."""
     if _TRACE:
         with open(_TRACE, "a", encoding="utf-8") as handle:
-            handle.write(f"{time.time():.4f} {label}\n")
+            handle.write(f"{time.time():.4f} {label} [cpu {time.process_time() * 1000:.0f}]\n")
 
 
-def run_app(library: Library, *, demo: bool = False) -> None:
-    """Run the app on ``library`` until the reader quits.
+def run_app(library: Library, *, demo: bool = False) -> str | None:
+    """Run the app on ``library`` until the reader quits; returns why it stopped when
+    the library could not be read (a damaged file), else None.
 
     The first snapshot load (without the commentary: enough for the lists) starts on
     the library thread before textual is imported, so reading a big library overlaps
@@ -43,7 +44,7 @@ def run_app(library: Library, *, demo: bool = False) -> None:
     service = LibraryService(library)
     if demo:
         service.submit(_import_demo, library)
-    first_load = service.load(commentary=False)  # the lists first; the rest after the first paint
+    first_load = service.first_load()  # the lists first; the rest after the first paint
 
     from .app import ReaderApp
 
@@ -53,6 +54,7 @@ def run_app(library: Library, *, demo: bool = False) -> None:
     app.gc_paused = gc_was_enabled
     try:
         app.run()
+        return app.fatal_error
     finally:
         service.close()
         if gc_was_enabled:
@@ -60,11 +62,12 @@ def run_app(library: Library, *, demo: bool = False) -> None:
 
 
 def _import_demo(library: Library) -> None:
+    if library.digests():
+        return
     from reader.core.importer import import_paths
     from reader.core.locations import demo_digest
 
-    if not library.digests():
-        import_paths(library, [demo_digest()])
+    import_paths(library, [demo_digest()])
 
 
 __all__ = ["run_app"]

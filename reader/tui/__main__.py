@@ -16,7 +16,10 @@ def main(argv: list[str] | None = None) -> int:
     folder = Path(args[0]).expanduser() if args else data_dir()
     from . import run_app
 
-    run_app(Library(folder), demo=demo)
+    error = run_app(Library(folder), demo=demo)
+    if error:
+        print(f"reader: error: {error}", file=sys.stderr)
+        return 1
     return 0
 
 

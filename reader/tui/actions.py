@@ -98,10 +98,11 @@ class LibraryActions:
         snap = self.snapshot
         target = not all(snap.state(i).read for i in ids)
         stamp = dt.datetime.now().astimezone().isoformat(timespec="seconds") if target else None
+        # The write first: the disk starts on it while the screen is updated.
+        self.write("read", self.library.set_read, ids, target)
         self._set_states(
             {i: PaperState(target, snap.state(i).tags, stamp) for i in ids if snap.state(i).read != target}
         )
-        self.write("read", self.library.set_read, ids, target)
         if len(ids) > 1:
             self.notify(f"Marked {_count(ids)} {'read' if target else 'unread'}.")
 
@@ -113,8 +114,8 @@ class LibraryActions:
             self.notify("Every paper here is read already.")
             return
         stamp = dt.datetime.now().astimezone().isoformat(timespec="seconds")
-        self._set_states({i: PaperState(True, snap.state(i).tags, stamp) for i in ids})
         self.write("read", self.library.set_read, ids, True)
+        self._set_states({i: PaperState(True, snap.state(i).tags, stamp) for i in ids})
         self.notify(f"Marked {_count(ids)} read (u undoes it).")
 
     # --- tags ---------------------------------------------------------------
@@ -135,8 +136,8 @@ class LibraryActions:
                 new[i] = PaperState(state.read, tuple(tags), state.read_at)
         if not new:
             return
-        self._set_states(new)
         self.write("tags", self.library.change_tags, ids, add=add, remove=remove)
+        self._set_states(new)
         what = " ".join([f"+#{t}" for t in add] + [f"-#{t}" for t in remove])
         self.notify(f"{what} on {_count(list(new))}", timeout=2)
 
@@ -275,6 +276,9 @@ class LibraryActions:
         )
 
     def action_export(self) -> None:
+        self.when_loaded("export", self._export_view)
+
+    def _export_view(self) -> None:
         self.flush_note()
         ids = list(self.visible_ids)
         slug = re.sub(r"[^A-Za-z0-9._-]+", "-", self.view_label()).strip("-")[:60] or "notes"

@@ -18,19 +18,12 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import work
 
-from .messages import (
-    FetchDone,
-    FetchProgress,
-    PageExtracted,
-    PdfDownloaded,
-    PdfFailed,
-    PdfProgress,
-    TextDone,
-    describe_error,
-)
+from .messages import describe_error
 
 if TYPE_CHECKING:
     from reader.core.snapshot import Snapshot
+
+    from .arxiv_messages import FetchDone, FetchProgress, PageExtracted, PdfDownloaded, PdfFailed, PdfProgress, TextDone
 
 PROGRESS_EVERY = 0.1  # seconds between download progress messages
 
@@ -103,6 +96,9 @@ class ArxivActions:
 
     # --- f: metadata ------------------------------------------------------------
     def action_fetch(self) -> None:
+        self.when_loaded("fetch", self._fetch_view)
+
+    def _fetch_view(self) -> None:
         if self._fetching is not None:
             self.notify(f"Still fetching {_count(self._fetching['count'])} from arXiv…", timeout=3)
             return
@@ -128,6 +124,8 @@ class ArxivActions:
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="arxiv")
     def fetch_job(self, ids: list[str]) -> None:
+        from .arxiv_messages import FetchDone, FetchProgress
+
         service = self.app.service
 
         def fetch():
@@ -253,6 +251,8 @@ class ArxivActions:
             download_pdf,
             extract_text,
         )
+
+        from .arxiv_messages import PageExtracted, PdfDownloaded, PdfFailed, PdfProgress, TextDone
 
         cache = cache_dir()
         post = self.post_message

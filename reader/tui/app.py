@@ -38,8 +38,9 @@ class ReaderApp(App):
         self.library = library
         self.demo = demo
         self.service = service or LibraryService(library)
-        self._initial_load = initial_load or self.service.load(commentary=False)
+        self._initial_load = initial_load or self.service.first_load()
         self.last_error: str | None = None
+        self.fatal_error: str | None = None  # why the app stopped (run_app returns it)
         if demo:
             self.sub_title = "demo"
 
@@ -54,6 +55,11 @@ class ReaderApp(App):
             self.gc_paused = False
             gc.freeze()
             gc.enable()
+
+    def fail(self, error: str) -> None:
+        """Stop: the library could not be read (the command line prints ``error``)."""
+        self.fatal_error = error
+        self.exit(return_code=1)
 
     def take_initial_load(self) -> Future | None:
         future, self._initial_load = self._initial_load, None

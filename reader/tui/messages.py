@@ -1,6 +1,7 @@
 """Messages the library thread's results arrive as (posted to the main screen).
 
-Widgets' own messages live in the widget classes (``PapersList.Highlighted`` etc.).
+Widgets' own messages live in the widget classes (``PapersList.Highlighted`` etc.); the
+arXiv and PDF workers' messages in ``arxiv_messages.py`` (imported when first used).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ class SnapshotLoaded(Message):
 @dataclass
 class LoadFailed(Message):
     error: str
+    library_error: bool = False  # a file is damaged or unreadable (not a bug of ours)
 
 
 @dataclass
@@ -35,61 +37,6 @@ class Written(Message):
     kind: str
     result: Any = None
     error: str | None = None
-
-
-# --- arXiv metadata (worker group "arxiv") ---------------------------------------
-@dataclass
-class FetchProgress(Message):
-    done: int
-    total: int
-
-
-@dataclass
-class FetchDone(Message):
-    """The fetch is over: ``summary`` is a ``reader.core.sync.FetchSummary``, or
-    ``error`` says why it could not run at all."""
-
-    summary: Any = None
-    error: str | None = None
-
-
-# --- PDFs and their text (worker group "pdf"); every message names its paper --------
-@dataclass
-class PdfProgress(Message):
-    arxiv_id: str
-    done: int
-    total: int | None
-
-
-@dataclass
-class PdfDownloaded(Message):
-    arxiv_id: str
-
-
-@dataclass
-class PdfFailed(Message):
-    arxiv_id: str
-    reason: str
-
-
-@dataclass
-class PageExtracted(Message):
-    """Page ``index`` (0-based) of ``total`` from text job ``job`` for ``arxiv_id``."""
-
-    arxiv_id: str
-    job: int
-    index: int
-    total: int
-    text: str
-
-
-@dataclass
-class TextDone(Message):
-    """Text job ``job`` for ``arxiv_id`` is over; ``result`` is a ``reader.core.pdf.PaperText``."""
-
-    arxiv_id: str
-    job: int
-    result: Any
 
 
 def describe_error(exc: BaseException) -> str:

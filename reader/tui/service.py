@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ from typing import Any
 
 from reader.core.library import Library
 from reader.core.snapshot import Snapshot
+
+GLANCE_AFTER = 1.0  # seconds after the last change to notes, catalog or arXiv records: the glance is written
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +50,8 @@ class LibraryService:
         self.library = library
         self.writes_done = 0
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._glance_due: float | None = None  # when to bring the glance up to date
+        self._glance_sources: object = None  # the files the glance was last made from
         self._thread = threading.Thread(target=self._serve, name="reader-library", daemon=True)
         self._thread.start()
         self._closed = False
@@ -60,8 +65,15 @@ class LibraryService:
 
     def _serve(self) -> None:
         while True:
-            item = self._queue.get()
+            try:
+                due = self._glance_due
+                item = self._queue.get(timeout=None if due is None else max(0.0, due - time.monotonic()))
+            except queue.Empty:
+                self._refresh_glance()
+                continue
             if item is None:
+                if self._glance_due is not None:
+                    self._refresh_glance()
                 return
             future, fn, args, kwargs, is_write = item
             if not future.set_running_or_notify_cancel():
@@ -75,6 +87,7 @@ class LibraryService:
             else:
                 if is_write:
                     self.writes_done += 1
+                    self._glance_moved()
                 future.set_result(result)
 
     def submit(self, fn: Callable[..., Any], *args: Any, write: bool = False, **kwargs: Any) -> Future:
@@ -91,6 +104,42 @@ class LibraryService:
         return self.submit(fn, *args, write=True, **kwargs)
 
     # --- jobs ---------------------------------------------------------------
+    def _glance_moved(self) -> None:
+        """After a write: was it to a file the glance is made from? (A toggle is not.)"""
+        from reader.core import glance
+
+        if glance.sources(self.library) != self._glance_sources:
+            self._glance_due = time.monotonic() + GLANCE_AFTER
+
+    def _refresh_glance(self) -> None:
+        """Write the glance (core/glance.py) if the library's files moved on from it."""
+        from reader.core import glance
+
+        self._glance_due = None
+        try:
+            glance.write(self.library)
+            self._glance_sources = glance.sources(self.library)
+        except Exception:  # noqa: BLE001 - derived data: the next start reads the slow way
+            pass
+
+    def _first_load(self) -> Loaded:
+        """The first screen's snapshot: from the glance when it matches the files (a few
+        ms), else the library without its commentary."""
+        from reader.core import glance
+
+        from . import trace
+
+        trace("glance read start")
+        snapshot = glance.read(self.library)
+        trace(f"glance read done ({'used' if snapshot is not None else 'stale or missing'})")
+        if snapshot is None:
+            return self._load(commentary=False)
+        self._glance_sources = glance.disk_sources(self.library)  # it is up to date
+        return Loaded(snapshot, self.writes_done)
+
+    def first_load(self) -> Future:
+        return self.submit(self._first_load)
+
     def _load(self, commentary: bool) -> Loaded:
         from . import trace
 
@@ -101,6 +150,7 @@ class LibraryService:
         snapshot.digest_by_id  # noqa: B018 - the sidebar needs it first
         if commentary:
             len(snapshot.appearances)  # its index of which digest lists which paper (~3 ms)
+            self._glance_moved()  # the glance is written a moment later
         trace("load done")
         return Loaded(snapshot, self.writes_done)
 
@@ -119,6 +169,7 @@ class LibraryService:
         full = base.with_changes(digests=digests, complete=True)
         full.digest_by_id  # noqa: B018
         len(full.appearances)  # its index of which digest lists which paper (~3 ms)
+        self._glance_moved()
         trace("commentary load done")
         return Loaded(full, self.writes_done, join=True)
 

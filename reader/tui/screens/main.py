@@ -121,6 +121,8 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
         self._ids_cache: tuple[tuple, list[str]] | None = None
         self._warmed = False
         self._search = None  # the library's search index (screens/search.py), from the first search
+        self._detail_waiting = False  # the detail is built once the whole library is read
+        self._after_load: dict[str, object] = {}  # actions waiting for the whole library
         self._init_actions()
         self._init_arxiv()
 
@@ -167,7 +169,9 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
             loaded = future.result()
         except Exception as exc:  # noqa: BLE001 - becomes a notification
             if not worker.is_cancelled:
-                self.post_message(LoadFailed(describe_error(exc)))
+                from reader.core.storage import LibraryError
+
+                self.post_message(LoadFailed(describe_error(exc), isinstance(exc, LibraryError)))
             return
         if not worker.is_cancelled:
             self.post_message(SnapshotLoaded(loaded))
@@ -205,7 +209,23 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
             self.call_after_refresh(self._after_first_paint)
         if snapshot.complete and not was_complete:
             self.set_timer(WARM_AFTER, self._warm)
+        if self._detail_waiting and not snapshot.partial:
+            self._detail_waiting = False
+            self.call_after_refresh(self.query_one(DetailPane).build)
+        if snapshot.complete and self._after_load:
+            waiting, self._after_load = self._after_load, {}
+            for action in waiting.values():
+                action()
         self._check_empty()
+
+    def when_loaded(self, name: str, action) -> None:
+        """Run ``action`` now if the whole library is read, else as soon as it is (the
+        first moments after startup): export, search and stats need every paper."""
+        if self.snapshot.complete:
+            action()
+            return
+        self._after_load[name] = action
+        self.notify("Reading the library… one moment.", timeout=2)
 
     def _after_first_paint(self) -> None:
         from .. import trace
@@ -217,7 +237,9 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
 
     def _after_first_input(self) -> None:
         service = self.app.service
-        if not self.snapshot.complete:
+        if self.snapshot.partial:  # drawn from the glance: now read the whole library
+            self.load_snapshot(service.load())
+        elif not self.snapshot.complete:
             self.load_snapshot(service.load_commentary(self.snapshot))
         service.submit(preload_detail)  # the tabs' modules, imported off the UI thread
         self.query_one(PapersList).reload_pdf_marks()
@@ -229,7 +251,10 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
         if not self.query(Footer):
             self.mount(Footer())
             self.call_after_refresh(self.refresh_bindings)  # the footer shows keys once told
-        self.call_after_refresh(self.query_one(DetailPane).build)
+        if self.snapshot.partial:
+            self._detail_waiting = True  # its notes must be the stored ones: wait for them
+        else:
+            self.call_after_refresh(self.query_one(DetailPane).build)
 
     def _warm(self) -> None:
         """Build the filter's index in the background (once the first moments are over)."""
@@ -259,6 +284,10 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
 
     @on(LoadFailed)
     def _load_failed(self, message: LoadFailed) -> None:
+        if message.library_error and not (self.loaded and self.snapshot.complete):
+            # Never read whole (a damaged file): the command line says which and what to do.
+            self.app.fail(message.error)
+            return
         self.notify(message.error, title="Could not read the library", severity="error", timeout=10)
         if not self.loaded:
             self.query_one(PapersList).empty_text = f"Could not read the library: {message.error}"
@@ -427,6 +456,9 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
         self.action_focus_papers()
 
     def action_search(self) -> None:
+        self.when_loaded("search", self._open_search)
+
+    def _open_search(self) -> None:
         from .search import LibrarySearch, SearchScreen
 
         if self._search is None:
@@ -440,6 +472,9 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
         self.app.push_screen(SearchScreen(self._search, self.snapshot), chosen)
 
     def action_stats(self) -> None:
+        self.when_loaded("stats", self._open_stats)
+
+    def _open_stats(self) -> None:
         from .stats import StatsScreen
 
         self.app.push_screen(StatsScreen(self.snapshot))

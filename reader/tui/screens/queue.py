@@ -35,7 +35,7 @@ MENTIONED_SHORT = "Mentioned, no digest"  # the sidebar's 28 columns
 
 def queue_ids(snap: Snapshot) -> list[str]:
     """Papers added because a commentary mentioned them, in the order they were added."""
-    return [arxiv_id for arxiv_id, paper in snap.papers.items() if paper.origin == "commentary"]
+    return snap.queued_ids()
 
 
 def mentioned_ids(snap: Snapshot) -> list[str]:

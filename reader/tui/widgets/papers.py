@@ -189,7 +189,8 @@ class PapersList(LineList):
             out.append(READ_MARK + " ", style("papers--read"))
         else:
             out.append(UNREAD_MARK + " ", style("papers--unread-mark"))
-        title = Text(one_line(snap.title(arxiv_id) or f"{arxiv_id} {TITLE_UNKNOWN}"),
+        unknown = "…" if snap.partial else TITLE_UNKNOWN  # (partial: not read yet)
+        title = Text(one_line(snap.title(arxiv_id) or f"{arxiv_id} {unknown}"),
                      style=style("papers--read") if state.read else style("papers--unread"))
         if state.tags and title_w >= 30:
             tags = Text(" ".join(f"#{one_line(tag)}" for tag in state.tags), style("papers--tag"))

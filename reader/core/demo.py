@@ -1,0 +1,64 @@
+"""The demo library: the bundled sample digest, imported into a throwaway folder.
+
+Importing means loading the parser and three fsync'd writes, a good part of the demo's
+startup; so the imported files are kept in the cache folder, one copy per version of
+the digest and of the file format, and later demos copy them instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from .library import Library
+from .locations import demo_digest
+from .storage import FORMAT_VERSION
+
+FILES = ("catalog.json", "commentary.json", "state.json")
+
+
+def _prepared_dir(cache: Path) -> Path:
+    digest = demo_digest().read_bytes()
+    key = hashlib.sha256(digest).hexdigest()[:16]
+    return cache / "demo" / f"{key}-format{FORMAT_VERSION}"
+
+
+def demo_library(folder: Path, cache: Path) -> Library:
+    """A library in ``folder`` (made if missing) holding the demo digest."""
+    from .. import __version__
+
+    prepared = _prepared_dir(cache) / __version__
+    folder.mkdir(parents=True, exist_ok=True)
+    if all((prepared / name).is_file() for name in FILES if name != "state.json"):
+        for name in FILES:
+            if (prepared / name).is_file():
+                shutil.copyfile(prepared / name, folder / name)
+        return Library(folder)
+    from .importer import import_paths
+
+    library = Library(folder)
+    import_paths(library, [demo_digest()])
+    _keep(folder, prepared)
+    return library
+
+
+def _keep(folder: Path, prepared: Path) -> None:
+    """Copy the imported files to ``prepared``: all or nothing, and never fatal (another
+    demo may have kept them first; a read-only cache just means importing next time)."""
+    scratch: Path | None = None
+    try:
+        prepared.parent.mkdir(parents=True, exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(prefix=".demo-", dir=prepared.parent))
+        for name in FILES:
+            if (folder / name).is_file():
+                shutil.copyfile(folder / name, scratch / name)
+        os.replace(scratch, prepared)
+        scratch = None
+    except OSError:
+        pass
+    finally:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)

@@ -1,0 +1,145 @@
+"""Startup: the first screen from the glance, the whole library after it, and what
+happens to keys that need the whole library before it is read."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+from reader.core import glance
+from reader.core.library import Library
+from reader.tui.app import ReaderApp
+from reader.tui.service import LibraryService
+from reader.tui.widgets.detail import DetailPane
+
+from .conftest import ready, settle, type_text
+from .test_behaviour import _plain
+
+
+def held_app(library: Library) -> tuple[ReaderApp, threading.Event, LibraryService]:
+    """An app whose first load is done (as at startup) and whose full read waits for the
+    returned event: the moments after the first paint, held still."""
+    service = LibraryService(Library(library.data_dir))
+    first = service.first_load()
+    first.result(timeout=10)
+    release = threading.Event()
+    load = service.load
+
+    def held_load(**kwargs):
+        service.submit(release.wait, 10)
+        return load(**kwargs)
+
+    service.load = held_load
+    app = ReaderApp(service.library, service=service, initial_load=first)
+    return app, release, service
+
+
+async def wait_for(pilot, condition, rounds: int = 300) -> None:
+    for _ in range(rounds):
+        if condition():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("condition not met")
+
+
+async def test_the_first_screen_comes_from_the_glance_then_the_whole_library(library):
+    library.set_note("2007.01758", "my note")
+    glance.write(library)
+    app, release, service = held_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        main = app._main()
+        await wait_for(pilot, lambda: main.loaded)
+        await pilot.pause(0.3)
+        assert main.snapshot.partial and not main.snapshot.complete
+        first_screen = _plain(app)
+        assert "Collaborative Learning for Faster StyleGAN" in first_screen
+        assert "✎" in first_screen  # the note mark, from the glance
+        # The detail (with the note editor) waits for the stored notes.
+        assert not main.query_one(DetailPane).built
+        release.set()
+        await ready(pilot)
+        assert main.snapshot.complete and not main.snapshot.partial
+        assert main.query_one(DetailPane).built
+        assert _plain(app).splitlines()[:20] != []
+        papers_before = [line[:60] for line in first_screen.splitlines()[1:8]]
+        papers_after = [line[:60] for line in _plain(app).splitlines()[1:8]]
+        assert papers_before == papers_after  # same lists: nothing jumps
+
+
+async def test_keys_that_need_the_whole_library_wait_for_it(library, tmp_path, monkeypatch):
+    monkeypatch.setenv("READER_EXPORT_DIR", str(tmp_path / "exports"))
+    glance.write(library)
+    app, release, service = held_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        main = app._main()
+        await wait_for(pilot, lambda: main.loaded)
+        await pilot.press("space")  # a toggle needs only the states: done at once
+        await pilot.press("e", "n")
+        await pilot.pause(0.2)
+        assert not (tmp_path / "exports").exists()
+        assert any("Reading the library" in str(n.message) for n in app._notifications)
+        release.set()
+        await ready(pilot)
+        await settle(pilot)
+        await pilot.pause(0.2)
+        await type_text(pilot, "typed early")
+        await settle(pilot)
+    exported = list((tmp_path / "exports").glob("*.md"))
+    assert len(exported) == 1
+    assert "teaching" in exported[0].read_text(encoding="utf-8")  # the commentary is in it
+    fresh = Library(library.data_dir)
+    read = [i for i, s in fresh.states().items() if s.read]
+    assert read  # the early toggle was written
+    assert any("typed early" in text for text in fresh.notes().values())  # n focused the editor
+
+
+async def test_the_app_leaves_an_up_to_date_glance_behind(library):
+    app = ReaderApp(Library(library.data_dir))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await type_text(pilot, "noted")
+        await pilot.press("escape", "q")
+    partial = glance.read(Library(library.data_dir))
+    assert partial is not None
+    assert any("noted" in text for text in partial.notes.values())
+
+
+async def test_a_damaged_library_stops_the_app_with_the_error(library):
+    (library.data_dir / "catalog.json").write_bytes(b'{"digests": {"x": ')
+    app = ReaderApp(Library(library.data_dir))
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(200):
+            if app.return_code is not None:
+                break
+            await pilot.pause(0.01)
+    assert app.return_code == 1
+    assert "catalog.json" in app.fatal_error and "damaged" in app.fatal_error
+
+
+async def test_a_file_found_damaged_after_the_first_screen_stops_the_app_too(library):
+    glance.write(library)
+    (library.data_dir / "history.json").write_bytes(b"\x00\x00")
+    app = ReaderApp(Library(library.data_dir))
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(300):
+            if app.return_code is not None:
+                break
+            await pilot.pause(0.01)
+    assert app.return_code == 1
+    assert "history.json" in app.fatal_error
+
+
+async def test_the_glance_is_not_rewritten_when_nothing_it_holds_changed(library):
+    glance.write(library)
+    path = library.data_dir / glance.NAME
+    before = path.stat().st_mtime_ns
+    app = ReaderApp(Library(library.data_dir))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("space", "j", "1")  # state only
+        await settle(pilot)
+        await asyncio.sleep(0.05)
+        await pilot.press("q")
+    assert path.stat().st_mtime_ns == before
