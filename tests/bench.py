@@ -203,6 +203,7 @@ def key_to_disk(data: Path, runs: int) -> None:
             time.sleep(0.1)
     for kind, label in (("read", "toggle read"), ("tag", "add a tag (1)"), ("note", "save a note (typing)")):
         values = samples[kind]
+        print(f"    {kind}: " + " ".join(f"{v * 1000:.0f}" for v in values), file=sys.stderr)
         row(f"3. Key to disk: {label}", f"p50 {ms(statistics.median(values))}, p95 {ms(p95(values))}", "p95 < 50 ms")
 
 

@@ -34,6 +34,9 @@ def run_app(library: Library, *, demo: bool = False) -> str | None:
     trace("run_app")
     import gc
 
+    if _TRACE:
+        _trace_gc(gc)
+
     gc_was_enabled = gc.isenabled()
     gc.disable()  # until the first paint: startup makes many objects and frees few
     # The library thread reads in the background while the UI answers keys: let the UI
@@ -59,6 +62,21 @@ def run_app(library: Library, *, demo: bool = False) -> str | None:
         service.close()
         if gc_was_enabled:
             gc.enable()
+
+
+def _trace_gc(gc) -> None:
+    """With $READER_TRACE: note every garbage collection over 5 ms."""
+    started = [0.0]
+
+    def callback(phase: str, info: dict) -> None:
+        if phase == "start":
+            started[0] = time.perf_counter()
+        elif time.perf_counter() - started[0] > 0.005:
+            took = (time.perf_counter() - started[0]) * 1000
+            trace(f"gc generation {info['generation']} took {took:.0f} ms, {info['collected']} freed, "
+                  f"{len(gc.get_objects(2))} in the oldest generation, {gc.get_freeze_count()} frozen")
+
+    gc.callbacks.append(callback)
 
 
 def _import_demo(library: Library) -> None:

@@ -19,7 +19,20 @@ from typing import Any
 from reader.core.library import Library
 from reader.core.snapshot import Snapshot
 
-GLANCE_AFTER = 1.0  # seconds after the last change to notes, catalog or arXiv records: the glance is written
+# The glance (core/glance.py) is brought up to date this long after a full read that
+# found it stale, and after changes to the files it is made from, once writes have
+# paused this long (writing it takes ~15 ms at 10,000 papers: not between two keys).
+GLANCE_AFTER_LOAD = 1.0
+GLANCE_AFTER_WRITE = 5.0
+
+
+def _trace_slow(fn, started: float) -> None:
+    """With $READER_TRACE: note library jobs over 20 ms."""
+    from . import _TRACE, trace
+
+    took = time.perf_counter() - started
+    if _TRACE and took > 0.02:
+        trace(f"library job {getattr(fn, '__name__', fn)} took {took * 1000:.0f} ms")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +91,7 @@ class LibraryService:
             future, fn, args, kwargs, is_write = item
             if not future.set_running_or_notify_cancel():
                 continue
+            started = time.perf_counter()
             try:
                 result = fn(*args, **kwargs)
             except BaseException as exc:  # noqa: BLE001 - handed to whoever waits
@@ -87,8 +101,9 @@ class LibraryService:
             else:
                 if is_write:
                     self.writes_done += 1
-                    self._glance_moved()
+                    self._glance_moved(GLANCE_AFTER_WRITE)
                 future.set_result(result)
+            _trace_slow(fn, started)
 
     def submit(self, fn: Callable[..., Any], *args: Any, write: bool = False, **kwargs: Any) -> Future:
         """Run ``fn(*args, **kwargs)`` on the library thread after everything already asked."""
@@ -104,12 +119,13 @@ class LibraryService:
         return self.submit(fn, *args, write=True, **kwargs)
 
     # --- jobs ---------------------------------------------------------------
-    def _glance_moved(self) -> None:
-        """After a write: was it to a file the glance is made from? (A toggle is not.)"""
+    def _glance_moved(self, delay: float) -> None:
+        """After a read or write: is the glance behind the files it is made from (a
+        toggle leaves it alone)? Then write it ``delay`` seconds after the last write."""
         from reader.core import glance
 
-        if glance.sources(self.library) != self._glance_sources:
-            self._glance_due = time.monotonic() + GLANCE_AFTER
+        if self._glance_due is not None or glance.sources(self.library) != self._glance_sources:
+            self._glance_due = max(self._glance_due or 0.0, time.monotonic() + delay)
 
     def _refresh_glance(self) -> None:
         """Write the glance (core/glance.py) if the library's files moved on from it."""
@@ -150,7 +166,8 @@ class LibraryService:
         snapshot.digest_by_id  # noqa: B018 - the sidebar needs it first
         if commentary:
             len(snapshot.appearances)  # its index of which digest lists which paper (~3 ms)
-            self._glance_moved()  # the glance is written a moment later
+            self._glance_moved(GLANCE_AFTER_LOAD)  # the glance is written a moment later
+            self.submit(self.library.lock.prepare)  # so the first write is not slower
         trace("load done")
         return Loaded(snapshot, self.writes_done)
 
@@ -169,7 +186,8 @@ class LibraryService:
         full = base.with_changes(digests=digests, complete=True)
         full.digest_by_id  # noqa: B018
         len(full.appearances)  # its index of which digest lists which paper (~3 ms)
-        self._glance_moved()
+        self._glance_moved(GLANCE_AFTER_LOAD)
+        self.submit(self.library.lock.prepare)
         trace("commentary load done")
         return Loaded(full, self.writes_done, join=True)
 

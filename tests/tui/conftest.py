@@ -69,7 +69,7 @@ async def type_text(pilot, text: str) -> None:
 
 async def ready(pilot) -> None:
     """Wait until the first snapshot is on screen (or the welcome screen is)."""
-    from textual.widgets import Footer
+    from reader.tui.widgets.footer import KeysFooter
 
     from reader.tui.screens.welcome import WelcomeScreen
     from reader.tui.widgets.detail import DetailPane
@@ -79,9 +79,9 @@ async def ready(pilot) -> None:
         await pilot.pause(0.01)
         main = app._main()
         if main is not None and main.loaded and main.snapshot.complete:
-            footers = main.query(Footer)
+            footers = main.query(KeysFooter)
             if not main.snapshot.digests or (
-                main.query_one(DetailPane).built and footers and footers.first().children
+                main.query_one(DetailPane).built and footers and footers.first().keys()
             ):
                 break
     await settle(pilot)

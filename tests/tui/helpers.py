@@ -96,3 +96,14 @@ def generated_digests(papers: int = 10_000, digests: int = 500, seed: int = 7) -
             )
         )
     return out
+
+
+def write_digest_file(path: Path) -> Path:
+    """A one-week digest file in the link-title-(authors)-commentary layout."""
+    path.write_text(
+        "# 230108 Papers of a new week\n\n"
+        "https://arxiv.org/abs/2301.00042 A Paper From Another Terminal (Grace Hopper, Alan Turing)\n"
+        "Imported while the app was open. It mentions https://arxiv.org/abs/2007.00001.\n",
+        encoding="utf-8",
+    )
+    return path

@@ -143,3 +143,70 @@ async def test_the_glance_is_not_rewritten_when_nothing_it_holds_changed(library
         await asyncio.sleep(0.05)
         await pilot.press("q")
     assert path.stat().st_mtime_ns == before
+
+
+async def test_commands_in_another_terminal_show_up_in_the_open_app(library, tmp_path):
+    """Two processes: the app open (here, under the pilot) while ``reader tag``, ``note``
+    and ``import`` run as separate processes; neither loses the other's changes."""
+    import subprocess
+    import sys
+
+    from .helpers import write_digest_file
+
+    digest = write_digest_file(tmp_path / "new-week.md")
+    env_dir = str(library.data_dir)
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "reader", "--data-dir", env_dir, *args],
+            capture_output=True, text=True, timeout=60,
+        )
+
+    app = ReaderApp(Library(library.data_dir))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        main = app._main()
+        first = main.paper_id
+        commands = asyncio.gather(
+            asyncio.to_thread(cli, "tag", "2007.00001", "+from-cli"),
+            asyncio.to_thread(cli, "note", "2007.00002", "--set", "noted elsewhere"),
+            asyncio.to_thread(cli, "import", str(digest)),
+        )
+        for _ in range(5):  # the app writes meanwhile
+            await pilot.press("space")
+            await pilot.pause(0.02)
+        results = await commands
+        assert [r.returncode for r in results] == [0, 0, 0], [r.stderr for r in results]
+        await wait_for(pilot, lambda: (
+            "from-cli" in main.snapshot.state("2007.00001").tags
+            and main.snapshot.note("2007.00002") == "noted elsewhere"
+            and "2301.00042" in main.snapshot.papers
+        ), rounds=500)
+        await settle(pilot)
+        assert main.snapshot.state(first).read  # five toggles: read
+    fresh = Library(library.data_dir)
+    assert fresh.state(first).read
+    assert "from-cli" in fresh.state("2007.00001").tags
+    assert fresh.note("2007.00002") == "noted elsewhere"
+    assert "2301.00042" in fresh.papers()
+
+
+async def test_the_footer_follows_the_focus_without_piling_up_widgets(library):
+    from reader.tui.widgets.footer import KeysFooter
+
+    app = ReaderApp(Library(library.data_dir))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        footer = app.screen.query_one(KeysFooter)
+        in_list = footer.keys()
+        assert ("space", "Read", True) in in_list and any(d == "Quit" for _, d, _ in in_list)
+        nodes = len(list(app.screen.walk_children()))
+        for _ in range(5):
+            await pilot.press("n")
+            await pilot.pause(0.05)
+            assert footer.keys() != in_list  # the note editor's keys
+            await pilot.press("escape")
+            await pilot.pause(0.05)
+        assert footer.keys() == in_list
+        assert len(list(app.screen.walk_children())) == nodes
+        assert "palette" in "".join(strip.text for strip in app.screen._compositor.render_strips()[-1:])

@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from reader.core.snapshot import Snapshot
@@ -207,6 +207,8 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
             self.view = digest_view(snapshot.digests[0].id) if snapshot.digests else ALL
             # After the list's first paint: the commentary, the footer, the detail's tabs.
             self.call_after_refresh(self._after_first_paint)
+        if snapshot.complete:
+            self.app.freeze_heap()
         if snapshot.complete and not was_complete:
             self.set_timer(WARM_AFTER, self._warm)
         if self._detail_waiting and not snapshot.partial:
@@ -248,8 +250,10 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
         self.set_timer(DETAIL_AFTER, self._build_rest)
 
     def _build_rest(self) -> None:
-        if not self.query(Footer):
-            self.mount(Footer())
+        from ..widgets.footer import KeysFooter
+
+        if not self.query(KeysFooter):
+            self.mount(KeysFooter())
             self.call_after_refresh(self.refresh_bindings)  # the footer shows keys once told
         if self.snapshot.partial:
             self._detail_waiting = True  # its notes must be the stored ones: wait for them
@@ -262,6 +266,10 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
             self._warmed = True
             self.app.service.compute(self.app.service.warm, self.snapshot)
             self._count_mentions()
+            # After both (one compute thread, in order): keep the collector off what they built.
+            self.app.service.compute(lambda: None).add_done_callback(
+                lambda f: self.app.call_from_thread(self.app.freeze_heap)
+            )
 
     def _count_mentions(self) -> None:
         """Build the snapshot's mention index off the UI thread (for the sidebar's

@@ -7,7 +7,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Middle, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
+
+from ..widgets.footer import KeysFooter
 
 
 def welcome_text() -> Text:
@@ -39,7 +41,7 @@ class WelcomeScreen(Screen):
                 with Vertical(id="welcome-box") as box:
                     box.border_title = "Welcome to reader"
                     yield Static(welcome_text(), id="welcome-text")
-        yield Footer()
+        yield KeysFooter()
 
     def _main(self):
         from .main import MainScreen

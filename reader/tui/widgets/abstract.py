@@ -138,7 +138,7 @@ class AbstractPane(VerticalScroll):
         # (``is_mounted`` becomes true only after on_mount: hence ``mounting``)
         if not self._pending and (self.is_mounted or mounting):
             self._pending = True
-            self.call_after_refresh(self._update)
+            self.call_later(self._update)
 
     def _update(self) -> None:
         self._pending = False

@@ -80,7 +80,7 @@ class CommentaryPane(VerticalScroll):
         # (``is_mounted`` becomes true only after on_mount: hence ``mounting``)
         if not self._pending and (self.is_mounted or mounting):
             self._pending = True
-            self.call_after_refresh(self._update)
+            self.call_later(self._update)  # once, after the snapshot and the paper are both set
 
     def on_mount(self) -> None:
         self._schedule(mounting=True)

@@ -98,7 +98,6 @@ class DetailPane(Vertical):
             self.call_later(self._want_paper)
 
     def watch_paper_id(self, paper_id: str | None) -> None:
-        self.border_title = paper_id or ""
         if not self.is_mounted:
             self.sync()
             return
@@ -111,7 +110,9 @@ class DetailPane(Vertical):
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
-        self.shown_id = self.paper_id
+        with self.app.batch_update():  # the title and every tab in one frame
+            self.border_title = self.paper_id or ""
+            self.shown_id = self.paper_id
 
     def _want_paper(self) -> None:
         """The Paper tab is on screen: ask for the text of the shown paper if it has none."""

@@ -317,7 +317,7 @@ class LineList(ScrollView, can_focus=True):
         text.truncate(width, overflow="ellipsis", pad=True)
         segments = list(Segment.apply_style(text.render(self.app.console), style))
         strip = Strip(segments, width).crop_extend(0, width, style)
-        if len(self._strips) > 2000:
+        if len(self._strips) > 200:  # a few screens of rows (each strip holds caches of its own)
             self._strips.clear()
         self._strips[cache_key] = strip
         return strip.apply_offsets(0, line_no)

@@ -1,0 +1,88 @@
+"""The footer: the keys that apply where the focus is, drawn as one line of text."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from rich.text import Text
+from textual.screen import Screen
+from textual.widget import Widget
+
+
+class KeysFooter(Widget):
+    """The screen's shown bindings, ``key description`` each, and the command palette's
+    key on the right.
+
+    Textual's Footer is a container with a widget per key, rebuilt on every change of
+    focus; those widgets died old, some 20,000 objects a change, and the full garbage
+    collections that freed them stalled keys for 30-160 ms at 10,000 papers (and, in
+    textual 8.2.8, the footer kept every key widget it had ever shown). This draws the
+    same keys in one line: a focus change is one repaint. Keys are not clickable.
+    """
+
+    ALLOW_SELECT = False
+    DEFAULT_CSS = """
+    KeysFooter {
+        dock: bottom;
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+    }
+    KeysFooter > .keys-footer--key {
+        color: $footer-key-foreground;
+        background: $footer-key-background;
+        text-style: bold;
+    }
+    KeysFooter > .keys-footer--description {
+        color: $footer-description-foreground;
+        background: $footer-description-background;
+    }
+    KeysFooter > .keys-footer--disabled {
+        text-style: dim;
+    }
+    """
+    COMPONENT_CLASSES = {"keys-footer--key", "keys-footer--description", "keys-footer--disabled"}
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Screen) -> None:
+        if screen is self.screen:
+            self.refresh()
+
+    def keys(self) -> list[tuple[str, str, bool]]:
+        """(key as shown, description, enabled) of each shown binding, one per action."""
+        by_action: OrderedDict[str, tuple[str, str, bool]] = OrderedDict()
+        for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
+            if binding.show and binding.action not in by_action:
+                by_action[binding.action] = (self.app.get_key_display(binding), binding.description, enabled)
+        return list(by_action.values())
+
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("keys-footer--key")
+        description_style = self.get_component_rich_style("keys-footer--description")
+        disabled = self.get_component_rich_style("keys-footer--disabled")
+        line = Text(no_wrap=True, overflow="ellipsis", end="")
+        for key, description, enabled in self.keys():
+            start = len(line)
+            line.append(f" {key} ", key_style)
+            line.append(f"{description} ", description_style)
+            if not enabled:
+                line.stylize(disabled, start)
+        palette = self._palette_key()
+        if palette:
+            gap = self.size.width - line.cell_len - len(palette)
+            if gap > 0:
+                line.append(" " * gap)
+                line.append(palette, key_style)
+        return line
+
+    def _palette_key(self) -> str:
+        app = self.app
+        if not app.ENABLE_COMMAND_PALETTE:
+            return ""
+        found = self.screen.active_bindings.get(app.COMMAND_PALETTE_BINDING)
+        return f" {app.get_key_display(found[1])} palette " if found else ""
