@@ -75,3 +75,38 @@ def test_an_unwritable_cache_only_means_importing_each_time(tmp_path):
     cache.write_text("not a folder")
     library = demo.demo_library(tmp_path / "one", cache)
     assert Snapshot.load(library).papers
+
+
+def test_reader_import_keeps_the_apps_glance_up_to_date(capsys, tmp_path):
+    from reader.core import glance
+    from reader.core.library import Library
+
+    folder = tmp_path / "lib"
+    week = tmp_path / "week.md"
+    week.write_text(
+        "# 230108 A new week\n\nhttps://arxiv.org/abs/2301.00042 A New Paper (Grace Hopper)\nWorth a look.\n",
+        encoding="utf-8",
+    )
+    assert run(["--data-dir", str(folder), "import", str(week)]) == 0
+    assert not (folder / glance.NAME).exists()  # no app has run: none is made
+    glance.write(Library(folder))  # as the app leaves it
+    other = tmp_path / "other.md"
+    other.write_text(
+        "# 230115 Another week\n\nhttps://arxiv.org/abs/2301.00077 Another Paper (Alan Turing)\nAlso good.\n",
+        encoding="utf-8",
+    )
+    assert run(["--data-dir", str(folder), "import", str(other)]) == 0
+    partial = glance.read(Library(folder))
+    assert partial is not None and "2301.00077" in partial.papers
+    assert partial.title("2301.00077") == "Another Paper"
+
+
+def test_a_damaged_demo_copy_is_imported_again(tmp_path):
+    cache = tmp_path / "cache"
+    demo.demo_library(tmp_path / "one", cache)
+    kept = next((cache / "demo").rglob("catalog.json"))
+    kept.write_bytes(b'{"digests": ')
+    library = demo.demo_library(tmp_path / "two", cache)
+    assert Snapshot.load(library).papers
+    assert b'"digests"' in next((cache / "demo").rglob("catalog.json")).read_bytes()[:200]
+    assert Snapshot.load(demo.demo_library(tmp_path / "three", cache)).papers

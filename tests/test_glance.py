@@ -186,3 +186,29 @@ def test_a_read_only_folder_just_means_no_glance(lib, monkeypatch):
     monkeypatch.setattr("reader.core.glance.os.replace", refuse)
     assert glance.write(lib) is False
     assert not list(lib.data_dir.glob(".glance*"))
+
+
+def test_undecodable_file_names_survive_the_glance(tmp_path):
+    digest = ParsedDigest(
+        source="/digests/caf\udce9-week.md", date=dt.date(2021, 1, 3), entries=[entry("2101.00002", "New")]
+    )
+    library = make_library(tmp_path / "lib", [digest])
+    assert glance.write(library) is True
+    assert not list(library.data_dir.glob(".glance*"))
+    partial = glance.read(fresh(library))
+    assert partial.digests[0].source == "/digests/caf\udce9-week.md"
+
+
+def test_the_apps_glance_refresh_leaves_another_processs_change_for_its_poll(lib):
+    """Writing the glance reads the files; it must not hide a change the app has yet to
+    reload (the app's poll compares the files with what it last read)."""
+    from reader.tui.service import LibraryService
+
+    service = LibraryService(Library(lib.data_dir))
+    try:
+        service.load().result(timeout=10)
+        fresh(lib).set_note("2007.00001", "written elsewhere", undoable=False)
+        service.submit(service._refresh_glance).result(timeout=10)
+        assert service.changed_on_disk().result(timeout=10)
+    finally:
+        service.close()

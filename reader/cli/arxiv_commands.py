@@ -32,7 +32,7 @@ def _bar(label: str):
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
-    from .commands import known_ids, load_snapshot, open_library
+    from .commands import keep_glance, known_ids, load_snapshot, open_library
 
     library = open_library(args)
     snapshot = load_snapshot(library)
@@ -48,6 +48,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     with _bar("metadata") as bar:
         task = bar.add_task("arXiv metadata", total=len(wanted))
         summary = fetch_metadata(library, wanted, progress=lambda done, total: bar.update(task, completed=done, total=total))
+    keep_glance(library)
     print(summary.describe(), file=sys.stderr if summary.unreachable and not summary.ok else sys.stdout)
     for arxiv_id, reason in summary.errors.items():
         if not summary.unreachable or reason != summary.unreachable:

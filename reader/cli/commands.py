@@ -116,10 +116,30 @@ def open_library(args: argparse.Namespace):
     return Library(data_dir(args.data_dir))
 
 
+def keep_glance(library) -> None:
+    """After a change to the catalogue or the arXiv records: bring the app's glance
+    (core/glance.py) up to date, if the app has made one, so that its next start stays
+    fast. Never fatal: a stale glance only means the app reads everything first."""
+    from ..core import glance
+    from ..core.storage import LibraryError
+
+    if (library.data_dir / glance.NAME).exists():
+        try:
+            glance.write(library)
+        except LibraryError:
+            pass
+
+
 def load_snapshot(library):
+    """The whole library, for a command that reads it once: what the load made is frozen
+    (``gc.freeze``), so no full garbage collection walks it again before the command ends."""
+    import gc
+
     from ..core.snapshot import Snapshot
 
-    return Snapshot.load(library)
+    snapshot = Snapshot.load(library)
+    gc.freeze()
+    return snapshot
 
 
 def canonical_ids(raw_ids: list[str]) -> list[str]:
@@ -214,6 +234,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         for warning in outcome.warnings:
             print(f"{shown(outcome.path)}:{warning.line}: warning: {shown(warning.message)}", file=sys.stderr)
         failed |= outcome.error is not None
+    if any(outcome.result for outcome in outcomes):
+        keep_glance(library)
     return 1 if failed else 0
 
 

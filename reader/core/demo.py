@@ -1,8 +1,9 @@
 """The demo library: the bundled sample digest, imported into a throwaway folder.
 
 Importing means loading the parser and three fsync'd writes, a good part of the demo's
-startup; so the imported files are kept in the cache folder, one copy per version of
-the digest and of the file format, and later demos copy them instead.
+startup; so the imported files are kept in the cache folder (``demo/``), one copy per
+version of the digest, of the file format and of reader, and later demos copy them
+instead. A copy that does not read is replaced.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from .library import Library
 from .locations import demo_digest
-from .storage import FORMAT_VERSION
+from .storage import FORMAT_VERSION, LibraryError
 
 FILES = ("catalog.json", "commentary.json", "state.json")
 
@@ -36,7 +37,14 @@ def demo_library(folder: Path, cache: Path) -> Library:
         for name in FILES:
             if (prepared / name).is_file():
                 shutil.copyfile(prepared / name, folder / name)
-        return Library(folder)
+        library = Library(folder)
+        try:
+            library.load_all()  # a few kilobytes: checked, so a damaged copy never stops the demo
+            return library
+        except LibraryError:
+            shutil.rmtree(prepared, ignore_errors=True)
+            for name in FILES:
+                (folder / name).unlink(missing_ok=True)
     from .importer import import_paths
 
     library = Library(folder)

@@ -90,8 +90,8 @@ def _listed(signature: tuple | None) -> list | None:
     return list(signature) if signature is not None else None
 
 
-def _signatures(library: Library) -> dict[str, list | None]:
-    """The files as the storages last read or wrote them."""
+def sources(library: Library) -> dict[str, list | None]:
+    """The glance's files as the library last read or wrote them (no disk access)."""
     storages = library.storages()
     return {name: _listed(storages[name].signature) for name in SOURCES}
 
@@ -113,7 +113,7 @@ def build(library: Library) -> dict:
     papers = library.raw_rows("catalog", "papers")
     notes = library.raw_rows("notes", "notes")
     arxiv = library.raw_rows("arxiv", "papers")
-    signatures = _signatures(library)  # of what was just read
+    signatures = sources(library)  # of what was just read
     ordered = sorted(catalog_digests.items(), key=_newest_first, reverse=True)
     hot: dict[str, None] = {}
     digests = []
@@ -142,7 +142,7 @@ def build(library: Library) -> dict:
         "sources": signatures,
         "digests": digests,
         "extra": extra,
-        "papers": {i: papers[i] for i in hot if i in papers},
+        "papers": {i: doc for i, doc in papers.items() if i in hot},  # in the catalogue's order
         "notes": {i: notes[i] for i in hot if i in notes},
         "arxiv": {i: arxiv[i] for i in hot if i in arxiv},
     }
@@ -151,17 +151,24 @@ def build(library: Library) -> dict:
 def write(library: Library) -> bool:
     """Write the glance if the one on disk is missing or stale; True when written. Not
     durable (no fsync): a glance lost in a crash is made again."""
-    glance = build(library)
     path = library.data_dir / NAME
-    if _stored_sources(path) == glance["sources"]:
+    stored = _stored_sources(path)
+    if stored is not None and stored == sources(library):
+        return False  # made from the files as this library last read them
+    glance = build(library)
+    if stored == glance["sources"]:
         return False  # already up to date
+    # A lone surrogate (an undecodable byte of a digest's file name) becomes a \udcXX
+    # escape, as in the library's own files.
+    payload = json.dumps(glance, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "backslashreplace")
     tmp = path.with_name(f".{NAME}.{os.getpid()}.tmp")
     try:
-        tmp.write_text(json.dumps(glance, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        tmp.write_bytes(payload)
         os.replace(tmp, path)
     except OSError:
-        tmp.unlink(missing_ok=True)
         return False  # a read-only library: the app starts the slow way
+    finally:
+        tmp.unlink(missing_ok=True)
     return True
 
 
@@ -179,9 +186,6 @@ def _stored_sources(path) -> dict | None:
     return glance.get("sources") if glance else None
 
 
-def sources(library: Library) -> dict[str, list | None]:
-    """The glance's files as the library last read or wrote them (no disk access)."""
-    return _signatures(library)
 
 
 def read(library: Library) -> Snapshot | None:

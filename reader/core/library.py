@@ -514,7 +514,7 @@ class Library:
 
     def set_note(self, arxiv_id: str, text: str, *, undoable: bool = True) -> bool:
         """Replace the note on a paper. Returns False when it was already that text."""
-        with self.transaction("history", "notes"):
+        with self.transaction("history", "notes"):  # (the note is written first)
             table = self._table("notes", "notes")
             raw = table.get(doc_id=arxiv_id)
             old = raw.get("text", "") if raw else ""

@@ -300,10 +300,9 @@ def gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while loading the library.
 
     Parsing JSON and building records makes hundreds of thousands of objects and no
-    cycles; collections during the load more than double its time, and the first full
-    collection after it costs as much again. So the collector is paused, and on the way
-    out what survived is moved to the permanent generation (``gc.freeze``), where the
-    collector no longer scans it. Reference counting still frees it as usual.
+    cycles; collections during the load more than double its time. (What to do with
+    them afterwards, ``gc.freeze`` for instance, is the program's choice: the command
+    line freezes them, the app has its own policy in ``reader/tui/heap.py``.)
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -311,7 +310,6 @@ def gc_paused() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
-            gc.freeze()
             gc.enable()
 
 

@@ -28,17 +28,18 @@ def run_app(library: Library, *, demo: bool = False) -> str | None:
     The first snapshot load (without the commentary: enough for the lists) starts on
     the library thread before textual is imported, so reading a big library overlaps
     with starting the UI; the full load follows after the first paint. The garbage
-    collector waits until then too. With ``demo`` and an empty library, the bundled
-    sample digest is imported first.
+    collector waits until then too (heap.py). With ``demo`` and an empty library, the
+    bundled sample digest is imported first.
     """
     trace("run_app")
-    import gc
+    from .heap import HeapKeeper
 
     if _TRACE:
-        _trace_gc(gc)
+        import gc
 
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # until the first paint: startup makes many objects and frees few
+        _trace_gc(gc)
+    heap = HeapKeeper()
+    heap.pause()
     # The library thread reads in the background while the UI answers keys: let the UI
     # thread have the interpreter back within 1 ms, not the default 5.
     sys.setswitchinterval(0.001)
@@ -53,15 +54,13 @@ def run_app(library: Library, *, demo: bool = False) -> str | None:
 
     trace("textual imported")
 
-    app = ReaderApp(library, demo=demo, service=service, initial_load=first_load)
-    app.gc_paused = gc_was_enabled
+    app = ReaderApp(library, demo=demo, service=service, initial_load=first_load, heap=heap)
     try:
         app.run()
         return app.fatal_error
     finally:
         service.close()
-        if gc_was_enabled:
-            gc.enable()
+        heap.restore()
 
 
 def _trace_gc(gc) -> None:
@@ -80,7 +79,7 @@ def _trace_gc(gc) -> None:
 
 
 def _import_demo(library: Library) -> None:
-    if library.digests():
+    if library.raw_rows("catalog", "digests"):
         return
     from reader.core.importer import import_paths
     from reader.core.locations import demo_digest

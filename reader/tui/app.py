@@ -7,18 +7,17 @@ import time
 from concurrent.futures import Future
 from pathlib import Path
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 
 from reader.core.library import Library
 
 from .commands import ActionCommands, PaperCommands
+from .heap import IDLE_SECONDS as IDLE_GC_SECONDS
+from .heap import HeapKeeper
 from .screens.main import MainScreen
 from .service import LibraryService
-
-
-IDLE_GC_SECONDS = 1.0  # how often to look for a quiet moment to collect garbage
-FULL_GC_EVERY = 100  # gen-1 collections between automatic full ones (Python's default: 10)
 
 
 class ReaderApp(App):
@@ -37,6 +36,7 @@ class ReaderApp(App):
         demo: bool = False,
         service: LibraryService | None = None,
         initial_load: Future | None = None,
+        heap: HeapKeeper | None = None,
     ) -> None:
         super().__init__()
         self.library = library
@@ -45,59 +45,29 @@ class ReaderApp(App):
         self._initial_load = initial_load or self.service.first_load()
         self.last_error: str | None = None
         self.fatal_error: str | None = None  # why the app stopped (run_app returns it)
+        self.heap = heap or HeapKeeper()  # active when run_app made it; tests leave gc alone
         if demo:
             self.sub_title = "demo"
 
-    gc_paused = False  # run_app pauses the garbage collector until the first paint
-
     def resume_gc(self) -> None:
-        """Start collecting garbage again, after the first paint (~30 ms of collections
-        during startup otherwise); what startup made is frozen, never scanned again."""
-        if self.gc_paused:
-            import gc
+        """After the first paint: collect garbage again, the app's way (heap.py)."""
+        if self.heap.resume():
+            self.set_interval(IDLE_GC_SECONDS, self.heap.collect_when_idle)
 
-            self.gc_paused = False
-            gc.freeze()
-            # Full collections between keys stalled them 30-80 ms: the footer is rebuilt on
-            # every focus change, and its old keys die old. Collect them when idle instead.
-            gc.set_threshold(700, 10, FULL_GC_EVERY)
-            self.set_interval(IDLE_GC_SECONDS, self._collect_when_idle)
-            gc.enable()
-
-    _last_input = 0.0
-
-    async def on_event(self, event) -> None:
-        from textual import events
-
-        if isinstance(event, (events.Key, events.MouseDown)):
-            self._last_input = time.monotonic()
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self.heap.last_input = time.monotonic()
         await super().on_event(event)
-
-    def _collect_when_idle(self) -> None:
-        """A full collection once no key has come for a moment (and garbage has built up)."""
-        import gc
-
-        if time.monotonic() - self._last_input > IDLE_GC_SECONDS / 2 and gc.get_count()[2] > 0:
-            gc.collect()
 
     def fail(self, error: str) -> None:
         """Stop: the library could not be read (the command line prints ``error``)."""
         self.fatal_error = error
         self.exit(return_code=1)
 
-    def freeze_heap(self) -> None:
-        """Keep the garbage collector off what a full read made: a library of 10,000
-        papers is ~200,000 containers that live until the next read, and every full
-        collection would walk them (50-90 ms, a stall felt between two keys). Freed by
-        reference counting as usual when the next read replaces them."""
-        if not self.gc_paused:
-            import gc
-
-            from . import trace
-
-            gc.collect(1)  # (the young garbage is not frozen with them)
-            gc.freeze()
-            trace(f"heap frozen: {gc.get_freeze_count()} objects")
+    def freeze_heap(self, moment: str) -> None:
+        """Keep the garbage collector off what the library's first full read (or the
+        indexes built after it) made; see heap.py."""
+        self.heap.freeze(moment)
 
     def take_initial_load(self) -> Future | None:
         future, self._initial_load = self._initial_load, None
@@ -106,7 +76,7 @@ class ReaderApp(App):
     def on_mount(self) -> None:
         self.theme = os.environ.get("READER_THEME", "textual-dark")
         self.push_screen(MainScreen())
-        if self.gc_paused:
+        if self.heap.active:
             self.set_timer(2.0, self.resume_gc)  # in case there is no list to paint
 
     # --- for tests/bench_tui.py and $READER_TRACE -------------------------------------

@@ -22,7 +22,6 @@ class SnapshotLoaded(Message):
 @dataclass
 class LoadFailed(Message):
     error: str
-    library_error: bool = False  # a file is damaged or unreadable (not a bug of ours)
 
 
 @dataclass

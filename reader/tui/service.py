@@ -65,6 +65,7 @@ class LibraryService:
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._glance_due: float | None = None  # when to bring the glance up to date
         self._glance_sources: object = None  # the files the glance was last made from
+        self._lock_prepared = False
         self._thread = threading.Thread(target=self._serve, name="reader-library", daemon=True)
         self._thread.start()
         self._closed = False
@@ -133,10 +134,21 @@ class LibraryService:
 
         self._glance_due = None
         try:
+            if self.library.changed_on_disk():
+                # Another process wrote: building the glance would read its files and the
+                # app's poll would no longer see the change. The reload it triggers makes
+                # the glance due again.
+                return
             glance.write(self.library)
             self._glance_sources = glance.sources(self.library)
         except Exception:  # noqa: BLE001 - derived data: the next start reads the slow way
             pass
+
+    def _after_full_read(self) -> None:
+        self._glance_moved(GLANCE_AFTER_LOAD)  # the glance is written a moment later
+        if not self._lock_prepared:
+            self._lock_prepared = True
+            self.submit(self.library.lock.prepare)  # so the first write is not slower
 
     def _first_load(self) -> Loaded:
         """The first screen's snapshot: from the glance when it matches the files (a few
@@ -166,8 +178,7 @@ class LibraryService:
         snapshot.digest_by_id  # noqa: B018 - the sidebar needs it first
         if commentary:
             len(snapshot.appearances)  # its index of which digest lists which paper (~3 ms)
-            self._glance_moved(GLANCE_AFTER_LOAD)  # the glance is written a moment later
-            self.submit(self.library.lock.prepare)  # so the first write is not slower
+            self._after_full_read()
         trace("load done")
         return Loaded(snapshot, self.writes_done)
 
@@ -186,8 +197,7 @@ class LibraryService:
         full = base.with_changes(digests=digests, complete=True)
         full.digest_by_id  # noqa: B018
         len(full.appearances)  # its index of which digest lists which paper (~3 ms)
-        self._glance_moved(GLANCE_AFTER_LOAD)
-        self.submit(self.library.lock.prepare)
+        self._after_full_read()
         trace("commentary load done")
         return Loaded(full, self.writes_done, join=True)
 

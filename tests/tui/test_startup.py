@@ -209,4 +209,4 @@ async def test_the_footer_follows_the_focus_without_piling_up_widgets(library):
             await pilot.pause(0.05)
         assert footer.keys() == in_list
         assert len(list(app.screen.walk_children())) == nodes
-        assert "palette" in "".join(strip.text for strip in app.screen._compositor.render_strips()[-1:])
+        assert "^p Commands" in "".join(strip.text for strip in app.screen._compositor.render_strips()[-1:])

@@ -169,9 +169,7 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
             loaded = future.result()
         except Exception as exc:  # noqa: BLE001 - becomes a notification
             if not worker.is_cancelled:
-                from reader.core.storage import LibraryError
-
-                self.post_message(LoadFailed(describe_error(exc), isinstance(exc, LibraryError)))
+                self.post_message(LoadFailed(describe_error(exc)))
             return
         if not worker.is_cancelled:
             self.post_message(SnapshotLoaded(loaded))
@@ -208,7 +206,7 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
             # After the list's first paint: the commentary, the footer, the detail's tabs.
             self.call_after_refresh(self._after_first_paint)
         if snapshot.complete:
-            self.app.freeze_heap()
+            self.app.freeze_heap("full read")
         if snapshot.complete and not was_complete:
             self.set_timer(WARM_AFTER, self._warm)
         if self._detail_waiting and not snapshot.partial:
@@ -267,9 +265,15 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
             self.app.service.compute(self.app.service.warm, self.snapshot)
             self._count_mentions()
             # After both (one compute thread, in order): keep the collector off what they built.
-            self.app.service.compute(lambda: None).add_done_callback(
-                lambda f: self.app.call_from_thread(self.app.freeze_heap)
-            )
+            self.app.service.compute(lambda: None).add_done_callback(self._indexes_built)
+
+    def _indexes_built(self, future) -> None:
+        """(On the compute thread.) Keep the collector off the indexes, unless quitting."""
+        if not future.cancelled() and self.app.is_running:
+            try:
+                self.app.call_from_thread(self.app.freeze_heap, "indexes")
+            except RuntimeError:
+                pass  # the app stopped meanwhile
 
     def _count_mentions(self) -> None:
         """Build the snapshot's mention index off the UI thread (for the sidebar's
@@ -292,8 +296,9 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
 
     @on(LoadFailed)
     def _load_failed(self, message: LoadFailed) -> None:
-        if message.library_error and not (self.loaded and self.snapshot.complete):
-            # Never read whole (a damaged file): the command line says which and what to do.
+        if not (self.loaded and self.snapshot.complete):
+            # Never read whole (a damaged file, say): without it the app can't work; the
+            # command line says which file and what to do.
             self.app.fail(message.error)
             return
         self.notify(message.error, title="Could not read the library", severity="error", timeout=10)
@@ -301,9 +306,11 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
             self.query_one(PapersList).empty_text = f"Could not read the library: {message.error}"
 
     def _check_empty(self) -> None:
+        empty = not self.snapshot.digests and not self.snapshot.papers
+        if not empty and self.app.screen is self:
+            return  # the usual case: not even the welcome screen's module is needed
         from .welcome import WelcomeScreen
 
-        empty = not self.snapshot.digests and not self.snapshot.papers
         welcome = isinstance(self.app.screen, WelcomeScreen)
         if empty and not welcome and self.app.screen is self:
             self.app.push_screen(WelcomeScreen())

@@ -25,6 +25,8 @@ class KeysFooter(Widget):
     KeysFooter {
         dock: bottom;
         height: 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
         color: $footer-foreground;
         background: $footer-background;
     }
@@ -73,16 +75,22 @@ class KeysFooter(Widget):
             if not enabled:
                 line.stylize(disabled, start)
         palette = self._palette_key()
-        if palette:
-            gap = self.size.width - line.cell_len - len(palette)
+        if palette is not None:
+            key, description, enabled = palette
+            right = Text.assemble((f" {key} ", key_style), (f"{description} ", description_style))
+            if not enabled:
+                right.stylize(disabled)
+            gap = self.size.width - line.cell_len - right.cell_len
             if gap > 0:
                 line.append(" " * gap)
-                line.append(palette, key_style)
+                line.append_text(right)
         return line
 
-    def _palette_key(self) -> str:
+    def _palette_key(self) -> tuple[str, str, bool] | None:
+        """The command palette's key, shown on the right as Textual's footer does."""
         app = self.app
-        if not app.ENABLE_COMMAND_PALETTE:
-            return ""
-        found = self.screen.active_bindings.get(app.COMMAND_PALETTE_BINDING)
-        return f" {app.get_key_display(found[1])} palette " if found else ""
+        found = self.screen.active_bindings.get(app.COMMAND_PALETTE_BINDING) if app.ENABLE_COMMAND_PALETTE else None
+        if found is None:
+            return None
+        _node, binding, enabled, _tooltip = found
+        return app.get_key_display(binding), binding.description or "palette", enabled
