@@ -39,19 +39,21 @@ class HeapKeeper:
         every ``IDLE_SECONDS``)."""
         if not self.active or self._thresholds is not None:
             return False
-        self.freeze("startup")
+        self.freeze("startup", collect=False)  # (nothing collected yet: walking it all costs ~30 ms)
         self._thresholds = gc.get_threshold()
         gc.set_threshold(self._thresholds[0], self._thresholds[1], FULL_EVERY)
         if self._was_enabled:
             gc.enable()
         return True
 
-    def freeze(self, moment: str) -> None:
-        """Freeze what exists now, once per ``moment`` (after the young garbage is
-        collected; older garbage is frozen with it, so never on every reload)."""
+    def freeze(self, moment: str, *, collect: bool = True) -> None:
+        """Freeze what exists now, once per ``moment``: after the young garbage is
+        collected (with ``collect``); older garbage is frozen with it, so this is done
+        at a few moments, never on every reload."""
         if self.active and moment not in self._frozen:
             self._frozen.add(moment)
-            gc.collect(1)
+            if collect:
+                gc.collect(1)
             gc.freeze()
 
     def collect_when_idle(self) -> None:
