@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.reactive import reactive, var
@@ -22,6 +23,10 @@ from reader.core.text import printable
 
 class NoteEditor(TextArea):
     """The note's text area; tells its pane when it gains or loses focus."""
+
+    # Shown in the footer, which otherwise has little to say while typing (the list's
+    # keys are letters, so they type).
+    BINDINGS = [Binding("escape", "screen.back", "Back to the list (note saved)")]
 
     @dataclass
     class FocusChanged(Message):
