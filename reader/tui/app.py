@@ -57,6 +57,11 @@ class ReaderApp(App):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
             self.heap.last_input = time.monotonic()
+            if self.bench_key_pending and isinstance(event, events.Key):
+                from . import trace
+
+                self.bench_key_pending = False
+                trace(f"first key received: {event.key}")
         await super().on_event(event)
 
     def fail(self, error: str) -> None:
@@ -81,6 +86,7 @@ class ReaderApp(App):
 
     # --- for tests/bench_tui.py and $READER_TRACE -------------------------------------
     bench_frame: str | None = None  # set while drawing a frame worth a time stamp
+    bench_key_pending = True  # (for $READER_TRACE: when the first key arrives)
 
     def frame_written(self) -> None:
         """A frame went to the terminal (MainScreen calls this after each refresh)."""
