@@ -195,7 +195,7 @@ def read(library: Library) -> Snapshot | None:
     Reads ``state.json`` whole (read flags and tags are on the first screen); raises
     what reading it raises (``LibraryCorrupt``).
     """
-    from .snapshot import Snapshot
+    from .snapshot import Read, Snapshot
 
     glance = _load(library.data_dir / NAME)
     if glance is None:
@@ -233,6 +233,5 @@ def read(library: Library) -> Snapshot | None:
         states=library.states(),
         notes=notes,
         metadata=metadata,
-        complete=False,
-        partial=True,
+        read=Read.GLANCE,
     )

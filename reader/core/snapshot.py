@@ -8,6 +8,7 @@ every question from memory. Derived indexes are computed on first use.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -70,6 +71,14 @@ class Appearances(Mapping):
         return len(self._index())
 
 
+class Read(enum.Enum):
+    """How much of the library a snapshot holds."""
+
+    GLANCE = "glance"  # the first screen's: every id, but full records only for some (core/glance.py)
+    LISTS = "lists"  # every record, but no commentary (read without commentary.json)
+    ALL = "all"  # everything
+
+
 @dataclass(frozen=True)
 class Snapshot:
     digests: tuple[DigestRecord, ...]  # newest first
@@ -77,10 +86,17 @@ class Snapshot:
     states: dict[str, PaperState]
     notes: dict[str, str]
     metadata: dict[str, dict]
-    complete: bool = True  # False: entries carry no commentary yet (a first, fast load)
-    # True: drawn from the glance (core/glance.py) for the first screen: every paper id,
-    # but titles, notes and arXiv records only for the newest digests' papers.
-    partial: bool = False
+    read: Read = Read.ALL  # how much of the library it holds (the app's first loads hold less)
+
+    @property
+    def complete(self) -> bool:
+        """Everything: what export, search and the detail pane need."""
+        return self.read is Read.ALL
+
+    @property
+    def partial(self) -> bool:
+        """Drawn from the glance: paper records, notes and arXiv records only for some."""
+        return self.read is Read.GLANCE
 
     @classmethod
     def load(cls, library: Library, *, commentary: bool = True) -> Snapshot:
@@ -90,7 +106,7 @@ class Snapshot:
 
         with gc_paused():
             return cls(
-                complete=commentary,
+                read=Read.ALL if commentary else Read.LISTS,
                 digests=tuple(library.digests(commentary=commentary)),
                 papers=library.papers(),
                 states=library.states(),
@@ -116,10 +132,10 @@ class Snapshot:
         return new
 
     def with_digests_from(self, other: Snapshot) -> Snapshot:
-        """A copy with ``other``'s digests (and ``complete``), keeping the digest-only
+        """A copy with ``other``'s digests (and ``read``), keeping the digest-only
         indexes ``other`` has computed: how the full digests, read in the background,
         join the snapshot the UI has been changing meanwhile."""
-        new = replace(self, digests=other.digests, complete=other.complete)
+        new = replace(self, digests=other.digests, read=other.read)
         for name in self.DIGEST_INDEXES:
             if name in other.__dict__:
                 new.__dict__[name] = other.__dict__[name]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reader.core.library import Library
-from reader.core.snapshot import Snapshot
+from reader.core.snapshot import Read, Snapshot
 
 # The glance (core/glance.py) is brought up to date this long after a full read that
 # found it stale, and after changes to the files it is made from, once writes have
@@ -194,7 +194,7 @@ class LibraryService:
             return self._load(commentary=True)
         self.library.load_all()
         digests = tuple(self.library.digests(commentary=True))
-        full = base.with_changes(digests=digests, complete=True)
+        full = base.with_changes(digests=digests, read=Read.ALL)
         full.digest_by_id  # noqa: B018
         len(full.appearances)  # its index of which digest lists which paper (~3 ms)
         self._after_full_read()
