@@ -183,7 +183,7 @@ def test_a_read_only_folder_just_means_no_glance(lib, monkeypatch):
     def refuse(*args, **kwargs):
         raise PermissionError("read-only")
 
-    monkeypatch.setattr("reader.core.glance.os.replace", refuse)
+    monkeypatch.setattr("reader.core.fs.os.replace", refuse)
     assert glance.write(lib) is False
     assert not list(lib.data_dir.glob(".glance*"))
 

@@ -384,10 +384,10 @@ def cmd_export(args: argparse.Namespace) -> int:
             text = printable(text)
         sys.stdout.write(text)
         return 0
-    from ..core.storage import atomic_write_bytes
+    from ..core.fs import atomic_write
 
     try:
-        atomic_write_bytes(args.output, text.encode("utf-8"))
+        atomic_write(args.output, text.encode("utf-8"))
     except OSError as exc:
         raise CliError(f"cannot write {args.output}: {exc.strerror or exc}") from None
     print(f"exported {len(ids)} paper{'s' * (len(ids) != 1)} to {args.output}")

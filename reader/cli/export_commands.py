@@ -74,10 +74,10 @@ def _bibtex(snapshot, ids: list[str], output: Path | None) -> int:
     if output is None:
         sys.stdout.write(text)
         return 0
-    from ..core.storage import atomic_write_bytes
+    from ..core.fs import atomic_write
 
     try:
-        atomic_write_bytes(output, text.encode("utf-8"))
+        atomic_write(output, text.encode("utf-8"))
     except OSError as exc:
         raise CliError(f"cannot write {output}: {exc.strerror or exc}") from None
     print(f"exported {len(ids)} paper{'s' * (len(ids) != 1)} to {output} as BibTeX")

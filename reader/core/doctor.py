@@ -13,16 +13,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 import shlex
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .fs import atomic_write
 from .ids import is_valid_id
 from .library import Library
-from .storage import NEWER_FORMAT, check_json_file, fsync_dir, stray_temp_files
+from .storage import NEWER_FORMAT, check_json_file, stray_temp_files
 from .text import one_line
 
 #: The tables of each library file, and what a document id in each looks like.
@@ -318,17 +317,11 @@ def restore_file(library: Library, report: FileReport) -> RestoreOutcome:
     losses = what_restore_loses(library, path, backup)
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
     aside = path.with_name(f"{path.name}.damaged-{stamp}")
-    tmp = path.with_name(f".{path.name}.restore.{os.getpid()}.tmp")
     try:
         with library.lock:
-            shutil.copyfile(path, aside)
-            _fsync_file(aside)
-            shutil.copyfile(backup, tmp)
-            _fsync_file(tmp)
-            os.replace(tmp, path)
-            fsync_dir(path.parent)
+            atomic_write(aside, path.read_bytes())
+            atomic_write(path, backup.read_bytes())
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         return RestoreOutcome(False, [f"{path.name}: cannot restore: {exc.strerror or exc}"])
     taken = backup_time(backup).strftime("%Y-%m-%d %H:%M")
     return RestoreOutcome(
@@ -342,7 +335,3 @@ def restore_file(library: Library, report: FileReport) -> RestoreOutcome:
         ],
     )
 
-
-def _fsync_file(path: Path) -> None:
-    with open(path, "rb") as handle:
-        os.fsync(handle.fileno())

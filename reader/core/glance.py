@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
+from .fs import atomic_write
 from .library import DigestRecord, LazyEntries, PaperRecord
 from .models import Entry
 
@@ -161,14 +161,10 @@ def write(library: Library) -> bool:
     # A lone surrogate (an undecodable byte of a digest's file name) becomes a \udcXX
     # escape, as in the library's own files.
     payload = json.dumps(glance, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "backslashreplace")
-    tmp = path.with_name(f".{NAME}.{os.getpid()}.tmp")
     try:
-        tmp.write_bytes(payload)
-        os.replace(tmp, path)
+        atomic_write(path, payload, durable=False)
     except OSError:
         return False  # a read-only library: the app starts the slow way
-    finally:
-        tmp.unlink(missing_ok=True)
     return True
 
 

@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Callable
 
+from .fs import atomic_write, fsync_dir
+
 DEFAULT_PDF_BASE = "https://arxiv.org/pdf"
 USER_AGENT = "arxiv-digest-reader/0.1"
 TEXT_CACHE_FORMAT = 1
@@ -227,8 +229,6 @@ def download_pdf(
                 os.fsync(fh.fileno())
         os.replace(tmp_name, target)
         done = True
-        from .storage import fsync_dir
-
         fsync_dir(directory)
         return target
     finally:
@@ -371,19 +371,7 @@ def _write_cache(cache_dir: Path, arxiv_id: str, key: dict[str, int], result: Pa
     payload = {"format": TEXT_CACHE_FORMAT, "pdf": key, **result.to_json()}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".part")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(payload, fh, ensure_ascii=False)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        atomic_write(path, json.dumps(payload, ensure_ascii=False))
     except OSError:
         pass  # a cache we cannot write is only slower next time
 

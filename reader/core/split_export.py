@@ -41,7 +41,7 @@ from pathlib import Path
 from .ids import abs_url, safe_filename
 from .snapshot import Snapshot
 from .text import one_line, printable
-from .storage import fsync_dir
+from .fs import atomic_write, fsync_dir
 
 __all__ = [
     "CONFLICT_SUFFIX",
@@ -411,26 +411,6 @@ def merge(old: str, front: list[tuple[str, object]], generated: str) -> _Merge:
 # --------------------------------------------------------------------------- writing
 
 
-def _atomic_write(path: Path, data: bytes, *, durable: bool) -> None:
-    """Write ``data`` to ``path`` via a temp file in the same directory and ``os.replace``.
-
-    ``durable`` fsyncs the data before the replace, so a crash leaves the old file or the new one,
-    never a truncated one. It costs a few ms a file, so it is kept for files holding the user's
-    text; a file reader alone wrote that a crash truncates is found empty and rewritten.
-    """
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as handle:
-            handle.write(data)
-            if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 @dataclass(frozen=True, slots=True)
 class Conflict:
     """A file reader left alone; ``new`` is where the fresh export went (None: nowhere)."""
@@ -536,7 +516,7 @@ def _export_one(snapshot, arxiv_id, directory, by_id, by_prefix, result: SplitRe
             # case-insensitive disk, or the user's own): never overwrite it.
             _conflict(result, arxiv_id, desired, "a file of that name exists and is not this paper's export", front, generated)
             return
-        _atomic_write(desired, _fresh_file(front, generated).encode("utf-8"), durable=False)
+        atomic_write(desired, _fresh_file(front, generated).encode("utf-8"), durable=False)
         result.new.append(desired)
         return
     path = candidates[0]
@@ -559,7 +539,7 @@ def _export_one(snapshot, arxiv_id, directory, by_id, by_prefix, result: SplitRe
         else:
             target = desired
     if data != raw:
-        _atomic_write(path, data, durable=merged.user_text)
+        atomic_write(path, data, durable=merged.user_text)
     if target != path:
         os.rename(path, target)
         result.renamed.append((path, target))
@@ -578,6 +558,6 @@ def _conflict(result: SplitResult, arxiv_id: str, path: Path, reason: str, front
     except OSError:
         same = False
     if not same:
-        _atomic_write(new, data, durable=False)
+        atomic_write(new, data, durable=False)
     result.conflicts.append(Conflict(arxiv_id, path, reason, new))
     result.warnings.append(f"{path.name}: {reason}; left it as it was and wrote the new export to {new.name}")

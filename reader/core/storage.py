@@ -21,7 +21,6 @@ import json
 import math
 import os
 import re
-import shutil
 import threading
 import time
 from contextlib import contextmanager
@@ -30,14 +29,14 @@ from typing import Any, Iterator
 
 from tinydb.storages import Storage
 
+from .fs import atomic_write
+
 FORMAT_VERSION = 1
 META_TABLE = "_meta"
 BACKUP_KEEP = 5
 BACKUP_INTERVAL_S = 3600.0
 DEFAULT_LOCK_TIMEOUT = 5.0
 LOCK_TIMEOUT_ENV = "READER_LOCK_TIMEOUT"
-#: Temporary files this module writes end in ``.<pid>.tmp`` or ``.<pid>.<thread>.tmp``.
-TEMP_SUFFIX = ".tmp"
 NEWER_FORMAT = "it was written by a newer reader"
 
 
@@ -112,36 +111,6 @@ def stray_temp_files(*directories: Path) -> list[Path]:
             if m and not pid_alive(int(m.group(1))):
                 found.append(directory / name)
     return found
-
-
-def fsync_dir(directory: Path) -> None:
-    """Make a rename in ``directory`` durable (no-op where directories can't be opened)."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def atomic_write_bytes(path: Path, payload: bytes) -> os.stat_result:
-    """Write ``payload`` to ``path`` so that a crash leaves the old file or the new one."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    try:
-        with open(tmp, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    fsync_dir(path.parent)
-    return os.stat(path)
 
 
 def _describe_pid(pid: int) -> str:
@@ -281,15 +250,7 @@ class Backups:
         self.directory.mkdir(parents=True, exist_ok=True)
         stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
         target = self.directory / f"{path.stem}.{stamp}.json"
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        try:
-            shutil.copyfile(path, tmp)
-            with open(tmp, "rb") as handle:
-                os.fsync(handle.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        atomic_write(target, path.read_bytes())
         self._last[path.name] = now
         for old in self.list(path.name)[self.keep :]:
             old.unlink(missing_ok=True)
@@ -446,7 +407,7 @@ class AtomicJSONStorage(Storage):
             )
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.backups.maybe_backup(self.path)
-            st = atomic_write_bytes(self.path, payload)
+            st = atomic_write(self.path, payload)
         except BaseException as exc:
             # Nothing was written: forget the unwritten data, so reads come from the disk
             # again and changed_on_disk() keeps working.

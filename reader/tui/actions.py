@@ -293,10 +293,10 @@ class LibraryActions:
             text = export_markdown(snapshot, ids)
             folder = export_dir()
             folder.mkdir(parents=True, exist_ok=True)
+            from reader.core.fs import atomic_write
+
             path = folder / f"reader-{slug}.md"
-            tmp = path.with_name(f".{path.name}.tmp")
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(path)
+            atomic_write(path, text)
         except Exception as exc:  # noqa: BLE001
             self.app.call_from_thread(
                 self.notify, describe_error(exc), title="Export failed", severity="error", markup=False
