@@ -74,7 +74,7 @@ def build(base: Path, papers: int, digests: int, texts: int) -> tuple[Library, f
 def write_texts(ids: list[str]) -> None:
     """Downloaded papers with cached extracted texts of ~60 KB, as the PDF layer keeps them."""
     from reader.core.locations import cache_dir
-    from reader.core.pdf import PaperText, _stat_key, _write_cache, pdf_path
+    from reader.core.pdf import PaperText, pdf_path, stat_key, write_cache
     from tests.pdfgen import text_pdf
 
     pdf = text_pdf(["A stand-in page."])
@@ -84,7 +84,7 @@ def write_texts(ids: list[str]) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(pdf)
         text = PaperText(pages=[page] * 30, skipped=[], error=None)
-        _write_cache(cache_dir(), arxiv_id, _stat_key(target), text)
+        write_cache(cache_dir(), arxiv_id, stat_key(target), text)
 
 
 # --- measurements --------------------------------------------------------------

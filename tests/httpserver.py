@@ -14,7 +14,10 @@ Use the ``http_server`` fixture (import it into a test module)::
 Per path, queued replies are used first, in order; then the path's route (a
 ``Reply`` or a callable taking a ``Request``); then 404.  A ``Reply`` can
 delay, hang until the server stops, close the connection without answering,
-or send fewer body bytes than its Content-Length.
+or send fewer body bytes than its Content-Length.  A ``Reply`` with ``chunks``
+streams a body made on the fly (with no Content-Length unless one is given, so
+the connection closes at its end), ``chunk_delay`` seconds apart: a body of
+any size without holding it in memory, or a server that trickles.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import threading
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -41,6 +44,8 @@ class Reply:
     content_length: int | None = None  # announce this length instead of len(body)
     send_bytes: int | None = None  # then send only this many body bytes and close
     stall: bool = False  # with send_bytes: keep the connection open instead (a stalled transfer)
+    chunks: Callable[[], Iterable[bytes]] | None = None  # stream this body, made as it is sent
+    chunk_delay: float = 0.0  # seconds between two chunks
 
 
 @dataclass
@@ -129,6 +134,9 @@ class Server:
             except OSError:
                 pass
             return
+        if reply.chunks is not None:
+            self._stream(h, reply)
+            return
         body = reply.body.encode("utf-8") if isinstance(reply.body, str) else reply.body
         try:
             h.send_response(reply.status)
@@ -150,6 +158,30 @@ class Server:
                 h.wfile.write(body)
         except (BrokenPipeError, ConnectionResetError, OSError):
             h.close_connection = True
+
+    def _stream(self, h: BaseHTTPRequestHandler, reply: Reply) -> None:
+        """Send ``reply.chunks()`` as it is made, until it ends, the client leaves or the server stops."""
+        assert reply.chunks is not None
+        h.close_connection = True
+        try:
+            h.send_response(reply.status)
+            for name, value in reply.headers.items():
+                h.send_header(name, value)
+            if reply.content_length is not None:
+                h.send_header("Content-Length", str(reply.content_length))
+            h.send_header("Connection", "close")
+            h.end_headers()
+            h.wfile.flush()
+            for chunk in reply.chunks():
+                if self._stopping.is_set():
+                    break
+                h.wfile.write(chunk)
+                h.wfile.flush()
+                if reply.chunk_delay and self._stopping.wait(reply.chunk_delay):
+                    break
+            h.connection.shutdown(socket.SHUT_RDWR)
+        except (BrokenPipeError, ConnectionResetError, OSError):
+            pass
 
     def stop(self) -> None:
         self._stopping.set()

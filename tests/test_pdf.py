@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.core import pdf as pdfmod
+from reader.core import pdf_worker
 from reader.core.pdf import (
     CANCELLED,
     DAMAGED,
@@ -208,7 +208,7 @@ def test_extract_text_and_cache(cache, monkeypatch):
     assert cached_text("2101.00001", cache) == result
 
     # the second open comes from the cache: no child process, and fast
-    monkeypatch.setattr(pdfmod, "_Worker", None)
+    monkeypatch.setattr(pdf_worker, "_Worker", None)
     calls.clear()
     start = time.monotonic()
     again = extract_text("2101.00001", cache, on_page=lambda i, n, t: calls.append((i, n, t)))
@@ -322,7 +322,7 @@ send({"done": True})
 
 @pytest.fixture
 def fake_python(tmp_path, monkeypatch):
-    """Replace the child process with a scripted one (argv: -m reader.core.pdf --worker PATH START)."""
+    """Replace the child process with a scripted one (argv: -m reader.core.pdf_worker --worker PATH START)."""
     import sys
 
     script = tmp_path / "fake_worker.py"

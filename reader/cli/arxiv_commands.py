@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from . import CliError
 
@@ -57,10 +61,9 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def _fetch_pdfs(snapshot, ids: list[str]) -> int:
+    from ..core.ids import is_valid_id
     from ..core.locations import cache_dir
     from ..core.pdf import DownloadError, download_pdf, pdf_path
-
-    from ..core.ids import is_valid_id
 
     cache = cache_dir()
     failed = 0
@@ -72,18 +75,50 @@ def _fetch_pdfs(snapshot, ids: list[str]) -> int:
         if not failed:
             print("every PDF is already downloaded")
         return 1 if failed else 0
-    with _bar("download") as bar:
+    with _terminate_as_interrupt(), _bar("download") as bar:
         for arxiv_id in todo:
             task = bar.add_task(arxiv_id, total=None)
             try:
                 path = download_pdf(arxiv_id, cache, progress=lambda done, total: bar.update(task, completed=done, total=total))
             except DownloadError as exc:
                 failed += 1
-                bar.console.print(f"{arxiv_id}: error: {exc.reason}", style="red", highlight=False, markup=False)
+                _line(bar, f"{arxiv_id}: error: {exc.reason}", error=True)
+            except Exception as exc:  # noqa: BLE001 - one paper's trouble never stops the batch
+                failed += 1
+                _line(bar, f"{arxiv_id}: error: {type(exc).__name__}: {exc}", error=True)
             else:
-                bar.console.print(f"{arxiv_id}: downloaded to {path}", highlight=False, markup=False)
+                _line(bar, f"{arxiv_id}: downloaded to {path}")
             bar.remove_task(task)
     return 1 if failed else 0
+
+
+def _line(bar, text: str, *, error: bool = False) -> None:
+    """One line above the progress bars (never wrapped: scripts read it), on stderr for an error."""
+    from ..core.text import one_line
+
+    text = one_line(text)
+    if bar.console.is_terminal:
+        bar.console.print(text, style="red" if error else None, highlight=False, markup=False, soft_wrap=True)
+    else:
+        print(text, file=sys.stderr if error else sys.stdout, flush=True)
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (``kill``) stops a download the way Ctrl-C does: its temporary file is
+    removed on the way out. (SIGKILL cannot be caught: ``reader doctor`` removes what it leaves.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def cmd_text(args: argparse.Namespace) -> int:

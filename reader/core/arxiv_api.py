@@ -3,25 +3,25 @@
 ``ArxivFetcher.fetch`` turns a list of arXiv ids into one ``FetchOutcome`` per
 (unversioned) id: ``ok`` with ``ArxivMetadata``, ``not_found``, or ``error``
 with a short human reason ("connection refused", "timed out after 10s",
-"HTTP 503", "arXiv rejected the id (HTTP 400)").  It never raises for network
+"HTTP 503", "arXiv rejected the id (HTTP 400)"). It never raises for network
 or server trouble.
 
-The requests go through one ``arxiv.Client`` per fetcher (its 3 s rate limit
-is per instance), but this module owns the policy the package gets wrong for
-us (measured on arxiv 4.0.2):
+The policy is ours (see ``reader.core.arxiv_compat`` for why ``arxiv.Client`` is not used
+to fetch):
 
-* the package sets no timeout; we mount an ``HTTPAdapter`` on its session
-  that adds one to every request;
-* the package retries every non-200 status, including 400 (about 9 s for a
-  malformed id); we set its ``num_retries`` to 0 and retry here, on 5xx and
-  connection errors only, never on 4xx;
-* ``Client.results`` follows ``opensearch:totalResults`` to further pages,
-  and the arXiv API has counted unknown ids there (arxiv.py issue #82),
-  which costs a useless second request; we send exactly one request per
-  batch, with ``max_results`` equal to the batch size.
+* one request per batch of up to 100 ids, with ``max_results`` equal to the batch size;
+* at most one request every ``delay_seconds`` (arXiv asks for 3 s);
+* every reply bounded (``reader.core.net``): ``timeout`` seconds without a byte, a
+  deadline for the whole reply (``$READER_ARXIV_DEADLINE``, default 60 s) and a size
+  limit (``$READER_ARXIV_MAX_MB``, default 20 MB);
+* retries, with back-off, only where a retry can help: a 5xx, a reset connection, a
+  stall. Never a 4xx, and never when offline: a host name that does not resolve or a
+  refused connection fails at once;
+* a 400 for a batch is split to find the bad ids, and the rest are fetched.
 
-Nothing is imported from ``requests``, ``arxiv`` or ``lxml`` until a fetcher
-first talks to the network, so importing this module is cheap.
+The arxiv package parses the replies (``reader.core.arxiv_compat``). Nothing is imported
+from ``requests`` or ``arxiv`` until a fetcher first talks to the network, so importing
+this module is cheap.
 """
 
 from __future__ import annotations
@@ -31,319 +31,45 @@ import os
 import re
 import threading
 import time
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode
+
+from . import net
+from .arxiv_metadata import (
+    INVALID_ID,
+    REJECTED_400,
+    ArxivMetadata,
+    FetchOutcome,
+    Status,
+    from_result,
+    lookup_keys,
+    with_id,
+)
+from .ids import parse_id
+from .net import network_error_reason
 
 if TYPE_CHECKING:  # pragma: no cover
-    import arxiv
+    import requests
+
+__all__ = [
+    "ArxivFetcher",
+    "ArxivMetadata",
+    "BATCH_SIZE",
+    "DEFAULT_API_URL",
+    "FetchOutcome",
+    "INVALID_ID",
+    "REJECTED_400",
+    "Status",
+    "network_error_reason",
+]
 
 log = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://export.arxiv.org/api/query"
 BATCH_SIZE = 100  # the arXiv API caps an id_list query at max_results; 100 keeps URLs short
-
-REJECTED_400 = "arXiv rejected the id (HTTP 400)"
-INVALID_ID = "not a valid arXiv id"
-
-_ATOM = "{http://www.w3.org/2005/Atom}"
-_ARXIV = "{http://arxiv.org/schemas/atom}"
-_ABS_RE = re.compile(r"^https?://(?:export\.)?arxiv\.org/abs/(?P<id>.+?)(?:v(?P<v>\d+))?/?$")
-_WS_RE = re.compile(r"\s+")
-
-
-# --------------------------------------------------------------------------- data
-
-
-@dataclass(frozen=True)
-class ArxivMetadata:
-    """What arXiv says about one paper (its latest version)."""
-
-    arxiv_id: str  # without version: "2007.01758", "hep-th/9901001"
-    version: int | None  # the latest version arXiv reported
-    title: str
-    authors: list[str] = field(default_factory=list, hash=False)
-    abstract: str = ""
-    categories: list[str] = field(default_factory=list, hash=False)
-    primary_category: str | None = None
-    published: str = ""  # ISO 8601 UTC, "2017-07-27T08:18:33Z"
-    updated: str = ""
-    doi: str | None = None
-    journal_ref: str | None = None
-    comment: str | None = None
-    pdf_url: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "title": self.title,
-            "authors": list(self.authors),
-            "abstract": self.abstract,
-            "categories": list(self.categories),
-            "primary_category": self.primary_category,
-            "published": self.published,
-            "updated": self.updated,
-            "doi": self.doi,
-            "journal_ref": self.journal_ref,
-            "comment": self.comment,
-            "pdf_url": self.pdf_url,
-            "version": self.version,
-            "arxiv_id": self.arxiv_id,
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> ArxivMetadata:
-        version = data.get("version")
-        return cls(
-            arxiv_id=str(data["arxiv_id"]),
-            version=int(version) if version is not None else None,
-            title=str(data.get("title") if data.get("title") is not None else ""),
-            authors=[str(a) for a in data.get("authors") or []],
-            abstract=str(data.get("abstract") or ""),
-            categories=[str(c) for c in data.get("categories") or []],
-            primary_category=data.get("primary_category"),
-            published=str(data.get("published") or ""),
-            updated=str(data.get("updated") or ""),
-            doi=data.get("doi"),
-            journal_ref=data.get("journal_ref"),
-            comment=data.get("comment"),
-            pdf_url=data.get("pdf_url"),
-        )
-
-
-Status = Literal["ok", "not_found", "error"]
-
-
-@dataclass
-class FetchOutcome:
-    """The result for one requested id.
-
-    ``error`` is a short reason meant to be shown to the user, e.g.
-    ``f"arXiv unreachable: {outcome.error}; working offline"``.
-    ``transient`` is True when the failure is about the network or arXiv being
-    down (worth retrying later), False when it is about the id itself.
-    """
-
-    arxiv_id: str
-    status: Status
-    metadata: ArxivMetadata | None = None
-    error: str | None = None
-    transient: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return self.status == "ok"
-
-
-# ----------------------------------------------------------------- error reasons
-
-
-def network_error_reason(exc: BaseException, timeout: float | None = None) -> str:
-    """A short human reason for a ``requests``/socket exception."""
-    import requests
-
-    def chain(e: BaseException | None):
-        seen = set()
-        while e is not None and id(e) not in seen:
-            seen.add(id(e))
-            yield e
-            nxt = getattr(e, "reason", None)
-            if not isinstance(nxt, BaseException):
-                nxt = e.args[0] if e.args and isinstance(e.args[0], BaseException) else None
-            e = nxt or e.__cause__ or e.__context__
-
-    if isinstance(exc, (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema)):
-        return "invalid server address"
-    parts = list(chain(exc))
-    text = " ".join(str(p) for p in parts).lower()
-    after = f" after {timeout:g}s" if timeout is not None else ""
-    if isinstance(exc, requests.exceptions.Timeout) or any(isinstance(p, TimeoutError) for p in parts):
-        return f"timed out{after}"
-    if "timed out" in text:
-        return f"timed out{after}"
-    if any(isinstance(p, ConnectionRefusedError) for p in parts) or "connection refused" in text or "errno 111" in text:
-        return "connection refused"
-    if isinstance(exc, requests.exceptions.SSLError):
-        return "TLS/SSL error"
-    if any(k in text for k in ("name or service not known", "nodename nor servname", "temporary failure in name resolution", "getaddrinfo failed", "name resolution")):
-        return "could not resolve the host name (offline?)"
-    if any(isinstance(p, ConnectionResetError) for p in parts) or "connection reset" in text:
-        return "connection reset"
-    if "remotedisconnected" in text or "remote end closed" in text or "connection aborted" in text:
-        return "the server closed the connection"
-    if "network is unreachable" in text or "no route to host" in text:
-        return "network is unreachable"
-    if isinstance(exc, requests.exceptions.ConnectionError):
-        return "connection failed"
-    return f"network error ({type(exc).__name__})"
-
-
-def _status_reason(status: int) -> str:
-    if status == 400:
-        return REJECTED_400
-    if status == 429:
-        return "HTTP 429 (arXiv is rate-limiting us)"
-    return f"HTTP {status}"
-
-
-# ------------------------------------------------------------------- id helpers
-
-
-def _split_version(raw: str) -> tuple[str, int | None] | None:
-    """Normalise a requested id to (unversioned id, version) using ``reader.core.ids``."""
-    from reader.core import ids  # imported lazily: written alongside this module
-
-    text = raw.strip()
-    if not text:
-        return None
-    parsed = ids.parse_id(text)
-    if parsed is None:
-        return None
-    return parsed
-
-
-def _entry_id(url: str) -> tuple[str, int | None] | None:
-    m = _ABS_RE.match(url.strip())
-    if not m:
-        return None
-    return m["id"], int(m["v"]) if m["v"] else None
-
-
-def _lookup_keys(arxiv_id: str) -> list[str]:
-    """Keys under which arXiv may answer for a requested id.
-
-    An old-style id with a subject class, ``math.GT/0309136``, comes back as
-    ``math/0309136``.
-    """
-    keys = [arxiv_id.lower()]
-    if "/" in arxiv_id:
-        archive, number = arxiv_id.split("/", 1)
-        if "." in archive:
-            keys.append(f"{archive.split('.', 1)[0]}/{number}".lower())
-    return keys
-
-
-# ------------------------------------------------------------------ normalising
-
-
-_MOJIBAKE_RE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]")
-
-
-def _fix_mojibake(text: str) -> str:
-    """Undo UTF-8 that was decoded as Latin-1/cp1252 ("WÃ¼bben" -> "Wübben").
-
-    Only when the whole string round-trips to valid UTF-8, which ordinary text
-    with accents (a lone "ã" before ASCII, say) never does.
-    """
-    if not _MOJIBAKE_RE.search(text):
-        return text
-    for codec in ("latin-1", "cp1252"):
-        try:
-            fixed = text.encode(codec).decode("utf-8")
-        except UnicodeError:
-            continue
-        if len(fixed) < len(text):
-            return fixed
-    return text
-
-
-def _ws(text: str | None) -> str:
-    return _fix_mojibake(_WS_RE.sub(" ", text or "").strip())
-
-
-def _opt(text: str | None) -> str | None:
-    cleaned = _ws(text)
-    return cleaned or None
-
-
-def _iso(value: Any) -> str:
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    text = _ws(value if isinstance(value, str) else "")
-    try:
-        return _iso(datetime.fromisoformat(text.replace("Z", "+00:00")))
-    except ValueError:
-        return text
-
-
-def _doi_from_links(links: Iterable[tuple[str | None, str | None]]) -> str | None:
-    for title, href in links:
-        if title == "doi" and href:
-            m = re.search(r"(10\.\d{4,9}/\S+)$", href.strip())
-            if m:
-                from urllib.parse import unquote
-
-                return unquote(m.group(1))
-    return None
-
-
-def _https(url: str | None) -> str | None:
-    if url and url.startswith("http://arxiv.org/"):
-        return "https://" + url[len("http://"):]
-    return url
-
-
-def _make_metadata(
-    *,
-    entry_url: str,
-    title: str | None,
-    authors: list[str],
-    summary: str | None,
-    categories: list[str],
-    primary: str | None,
-    published: Any,
-    updated: Any,
-    doi: str | None,
-    journal_ref: str | None,
-    comment: str | None,
-    pdf_url: str | None,
-    links: list[tuple[str | None, str | None]],
-) -> ArxivMetadata | None:
-    ident = _entry_id(entry_url)
-    if ident is None:  # e.g. https://arxiv.org/api/errors#... entries
-        return None
-    arxiv_id, version = ident
-    cats = [c for c in (_ws(c) for c in categories) if c]
-    cats = list(dict.fromkeys(cats))
-    primary_category = _opt(primary) or (cats[0] if cats else None)
-    pub, upd = _iso(published), _iso(updated)
-    if not pdf_url:
-        pdf_url = f"https://arxiv.org/pdf/{arxiv_id}" + (f"v{version}" if version else "")
-    return ArxivMetadata(
-        arxiv_id=arxiv_id,
-        version=version,
-        title=_ws(title),  # a title of "0" stays "0"
-        authors=[a for a in (_ws(a) for a in authors) if a],
-        abstract=_ws(summary),
-        categories=cats,
-        primary_category=primary_category,
-        published=pub or upd,
-        updated=upd or pub,
-        doi=_opt(doi) or _doi_from_links(links),
-        journal_ref=_opt(journal_ref),
-        comment=_opt(comment),
-        pdf_url=_https(pdf_url),
-    )
-
-
-def _from_result(result: arxiv.Result) -> ArxivMetadata | None:
-    links = [(link.title, link.href) for link in result.links]
-    return _make_metadata(
-        entry_url=result.entry_id,
-        title=result.title,
-        authors=[a.name for a in result.authors],
-        summary=result.summary,
-        categories=list(result.categories),
-        primary=result.primary_category,
-        published=result.published,
-        updated=result.updated,
-        doi=result.doi,
-        journal_ref=result.journal_ref,
-        comment=result.comment,
-        pdf_url=result.pdf_url,
-        links=links,
-    )
+DEFAULT_MAX_MB = 20.0
+DEFAULT_DEADLINE = 60.0
 
 
 class _BadFeed(Exception):
@@ -355,182 +81,87 @@ def _looks_like_atom(body: bytes) -> bool:
     return b"<feed" in head and b"http://www.w3.org/2005/Atom" in head
 
 
-def parse_atom(body: bytes) -> list[ArxivMetadata]:
-    """Parse an arXiv API Atom feed with the standard library.
-
-    Used when the arxiv package cannot parse a reply (it gives up on the whole
-    feed over one odd date, for instance).  Handles both the pre-2025 feed
-    (namespaces declared on each element, ``<link title="doi">``) and the
-    current one.  Raises ``_BadFeed`` for anything that is not such a feed.
-    """
-    import xml.etree.ElementTree as ET
-
-    try:
-        root = ET.fromstring(body)
-    except ET.ParseError as exc:
-        raise _BadFeed(f"unreadable reply from arXiv ({exc})") from exc
-    if root.tag != f"{_ATOM}feed":
-        raise _BadFeed("unexpected reply from arXiv (not an Atom feed)")
-
-    def text(elem: Any, tag: str) -> str | None:
-        found = elem.find(tag)
-        return found.text if found is not None else None
-
-    out: list[ArxivMetadata] = []
-    for entry in root.iter(f"{_ATOM}entry"):
-        entry_url = text(entry, f"{_ATOM}id")
-        if not entry_url:
-            continue
-        links = [(ln.get("title"), ln.get("href")) for ln in entry.iter(f"{_ATOM}link")]
-        pdf_url = next((href for title, href in links if title == "pdf" and href), None)
-        primary = entry.find(f"{_ARXIV}primary_category")
-        published, updated = text(entry, f"{_ATOM}published"), text(entry, f"{_ATOM}updated")
-        if not (published or updated):
-            continue
-        meta = _make_metadata(
-            entry_url=entry_url,
-            title=text(entry, f"{_ATOM}title"),
-            authors=[text(a, f"{_ATOM}name") or "" for a in entry.iter(f"{_ATOM}author")],
-            summary=text(entry, f"{_ATOM}summary"),
-            categories=[c.get("term") or "" for c in entry.iter(f"{_ATOM}category")],
-            primary=primary.get("term") if primary is not None else None,
-            published=published,
-            updated=updated,
-            doi=text(entry, f"{_ARXIV}doi"),
-            journal_ref=text(entry, f"{_ARXIV}journal_ref"),
-            comment=text(entry, f"{_ARXIV}comment"),
-            pdf_url=pdf_url,
-            links=links,
-        )
-        if meta is not None:
-            out.append(meta)
-    return out
-
-
 def _named_in_error(body: bytes, batch: list[str]) -> list[str]:
     """Ids of ``batch`` that an arXiv 400 error feed names ("incorrect id format for abc")."""
-    try:
-        text = body.decode("utf-8", "replace")
-    except Exception:  # pragma: no cover
-        return []
+    text = body.decode("utf-8", "replace")
     named = set(re.findall(r"incorrect id format for ([^\s<]+)", text))
     named |= set(re.findall(r"#incorrect_id_format_for_([^\s<\"]+)", text))
     return [i for i in batch if i in named]
 
 
-# ---------------------------------------------------------------------- fetcher
+def _status_reason(status: int) -> str:
+    if status == 400:
+        return REJECTED_400
+    if status == 429:
+        return "HTTP 429 (arXiv is rate-limiting us)"
+    return f"HTTP {status}"
 
 
-class _HTTPStatus(Exception):
-    def __init__(self, status: int, body: bytes = b""):
-        super().__init__(f"HTTP {status}")
-        self.status = status
-        self.body = body
+def _too_large(exc: net.TooLarge) -> str:
+    return f"arXiv's reply was over the {net.human_size(exc.limit)} limit (READER_ARXIV_MAX_MB sets it)"
 
 
-_ADAPTER_CLASS: Any = None
-
-
-def _timeout_adapter(timeout: float) -> Any:
-    """An HTTPAdapter that adds ``timeout`` to requests sent without one and never retries."""
-    global _ADAPTER_CLASS
-    if _ADAPTER_CLASS is None:
-        from requests.adapters import HTTPAdapter
-
-        class TimeoutAdapter(HTTPAdapter):
-            def __init__(self, timeout: float):
-                self.timeout = timeout
-                super().__init__(max_retries=0)
-
-            def send(self, request, **kwargs):  # type: ignore[override]
-                if kwargs.get("timeout") is None:
-                    kwargs["timeout"] = self.timeout
-                return super().send(request, **kwargs)
-
-        _ADAPTER_CLASS = TimeoutAdapter
-    return _ADAPTER_CLASS(timeout)
-
-
-def _env_float(name: str) -> float | None:
-    value = os.environ.get(name)
-    if value is None or not value.strip():
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        log.warning("ignoring %s=%r: not a number", name, value)
-        return None
+def _too_slow(exc: net.TooSlow) -> str:
+    return f"arXiv's reply took longer than {exc.seconds:g} s (READER_ARXIV_DEADLINE sets the limit)"
 
 
 class ArxivFetcher:
     """Fetches metadata for arXiv ids, politely and without ever hanging.
 
     * ``api_url``: default ``$READER_ARXIV_API`` or the public export API.
-    * ``timeout``: seconds for connecting and for each read of every request.
+    * ``timeout``: seconds without a byte (connecting, reading) before giving up;
+      ``None`` means ``$READER_NET_TIMEOUT`` if set, else 10.
     * ``delay_seconds``: pause between requests (arXiv asks for 3 s);
       ``None`` means ``$READER_ARXIV_DELAY`` if set, else 3.0.
-    * ``max_retries`` / ``backoff``: retries after a 5xx or a network error,
-      sleeping ``backoff * 2**n`` seconds before retry n+1.  4xx is never retried.
+    * ``max_retries`` / ``backoff``: retries after a 5xx or a network error that a retry
+      can mend, sleeping ``backoff * 2**n`` seconds before retry n+1.
+    * ``max_bytes`` / ``deadline``: the most one reply may hold, and take; ``None`` means
+      ``$READER_ARXIV_MAX_MB`` (default 20 MB) and ``$READER_ARXIV_DEADLINE`` (60 s).
 
-    One instance keeps one ``arxiv.Client`` (and its connection pool and rate
-    limit); reuse it.  ``fetch`` may be called from any thread; calls are
-    serialised.
+    One instance keeps one HTTP session (its connection pool) and the rate limit; reuse
+    it. ``fetch`` may be called from any thread; calls are serialised.
     """
 
     def __init__(
         self,
         api_url: str | None = None,
-        timeout: float = 10.0,
+        timeout: float | None = None,
         delay_seconds: float | None = None,
         max_retries: int = 3,
         backoff: float = 1.0,
+        *,
+        max_bytes: int | None = None,
+        deadline: float | None = None,
     ):
         self.api_url = api_url or os.environ.get("READER_ARXIV_API") or DEFAULT_API_URL
-        self.timeout = float(timeout)
+        self.timeout = net.stall_seconds(timeout)
         if delay_seconds is None:
-            env = _env_float("READER_ARXIV_DELAY")
-            delay_seconds = 3.0 if env is None else env
-        self.delay_seconds = float(delay_seconds)
+            delay_seconds = _env_delay()
+        self.delay_seconds = max(0.0, float(delay_seconds))
         self.max_retries = max(0, int(max_retries))
         self.backoff = max(0.0, float(backoff))
-        self._client: arxiv.Client | None = None
-        self._last_response: Any = None
+        if max_bytes is None:
+            max_bytes = int(net.env_number("READER_ARXIV_MAX_MB", DEFAULT_MAX_MB) * net.MB)
+        if deadline is None:
+            deadline = net.env_number("READER_ARXIV_DEADLINE", DEFAULT_DEADLINE)
+        self.limits = net.Limits(max_bytes=int(max_bytes), stall=self.timeout, deadline=float(deadline))
+        self._session: requests.Session | None = None
+        self._last_request: float | None = None
         self._lock = threading.RLock()
 
     # -- plumbing ------------------------------------------------------------
 
-    def _get_client(self) -> arxiv.Client:
-        if self._client is None:
-            import arxiv
+    def _get_session(self) -> requests.Session:
+        if self._session is None:
+            import requests
 
-            client = arxiv.Client(page_size=BATCH_SIZE, delay_seconds=self.delay_seconds, num_retries=0)
-            sep = "&" if "?" in self.api_url else "?"
-            client.query_url_format = self.api_url.replace("{", "{{").replace("}", "}}") + sep + "{}"
-            session = client._session  # arxiv 4.0.2 (pinned): its requests.Session
-            adapter = _timeout_adapter(self.timeout)
-            session.mount("http://", adapter)
-            session.mount("https://", adapter)
-            session.hooks["response"].append(self._remember_response)
-            self._client = client
-        return self._client
-
-    def _remember_response(self, response: Any, *args: Any, **kwargs: Any) -> None:
-        # Only keep the object: reading the body here would break the client's own read.
-        self._last_response = response
-
-    def _last_body(self) -> bytes:
-        response, self._last_response = self._last_response, None
-        if response is None:
-            return b""
-        try:
-            return response.content or b""
-        except Exception:
-            return b""
+            self._session = requests.Session()
+        return self._session
 
     def close(self) -> None:
-        if self._client is not None:
-            self._client._session.close()
-            self._client = None
+        if self._session is not None:
+            self._session.close()
+            self._session = None
 
     def __enter__(self) -> ArxivFetcher:
         return self
@@ -538,38 +169,49 @@ class ArxivFetcher:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _request(self, batch: list[str]) -> list[ArxivMetadata]:
-        """One API request for ``batch`` (no retries). Raises _HTTPStatus, _BadFeed or requests errors."""
-        import arxiv
-        import requests
+    def _url(self, batch: list[str]) -> str:
+        query = urlencode({"search_query": "", "id_list": ",".join(batch), "start": "0", "max_results": str(len(batch))})
+        return f"{self.api_url}{'&' if '?' in self.api_url else '?'}{query}"
 
-        client = self._get_client()
-        search = arxiv.Search(id_list=list(batch), max_results=len(batch))
-        url = client._format_url(search, 0, len(batch))
-        self._last_response = None
+    def _wait_turn(self) -> None:
+        if self._last_request is not None and self.delay_seconds > 0:
+            wait = self._last_request + self.delay_seconds - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+
+    def _request(self, batch: list[str]) -> tuple[list[ArxivMetadata], list[str]]:
+        """One API request for ``batch`` (no retries): the papers in the reply, and the
+        requested ids whose entries could not be read. Raises ``net.NetError`` or ``_BadFeed``."""
+        from .arxiv_compat import BadFeed, parse_feed
+
+        self._wait_turn()
         try:
-            # One page, one try: num_retries=0 and first_page=True (never
-            # UnexpectedEmptyPageError); the client still applies its rate limit.
-            feed = client._parse_feed(url, first_page=True)
-        except arxiv.HTTPError as exc:
-            raise _HTTPStatus(exc.status, self._last_body()) from None
-        except requests.RequestException:  # some of these are ValueErrors too
-            raise
-        except (ValueError, TypeError, AttributeError) as exc:
-            # The package choked on the feed (e.g. an unparseable date): parse it ourselves.
-            log.info("arxiv package could not parse the feed (%s); using the fallback parser", exc)
-            return parse_atom(self._last_body())
-        body = self._last_body()
+            with net.open_reply(self._url(batch), self.limits, session=self._get_session()) as reply:
+                if reply.status != 200:
+                    body = b""
+                    if reply.status == 400:  # its error feed may name the bad id
+                        try:
+                            body = reply.read()
+                        except net.NetError:
+                            pass
+                    raise net.HTTPStatus(reply.status, body)
+                body = reply.read()
+        finally:
+            self._last_request = time.monotonic()
         if not _looks_like_atom(body):
             raise _BadFeed("unexpected reply from arXiv (not an Atom feed)")
-        if feed.malformed:
-            return parse_atom(body)
-        out = []
-        for result in feed.results:
-            meta = _from_result(result)
-            if meta is not None:
-                out.append(meta)
-        return out
+        try:
+            feed = parse_feed(body)
+        except BadFeed as exc:
+            raise _BadFeed(str(exc)) from None
+        found = [meta for meta in (from_result(result) for result in feed.results) if meta is not None]
+        unreadable = []
+        for url, why in feed.unreadable:
+            log.warning("arXiv's entry %s could not be read: %s", url, why)
+            parsed = parse_id(url)
+            if parsed is not None:
+                unreadable.append(parsed[0])
+        return found, unreadable
 
     # -- the API -------------------------------------------------------------
 
@@ -581,8 +223,10 @@ class ArxivFetcher:
         """Metadata for ``ids``: one outcome per distinct unversioned id, in first-seen order.
 
         Versions in the input are ignored ("2007.01758v1" asks for 2007.01758)
-        and the metadata describes the latest version.  ``progress(done, total)``
-        is called with 0 first and after each batch, counting ids.
+        and the metadata describes the latest version. ``progress(done, total)``
+        is called with 0 first and then whenever papers got an answer: ids that failed
+        because arXiv could not be reached do not count, so a fetch that fails never
+        shows 100%.
         """
         with self._lock:
             return self._fetch(ids, progress)
@@ -592,7 +236,7 @@ class ArxivFetcher:
         outcomes: dict[str, FetchOutcome] = {}
         wanted: list[str] = []
         for raw in ids:
-            parsed = _split_version(raw)
+            parsed = parse_id(raw)
             key = parsed[0] if parsed else raw.strip()
             if key in outcomes:
                 continue
@@ -614,65 +258,69 @@ class ArxivFetcher:
                 # arXiv is down or unreachable: don't hammer it batch after batch.
                 for i in batch:
                     outcomes[i] = FetchOutcome(i, "error", error=unavailable, transient=True)
-            else:
-                result = self._fetch_batch(batch)
-                outcomes.update(result)
-                failed = [o for o in result.values() if o.status == "error" and o.transient]
-                if failed and len(failed) == len(batch):
-                    unavailable = failed[0].error
-            done += len(batch)
-            if progress:
-                progress(done, total)
+                continue
+            result = self._fetch_batch(batch)
+            outcomes.update(result)
+            failed = [o for o in result.values() if o.status == "error" and o.transient]
+            if failed and len(failed) == len(batch):
+                unavailable = failed[0].error
+            answered = len(batch) - len(failed)
+            if answered:
+                done += answered
+                if progress:
+                    progress(done, total)
         return [outcomes[k] for k in order]
 
     def _fetch_batch(self, batch: list[str]) -> dict[str, FetchOutcome]:
-        import requests
-
         attempt = 0
         while True:
             try:
-                found = self._request(batch)
-                return self._match(batch, found)
-            except _HTTPStatus as exc:
+                return self._match(batch, *self._request(batch))
+            except net.HTTPStatus as exc:
                 if exc.status == 400 and len(batch) > 1:
                     return self._split_rejected(batch, exc.body)
-                if exc.status < 500 or attempt >= self.max_retries:
+                if not exc.retry or attempt >= self.max_retries:
                     transient = exc.status >= 500 or exc.status == 429
                     return self._fail(batch, _status_reason(exc.status), transient)
                 log.info("arXiv answered HTTP %s; retrying", exc.status)
             except _BadFeed as exc:
                 if attempt >= self.max_retries:
                     return self._fail(batch, str(exc), True)
-            except requests.RequestException as exc:
-                bad_address = isinstance(exc, (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema))
-                if attempt >= self.max_retries or bad_address:
-                    return self._fail(batch, network_error_reason(exc, self.timeout), True)
-                log.info("arXiv request failed (%s); retrying", exc)
+            except net.TooLarge as exc:
+                return self._fail(batch, _too_large(exc), True)  # a retry would only do the same
+            except net.TooSlow as exc:
+                return self._fail(batch, _too_slow(exc), True)
+            except net.NetError as exc:
+                if not exc.retry or attempt >= self.max_retries:
+                    return self._fail(batch, exc.reason, True)
+                log.info("arXiv request failed (%s); retrying", exc.reason)
             delay = self.backoff * (2 ** attempt)
             attempt += 1
             if delay > 0:
                 time.sleep(delay)
 
-    def _once(self, batch: list[str]) -> dict[str, FetchOutcome] | _HTTPStatus:
+    def _once(self, batch: list[str]) -> dict[str, FetchOutcome] | net.HTTPStatus:
         """A single try for ``batch``: outcomes, or the 400 to split further."""
-        import requests
-
         try:
-            return self._match(batch, self._request(batch))
-        except _HTTPStatus as exc:
+            return self._match(batch, *self._request(batch))
+        except net.HTTPStatus as exc:
             if exc.status == 400:
                 return exc
             return self._fail(batch, _status_reason(exc.status), exc.status >= 500 or exc.status == 429)
         except _BadFeed as exc:
             return self._fail(batch, str(exc), True)
-        except requests.RequestException as exc:
-            return self._fail(batch, network_error_reason(exc, self.timeout), True)
+        except net.TooLarge as exc:
+            return self._fail(batch, _too_large(exc), True)
+        except net.TooSlow as exc:
+            return self._fail(batch, _too_slow(exc), True)
+        except net.NetError as exc:
+            return self._fail(batch, exc.reason, True)
 
     def _split_rejected(self, batch: list[str], body: bytes) -> dict[str, FetchOutcome]:
         """arXiv answered 400 for a batch of several ids: find the bad ones, keep the good ones.
 
         If the error feed names the offending id it is set aside and the rest
-        asked for again; otherwise the batch is halved.  Every request here is
+        asked for again; otherwise the batch is halved. Every request here is
         tried once (no retry loops), so this ends after at most about
         2 * len(batch) requests, usually after a couple.
         """
@@ -695,7 +343,7 @@ class ArxivFetcher:
                 if not part:
                     continue
                 res = self._once(part)
-                if isinstance(res, _HTTPStatus):
+                if isinstance(res, net.HTTPStatus):
                     if len(part) == 1:
                         out[part[0]] = FetchOutcome(part[0], "error", error=REJECTED_400)
                     else:
@@ -709,23 +357,30 @@ class ArxivFetcher:
         return {i: FetchOutcome(i, "error", error=reason, transient=transient) for i in batch}
 
     @staticmethod
-    def _match(batch: list[str], found: list[ArxivMetadata]) -> dict[str, FetchOutcome]:
+    def _match(batch: list[str], found: list[ArxivMetadata], unreadable: Iterable[str] = ()) -> dict[str, FetchOutcome]:
         by_key: dict[str, ArxivMetadata] = {}
         for meta in found:
             by_key.setdefault(meta.arxiv_id.lower(), meta)
+        bad = {key for arxiv_id in unreadable for key in lookup_keys(arxiv_id)}
         out: dict[str, FetchOutcome] = {}
         for requested in batch:
-            meta = next((by_key[k] for k in _lookup_keys(requested) if k in by_key), None)
-            if meta is None:
-                out[requested] = FetchOutcome(requested, "not_found")
+            keys = lookup_keys(requested)
+            answer = next((by_key[k] for k in keys if k in by_key), None)
+            if answer is not None:
+                out[requested] = FetchOutcome(requested, "ok", metadata=with_id(answer, requested))
+            elif any(k in bad for k in keys):
+                out[requested] = FetchOutcome(requested, "error", error="arXiv's entry for it could not be read")
             else:
-                if meta.arxiv_id != requested:
-                    meta = _replace_id(meta, requested)
-                out[requested] = FetchOutcome(requested, "ok", metadata=meta)
+                out[requested] = FetchOutcome(requested, "not_found")
         return out
 
 
-def _replace_id(meta: ArxivMetadata, arxiv_id: str) -> ArxivMetadata:
-    from dataclasses import replace
-
-    return replace(meta, arxiv_id=arxiv_id)
+def _env_delay() -> float:
+    value = os.environ.get("READER_ARXIV_DELAY", "").strip()
+    if not value:
+        return 3.0
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        log.warning("ignoring READER_ARXIV_DELAY=%r: not a number", value)
+        return 3.0

@@ -35,6 +35,7 @@ import unicodedata
 
 from .ids import abs_url, parse_id
 from .snapshot import Snapshot
+from .text import printable
 
 __all__ = ["bibtex_entry", "bibtex_key", "export_bibtex", "latex_escape", "year_of"]
 
@@ -116,7 +117,7 @@ def latex_escape(text: str, *, protect_case: bool = False) -> str:
     TeX accent commands become unicode letters. With ``protect_case`` (titles), words with a
     capital after their first letter are wrapped in braces.
     """
-    text = " ".join(text.split())
+    text = " ".join(printable(text).split())  # terminal escape sequences go whole
     text = _ACCENT_RE.sub(_accent, text)
     text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf", "Cs"))
     out, pos = [], 0
@@ -133,8 +134,9 @@ def latex_escape(text: str, *, protect_case: bool = False) -> str:
 
 
 def _verbatim(value: str) -> str:
-    """A URL/DOI-like value: no whitespace, no braces (the rest is read verbatim)."""
-    return "".join(ch for ch in "".join(value.split()) if ch not in "{}\\%")
+    """A URL/DOI-like value: no whitespace, no braces, no control characters (the rest is
+    read verbatim)."""
+    return "".join(ch for ch in "".join(printable(value).split()) if ch not in "{}\\%")
 
 
 _ET_AL = re.compile(r"(?:^|[\s,]+)(?:et\.?\s*al\.?|and others|others)$", re.IGNORECASE)

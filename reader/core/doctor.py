@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import shlex
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,16 +102,43 @@ def backup_time(backup: Path) -> dt.datetime:
         return dt.datetime.fromtimestamp(backup.stat().st_mtime).astimezone()
 
 
-def clean_temp_files(library: Library) -> list[Path]:
-    """Remove temporary files left by interrupted writes (never read; always safe)."""
+def clean_temp_files(library: Library, cache: Path | None = None) -> list[Path]:
+    """Remove temporary files left by interrupted writes (never read; always safe): in the
+    library, and unfinished downloads and text in the cache (``cache``, else the cache dir)."""
+    if cache is None:
+        from .locations import cache_dir
+
+        cache = cache_dir()
+    found = stray_temp_files(library.data_dir, library.backups.directory, cache / "pdf", cache / "text")
+    found += _old_partial_downloads(cache / "pdf")
     removed = []
-    for path in stray_temp_files(library.data_dir, library.backups.directory):
+    for path in found:
         try:
             path.unlink()
         except OSError:
             continue
         removed.append(path)
     return removed
+
+
+def _old_partial_downloads(directory: Path, older_than: float = 3600.0) -> list[Path]:
+    """``.<id>.<random>.part`` files an older reader left when a download was killed (their
+    names do not say whose they were: only those untouched for an hour)."""
+    found = []
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return []
+    now = time.time()
+    for name in names:
+        if name.startswith(".") and name.endswith(".part"):
+            path = directory / name
+            try:
+                if now - path.stat().st_mtime > older_than:
+                    found.append(path)
+            except OSError:
+                continue
+    return found
 
 
 def start_over_advice(path: Path) -> str:

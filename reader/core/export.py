@@ -24,6 +24,7 @@ from .ids import abs_url
 from .library import DigestRecord
 from .models import Entry
 from .snapshot import Snapshot
+from .text import one_line, printable
 
 
 def _escape_title(title: str) -> str:
@@ -36,14 +37,15 @@ _NOTE_HEADING = re.compile(r"^([ \t]{0,3})(#{1,3}(?:[ \t]|$))")
 
 
 def _note_text(note: str) -> str:
-    """A note, verbatim but for line ends (a lone CR also starts a line for the parser) and a
-    backslash before a ``#`` that would make a line a heading and end the Notes section."""
+    """A note, verbatim but for line ends (a lone CR also starts a line for the parser),
+    control characters, and a backslash before a ``#`` that would make a line a heading and
+    end the Notes section."""
     lines = re.split(r"\r\n|\r|\n", note.rstrip("\r\n"))
-    return "\n".join(_NOTE_HEADING.sub(r"\1\\\2", line) for line in lines)
+    return "\n".join(_NOTE_HEADING.sub(r"\1\\\2", printable(line)) for line in lines)
 
 
 def _quote(text: str) -> str:
-    return "\n".join(f"> {line}".rstrip() for line in text.strip().splitlines())
+    return "\n".join(f"> {line}".rstrip() for line in printable(text).strip().splitlines())
 
 
 def _digest_heading(digest: DigestRecord) -> str:
@@ -52,7 +54,7 @@ def _digest_heading(digest: DigestRecord) -> str:
         parts.append(digest.title)
     if not parts:
         parts.append(digest.source.rsplit("/", 1)[-1] or digest.id)
-    text = " ".join(" ".join(parts).split())  # one line, whatever the title holds
+    text = one_line(" ".join(parts))  # one line, whatever the title holds
     if text.lower() in ("notes", "my notes", "notes:", "my notes:"):
         text = f"Digest: {text}"  # "# Notes" would hide the papers under it as notes
     return f"# {text or digest.id}"
@@ -62,13 +64,13 @@ def _paper_section(snapshot: Snapshot, entry: Entry) -> str:
     arxiv_id = entry.arxiv_id
     title = snapshot.title(arxiv_id) or entry.title or arxiv_id
     authors = snapshot.authors(arxiv_id) or tuple(entry.authors)
-    heading = f"## [{_escape_title(' '.join(title.split()))}]({abs_url(arxiv_id)})"
+    heading = f"## [{_escape_title(one_line(title))}]({abs_url(arxiv_id)})"
     if authors:
-        heading += f" ({', '.join(authors)})"
+        heading += f" ({', '.join(one_line(author) for author in authors)})"
     state = snapshot.state(arxiv_id)
     lines = [heading, "", f"Read: {'yes' if state.read else 'no'}"]
     if state.tags:
-        lines.append(" ".join(f"#{tag}" for tag in state.tags))
+        lines.append(" ".join(f"#{one_line(tag)}" for tag in state.tags))
     if entry.commentary.strip():
         lines += ["", _quote(entry.commentary)]
     note = snapshot.note(arxiv_id)

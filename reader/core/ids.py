@@ -87,7 +87,7 @@ def is_valid_id(s: object) -> bool:
     return isinstance(s, str) and ARXIV_ID.fullmatch(s) is not None
 
 
-def _split_version(s: str) -> tuple[str, int | None] | None:
+def split_version(s: str) -> tuple[str, int | None] | None:
     """``'2007.01758v2'`` -> ``('2007.01758', 2)``; None when ``s`` is not exactly a valid id."""
     m = ARXIV_ID.fullmatch(s)
     if m is None:
@@ -252,7 +252,7 @@ def parse_id(text: str) -> tuple[str, int | None] | None:
     s = _ZERO_WIDTH_RE.sub("", text).strip()
     if s[:6].lower() == "arxiv:":
         s = s[6:].strip()
-    bare = _split_version(s)
+    bare = split_version(s)
     if bare is not None:
         return bare
     links = find_links(s)

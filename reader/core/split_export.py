@@ -203,7 +203,7 @@ def _date_label(digest) -> str:
     parts = [digest.date.isoformat()] if digest.date else []
     if digest.title:
         parts.append(one_line(digest.title))
-    return " ".join(parts) or Path(digest.source).name or digest.id
+    return " ".join(parts) or one_line(Path(digest.source).name) or digest.id
 
 
 def _front_matter(snapshot: Snapshot, arxiv_id: str) -> list[tuple[str, object]]:
@@ -222,7 +222,7 @@ def _front_matter(snapshot: Snapshot, arxiv_id: str) -> list[tuple[str, object]]
         items.append(("read_at", state.read_at))
     items.append(("digests", [_date_label(a.digest) for a in appearances]))
     items.append(("digest_dates", [a.digest.date.isoformat() for a in appearances if a.digest.date]))
-    published = str(meta.get("published") or "")[:10]
+    published = one_line(str(meta.get("published") or ""))[:10]
     if published:
         items.append(("published", published))
     if meta.get("primary_category"):
@@ -246,7 +246,7 @@ def _generated(snapshot: Snapshot, arxiv_id: str) -> str:
     if meta.get("primary_category"):
         about.append(one_line(str(meta["primary_category"])))
     if meta.get("published"):
-        about.append(f"published {str(meta['published'])[:10]}")
+        about.append(f"published {one_line(str(meta['published']))[:10]}")
     lines.append("**arXiv:** " + " · ".join(about))
     abstract = printable(str(meta.get("abstract") or "")).strip()
     if abstract:

@@ -1,0 +1,83 @@
+"""A paper's text (``PaperText``) and its cache: the extraction of a PDF, kept as JSON
+keyed on the PDF's size and mtime, so a second open is instant."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .fs import atomic_write
+from .pdf_paths import pdf_path, text_cache_path
+
+TEXT_CACHE_FORMAT = 1
+
+ENCRYPTED = "encrypted: needs a password"
+DAMAGED = "truncated or damaged PDF"
+NOT_A_PDF = "not a PDF"
+NOT_DOWNLOADED = "PDF not downloaded"
+CANCELLED = "cancelled"
+
+
+@dataclass
+class PaperText:
+    """The text of a paper: ``pages[i]`` is page i+1 ("" for a skipped page)."""
+
+    pages: list[str] = field(default_factory=list)
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (1-based page number, reason)
+    error: str | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(p for p in self.pages if p)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "pages": list(self.pages),
+            "skipped": [[n, reason] for n, reason in self.skipped],
+            "error": self.error,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PaperText:
+        return cls(
+            pages=[str(p) for p in data.get("pages") or []],
+            skipped=[(int(n), str(r)) for n, r in data.get("skipped") or []],
+            error=data.get("error"),
+        )
+
+
+def stat_key(path: Path) -> dict[str, int] | None:
+    """What the cache is keyed on: the PDF's size and mtime (None when there is no PDF)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
+
+
+def cached_text(arxiv_id: str, cache_dir: Path) -> PaperText | None:
+    """The cached extraction, or None if there is none or the PDF changed since."""
+    cache_dir = Path(cache_dir)
+    key = stat_key(pdf_path(cache_dir, arxiv_id))
+    if key is None:
+        return None
+    try:
+        data = json.loads(text_cache_path(cache_dir, arxiv_id).read_text(encoding="utf-8"))
+        if data.get("format") != TEXT_CACHE_FORMAT or data.get("pdf") != key:
+            return None
+        return PaperText.from_json(data)
+    except (OSError, ValueError, TypeError, AttributeError, RecursionError):
+        return None
+
+
+def write_cache(cache_dir: Path, arxiv_id: str, key: dict[str, int], result: PaperText) -> None:
+    """Keep ``result`` as the extraction of the PDF whose ``stat_key`` is ``key``."""
+    path = text_cache_path(cache_dir, arxiv_id)
+    payload = {"format": TEXT_CACHE_FORMAT, "pdf": key, **result.to_json()}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, json.dumps(payload, ensure_ascii=False))
+    except OSError:
+        pass  # a cache we cannot write is only slower next time
