@@ -397,3 +397,16 @@ def test_a_full_disk_names_the_file_and_says_what_to_do(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "replace", full)
     with pytest.raises(LibraryError, match=r"notes.json: No space left on device \(free some space"):
         library.set_note(IDS[0], "x")
+
+
+def test_undo_takes_up_a_closed_app_sessions_steps_but_not_an_open_ones(tmp_path):
+    seed(tmp_path)
+    closed = Library(tmp_path, origin=Origin("app", "closed", 2**22 + 12345, "app"))  # no such pid
+    closed.set_read([IDS[0]], True)
+    running = Library(tmp_path, origin=Origin("app", "running", os.getppid(), "app"))
+    running.set_read([IDS[1]], True)
+    app = app_library(tmp_path)
+    outcome = app.undo(session=app.origin.session)
+    assert outcome.undone == (IDS[0],)
+    assert app.undo(session=app.origin.session) is None
+    assert Library(tmp_path).state(IDS[1]).read

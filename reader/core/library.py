@@ -18,6 +18,7 @@ string id (the arXiv id for papers) so a change touches one document, never a sc
 from __future__ import annotations
 
 import datetime as dt
+import os
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
@@ -30,7 +31,7 @@ from tinydb.table import Document, Table
 from .history import HISTORY_LIMIT, Change, Origin, UndoOutcome, inverse, state_step, step_doc, trim
 from .models import Entry, ParsedDigest, ParseWarning, iso_week
 from .note_merge import merge_notes
-from .storage import AtomicJSONStorage, Backups, LibraryError, Version, WriteLock
+from .storage import AtomicJSONStorage, Backups, LibraryError, Version, WriteLock, pid_alive
 from .text import one_line
 
 FILES = ("catalog", "commentary", "state", "notes", "arxiv", "history")
@@ -592,15 +593,14 @@ class Library:
 
     # --- undo -------------------------------------------------------------
     def undo(self, *, session: str | None = None) -> UndoOutcome | None:
-        """Undo the newest step (of origin session ``session`` when given), as the
-        inverse of what it did, compare-and-set on the files as they are now (see
-        core/history.py). Returns what it did, or None when there is no such step."""
+        """Undo the newest step, as the inverse of what it did, compare-and-set on the
+        files as they are now (see core/history.py). With ``session`` (the app's), the
+        newest of the app's own steps: this session's, or an app session's that has
+        ended (an app closed and opened again); never a command's, nor another open
+        app's. Returns what it did, or None when there is no such step."""
         with self.transaction("state", "notes", "history"):
             changes = self.history()
-            mine = [
-                c for c in changes
-                if c.papers and (session is None or (c.origin is not None and c.origin.session == session))
-            ]
+            mine = [c for c in changes if c.papers and (session is None or _own(c.origin, session))]
             if not mine:
                 return None
             last = mine[-1]
@@ -627,6 +627,16 @@ class Library:
             table = self._table("arxiv", "papers")
             for arxiv_id, record in records.items():
                 table.upsert(Document(record, doc_id=arxiv_id))
+
+
+def _own(origin: Origin | None, session: str) -> bool:
+    """Is a step of ``origin`` the app's own, for the app session ``session``?"""
+    if origin is None:
+        return False
+    if origin.session == session:
+        return True
+    ended = origin.pid == os.getpid() or not pid_alive(origin.pid)  # (same pid: an app run before this one)
+    return origin.kind == "app" and ended
 
 
 def _put_many(table: _Table, docs: dict[str, dict]) -> None:
