@@ -84,9 +84,11 @@ async def drive_app(data_dir: Path, seconds: float, seed: int) -> dict:
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         main = app._main()
+        assert main is not None
 
         async def go_to(paper: str) -> None:
             ids = list(main.visible_ids)
+            assert main.paper_id is not None
             steps = ids.index(paper) - ids.index(main.paper_id)
             await pilot.press(*(["j"] * steps if steps > 0 else ["k"] * -steps))
 

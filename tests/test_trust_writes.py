@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import subprocess
 import sys
 import textwrap
 from pathlib import Path
@@ -260,7 +259,7 @@ def test_deeply_nested_json_in_a_library_file_is_one_line_naming_it(capsys, tmp_
     library = seed(data)
     library.set_read([IDS[0]], True)
     (data / "state.json").write_bytes(b'{"papers": {"x": ' + DEEP + b"}}")
-    code, out, err = cli(capsys, "--data-dir", data, "list")
+    code, _out, err = cli(capsys, "--data-dir", data, "list")
     assert code == 1 and err.count("\n") == 1
     assert "state.json" in err and "nested too deeply" in err and "internal error" not in err
 
@@ -350,7 +349,7 @@ def test_a_read_only_library_directory_says_so(capsys, tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "open", read_only)
     monkeypatch.setattr(os, "access", lambda path, mode, **kw: not (os.fspath(path) == os.fspath(data) and mode & os.W_OK))
-    code, out, err = cli(capsys, "--data-dir", data, "mark", IDS[0], "--read")
+    code, _out, err = cli(capsys, "--data-dir", data, "mark", IDS[0], "--read")
     assert code == 1 and err.count("\n") == 1 and "internal error" not in err
     assert f"library directory {data} is read-only" in err
 
@@ -366,7 +365,7 @@ def test_doctor_restore_refuses_a_backup_of_another_file(capsys, tmp_path):
     foreign = data / "backups" / "state.29991231T000000000000.json"
     foreign.write_bytes((data / "catalog.json").read_bytes())  # a catalog, named as a state backup
     (data / "state.json").write_bytes(b"{broken")
-    code, out, err = cli(capsys, "--data-dir", data, "doctor", "--restore")
+    code, out, _err = cli(capsys, "--data-dir", data, "doctor", "--restore")
     assert code == 1
     assert (data / "state.json").read_bytes() == b"{broken"
     assert "no good backup" in out

@@ -79,7 +79,7 @@ class FileReport:
         if condition == "damaged":
             return f"{self.path.name}: DAMAGED: {self.problem}"
         if condition == "newer":
-            return f"{self.path.name}: written by a newer reader: {self.problem.removeprefix(NEWER_FORMAT).strip()}"
+            return f"{self.path.name}: written by a newer reader: {(self.problem or '').removeprefix(NEWER_FORMAT).strip()}"
         if condition == "unreadable":
             return f"{self.path.name}: {self.problem}"
         return f"{self.path.name}: ok"

@@ -23,6 +23,7 @@ import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
 from merge3 import Merge3
 
@@ -37,8 +38,12 @@ class _Matcher(difflib.SequenceMatcher):
     """difflib without its "popular items are junk" heuristic, which on long notes
     treats every common word (or space) as unmatchable."""
 
-    def __init__(self, isjunk=None, a: Sequence = "", b: Sequence = "", autojunk: bool = False) -> None:
+    def __init__(self, isjunk: Any = None, a: Sequence[Any] = "", b: Sequence[Any] = "", autojunk: bool = False) -> None:
         super().__init__(isjunk, a, b, autojunk=False)
+
+
+_MATCHER: Any = _Matcher  # (merge3's protocol type is generic in a way mypy can't match)
+Conflict = tuple[str, int, int, int, int, int, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +59,7 @@ def merge_notes(base: str, ours: str, theirs: str) -> Merged:
     if ours == base:
         return Merged(theirs, 0)
     base_lines, our_lines, their_lines = (text.split("\n") for text in (base, ours, theirs))
-    merge = Merge3(base_lines, our_lines, their_lines, sequence_matcher=_Matcher)
+    merge = Merge3(base_lines, our_lines, their_lines, sequence_matcher=_MATCHER)
     out: list[str] = []
     conflicts = 0
     for region in merge.merge_regions():
@@ -63,7 +68,7 @@ def merge_notes(base: str, ours: str, theirs: str) -> Merged:
             source = {"unchanged": base_lines, "same": our_lines, "a": our_lines, "b": their_lines}[kind]
             out.extend(source[region[1] : region[2]])
             continue
-        _, z1, z2, a1, a2, b1, b2 = region
+        _, z1, z2, a1, a2, b1, b2 = cast(Conflict, region)
         lines, clash = _merge_words(base_lines[z1:z2], our_lines[a1:a2], their_lines[b1:b2])
         conflicts += clash
         out.extend(lines)
@@ -82,7 +87,7 @@ def _refine(base: str, ours: str, theirs: str, *, words: bool) -> str | None:
     """A clean merge of ``ours`` and ``theirs`` word by word (where words clash, letter by
     letter), or None where both changed the same letters."""
     tokens = [_TOKENS.findall(text) if words else list(text) for text in (base, ours, theirs)]
-    merge = Merge3(tokens[0], tokens[1], tokens[2], sequence_matcher=_Matcher)
+    merge = Merge3(tokens[0], tokens[1], tokens[2], sequence_matcher=_MATCHER)
     out: list[str] = []
     for region in merge.merge_regions():
         kind = region[0]
@@ -90,7 +95,7 @@ def _refine(base: str, ours: str, theirs: str, *, words: bool) -> str | None:
             source = {"unchanged": tokens[0], "same": tokens[1], "a": tokens[1], "b": tokens[2]}[kind]
             out.extend(source[region[1] : region[2]])
             continue
-        _, z1, z2, a1, a2, b1, b2 = region
+        _, z1, z2, a1, a2, b1, b2 = cast(Conflict, region)
         mine, other = "".join(tokens[1][a1:a2]), "".join(tokens[2][b1:b2])
         if z1 != z2:  # both changed the same words
             if not words or not (_only_adds(tokens[0][z1:z2], mine) and _only_adds(tokens[0][z1:z2], other)):

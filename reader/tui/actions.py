@@ -285,7 +285,7 @@ class LibraryActions:
 
     def _note_written(self, message: Written) -> None:
         result = message.result
-        draft = result if message.error else result[0]
+        draft: NoteDraft = result if message.error else result[0]
         if draft is not self._note_in_flight:
             return  # handled by a flush on quit
         self._note_in_flight = None
