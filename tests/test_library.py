@@ -127,7 +127,7 @@ def test_files_carry_a_format_version(lib):
     assert data["_meta"]["1"]["format"] == 1
 
 
-@pytest.mark.parametrize("content", [b"", b"{\"papers\": {", b"\x00\x01\x02binary", b"[1, 2]", b'{"_meta": {"1": {"format": 99}}}'])
+@pytest.mark.parametrize("content", [b"", b"{\"papers\": {", b"\x00\x01\x02binary", b"[1, 2]"])
 def test_a_damaged_file_is_named_and_never_overwritten(lib, content):
     lib.set_read(["2007.01758"], True)
     path = lib.data_dir / "state.json"

@@ -528,6 +528,6 @@ def test_a_full_disk_is_one_line_and_changes_nothing(capsys, data, monkeypatch):
     code, out, err = cli(capsys, "--data-dir", data, "tag", "2007.01758", "+x")
     monkeypatch.undo()
     assert code == 1 and out == ""
-    assert re.fullmatch(r"reader: error: cannot write library file .*\.json: No space left on device\n", err)
+    assert re.fullmatch(r"reader: error: cannot write library file .*\.json: No space left on device \(free some space and try again\)\n", err)
     assert {p.name: p.read_bytes() for p in data.glob("*.json")} == before
     assert not [p for p in data.iterdir() if p.name.endswith(".tmp")]

@@ -110,10 +110,12 @@ def _add_selection(p: argparse.ArgumentParser) -> None:
 
 
 def open_library(args: argparse.Namespace):
+    from ..core.history import Origin
     from ..core.library import Library
     from ..core.locations import data_dir
 
-    return Library(data_dir(args.data_dir))
+    # Changes are recorded in the shared history as this command's (core/history.py).
+    return Library(data_dir(args.data_dir), origin=Origin.new("command", args.command or ""))
 
 
 def keep_glance(library) -> None:
@@ -131,13 +133,21 @@ def keep_glance(library) -> None:
 
 
 def load_snapshot(library):
-    """The whole library, for a command that reads it once: what the load made is frozen
-    (``gc.freeze``), so no full garbage collection walks it again before the command ends."""
+    """The whole library, for a command that reads it once. The garbage collector is off
+    while it loads (parsing makes hundreds of thousands of objects and no cycles:
+    collections would more than double the time), and what the load made is frozen
+    (``gc.freeze``), so no full collection walks it again before the command ends."""
     import gc
 
     from ..core.snapshot import Snapshot
 
-    snapshot = Snapshot.load(library)
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        snapshot = Snapshot.load(library)
+    finally:
+        if was_enabled:
+            gc.enable()
     gc.freeze()
     return snapshot
 
@@ -324,19 +334,33 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
 
 def cmd_note(args: argparse.Namespace) -> int:
+    """Each way of changing a note is an operation on the note as it is on disk when it
+    is written: --set replaces it, --append adds to it, and an edit in $EDITOR is merged
+    with whatever changed while the editor was open."""
     library = open_library(args)
     (arxiv_id,) = known_ids(load_snapshot(library), [args.id])
-    old = library.note(arxiv_id)
     if args.set is not None:
         new = _text_arg(args.set)
-    elif args.append is not None:
-        new = f"{old.rstrip()}\n\n{_text_arg(args.append)}" if old.strip() else _text_arg(args.append)
+        changed = library.set_note(arxiv_id, new)
+        print(f"note on {arxiv_id} {'saved' if changed else 'unchanged'}" + (f" ({len(new)} characters)" if changed else ""))
+        return 0
+    if args.append is not None:
+        saved = library.append_note(arxiv_id, _text_arg(args.append))
     else:
-        new = _edit_in_editor(old, arxiv_id)
-    if library.set_note(arxiv_id, new):
-        print(f"note on {arxiv_id} saved ({len(new)} characters)")
-    else:
+        old = library.note(arxiv_id)
+        saved = library.edit_note(arxiv_id, old, _edit_in_editor(old, arxiv_id))
+    if not saved.changed:
         print(f"note on {arxiv_id} unchanged")
+        return 0
+    merged = ""
+    if saved.conflicts:
+        merged = (
+            f"; merged with changes made meanwhile: {saved.conflicts} place(s) changed on both "
+            f"sides keep both versions between '<<<<<<<' and '>>>>>>>' lines (reader note {arxiv_id} to tidy)"
+        )
+    elif saved.merged:
+        merged = "; merged with changes made while the editor was open"
+    print(f"note on {arxiv_id} saved ({len(saved.text)} characters){merged}")
     return 0
 
 
@@ -414,8 +438,10 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         for report in damaged:
             name = report.path.name
             backup = doctor.newest_good_backup(library, report.path) if report.restorable else None
-            if not report.restorable:
+            if report.condition == "newer":
                 print(f"{name}: upgrade reader to read it (restoring a backup would lose what the newer reader wrote)")
+            elif report.condition == "unreadable":
+                print(f"{name}: fix its permissions (restoring a backup would lose what it holds)")
             elif backup is None:
                 print(f"{name}: no good backup exists")
                 print(f"  {doctor.start_over_advice(report.path)}")

@@ -21,9 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .fs import atomic_write
+from .history import Change
 from .ids import is_valid_id
 from .library import Library
-from .storage import NEWER_FORMAT, check_json_file, stray_temp_files
+from .storage import NEWER_FORMAT, UNREADABLE, check_json_file, load_json, stray_temp_files
 from .text import one_line
 
 #: The tables of each library file, and what a document id in each looks like.
@@ -54,15 +55,35 @@ class FileReport:
     exists: bool
 
     @property
+    def condition(self) -> str:
+        """``ok``, ``missing``, ``newer`` (written by a newer reader), ``unreadable`` (by
+        permission, say: the file itself may be fine) or ``damaged``."""
+        if not self.exists:
+            return "missing"
+        if not self.problem:
+            return "ok"
+        if self.problem.startswith(NEWER_FORMAT):
+            return "newer"
+        if self.problem.startswith(UNREADABLE):
+            return "unreadable"
+        return "damaged"
+
+    @property
     def restorable(self) -> bool:
-        """Damaged in a way a backup can repair (a file from a newer reader is not damaged)."""
-        return bool(self.problem) and not self.problem.startswith(NEWER_FORMAT)
+        """Damaged in a way a backup can repair (a file from a newer reader, or one we may
+        not read, is not damaged: restoring would lose what it holds)."""
+        return self.condition == "damaged"
 
     def describe(self) -> str:
-        if not self.exists:
+        condition = self.condition
+        if condition == "missing":
             return f"{self.path.name}: not created yet"
-        if self.problem:
+        if condition == "damaged":
             return f"{self.path.name}: DAMAGED: {self.problem}"
+        if condition == "newer":
+            return f"{self.path.name}: written by a newer reader: {(self.problem or '').removeprefix(NEWER_FORMAT).strip()}"
+        if condition == "unreadable":
+            return f"{self.path.name}: {self.problem}"
         return f"{self.path.name}: ok"
 
 
@@ -82,13 +103,15 @@ def check_library(library: Library) -> list[FileReport]:
         if not path.exists():
             reports.append(FileReport(path, None, False))
         else:
-            reports.append(FileReport(path, check_json_file(path), True))
+            reports.append(FileReport(path, check_json_file(path, path.stem), True))
     return reports
 
 
 def newest_good_backup(library: Library, path: Path) -> Path | None:
+    """The newest backup of ``path`` that reads, and is a backup of that file (its
+    ``_meta`` kind is the file's: a copy of another library file is never restored)."""
     for backup in library.backups.list(path.name):
-        if check_json_file(backup) is None:
+        if check_json_file(backup, path.stem) is None:
             return backup
     return None
 
@@ -220,7 +243,7 @@ def _unescape(key: str) -> str | None:
 
 
 def _load(path: Path) -> dict[str, dict]:
-    return json.loads(path.read_bytes())
+    return load_json(path.read_bytes())
 
 
 def _listed(items: list[str]) -> list[str]:
@@ -282,19 +305,20 @@ def _history_after(library: Library, kind: str, since: dt.datetime) -> list[str]
     path = library.data_dir / "history.json"
     if not path.exists() or check_json_file(path) is not None:
         return []
-    field_name = "before_state" if kind == "state" else "before_notes"
     floor = since.replace(microsecond=0)
     items = []
     changes = _load(path).get("changes", {})
     for key in sorted(changes, key=lambda k: int(k) if k.isdigit() else 0):
         doc = changes[key]
+        if not isinstance(doc, dict):
+            continue
         try:
             at = dt.datetime.fromisoformat(str(doc.get("at")))
         except ValueError:
             continue
         if at.tzinfo is None:
             at = at.astimezone()
-        if at >= floor and doc.get(field_name):
+        if at >= floor and kind in Change.from_doc(0, doc).files:
             items.append(f"{doc.get('label', '?')} (at {at.strftime('%Y-%m-%d %H:%M:%S')})")
     return items
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from .fs import atomic_write
 from .library import DigestRecord, LazyEntries, PaperRecord
 from .models import Entry
+from .storage import load_json
 
 if TYPE_CHECKING:
     from .library import Library
@@ -170,8 +171,8 @@ def write(library: Library) -> bool:
 
 def _load(path) -> dict | None:
     try:
-        glance = json.loads(path.read_bytes())
-    except (OSError, ValueError):
+        glance = load_json(path.read_bytes())
+    except (OSError, ValueError):  # (nested too deeply to parse is a ValueError too)
         return None
     return glance if isinstance(glance, dict) and glance.get("format") == FORMAT else None
 

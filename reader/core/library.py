@@ -8,7 +8,7 @@ Files in the data directory, each a TinyDB database kept by :class:`AtomicJSONSt
 ``state.json``     per-paper read flag and tags; small, rewritten on every toggle.
 ``notes.json``     the reader's notes, apart so a toggle never rewrites them.
 ``arxiv.json``     metadata fetched from arXiv.
-``history.json``   the last changes, for undo across sessions.
+``history.json``   the last changes, what each did and who made it (core/history.py).
 
 A paper is stored once, whatever number of digests list it; each digest keeps its own
 entry (title as written, commentary, references) for it. Every document is keyed by a
@@ -18,6 +18,7 @@ string id (the arXiv id for papers) so a change touches one document, never a sc
 from __future__ import annotations
 
 import datetime as dt
+import os
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
@@ -27,11 +28,12 @@ from pathlib import Path
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
+from .history import HISTORY_LIMIT, Change, Origin, UndoOutcome, inverse, state_step, step_doc, trim
 from .models import Entry, ParsedDigest, ParseWarning, iso_week
-from .storage import AtomicJSONStorage, Backups, LibraryError, WriteLock
+from .note_merge import merge_notes
+from .storage import AtomicJSONStorage, Backups, LibraryError, Version, WriteLock, pid_alive
 from .text import one_line
 
-HISTORY_LIMIT = 100
 FILES = ("catalog", "commentary", "state", "notes", "arxiv", "history")
 
 
@@ -243,14 +245,16 @@ class ImportResult:
 
 
 @dataclass(frozen=True, slots=True)
-class Change:
-    """One undoable change, as kept in history.json."""
+class NoteSaved:
+    """What a note edit stored: ``text``, and whether it had to be ``merged`` with a
+    change made meanwhile (``conflicts``: places where both versions were kept, marked).
+    ``step`` is the history step it is part of (None: nothing changed)."""
 
-    seq: int
-    at: str
-    label: str
-    before_state: dict = field(default_factory=dict)  # id -> state doc or None
-    before_notes: dict = field(default_factory=dict)  # id -> note text or None
+    text: str
+    merged: bool = False
+    conflicts: int = 0
+    step: int | None = None
+    changed: bool = True
 
 
 def digest_id_for(source: str) -> str:
@@ -263,10 +267,14 @@ def digest_id_for(source: str) -> str:
 class Library:
     """The reader's library in ``data_dir``. Cheap to create; files are read lazily."""
 
-    def __init__(self, data_dir: Path, *, lock_timeout: float | None = None) -> None:
+    def __init__(
+        self, data_dir: Path, *, lock_timeout: float | None = None, origin: Origin | None = None
+    ) -> None:
         """``lock_timeout``: seconds to wait for another process's write; None reads
-        ``$READER_LOCK_TIMEOUT`` (default 5)."""
+        ``$READER_LOCK_TIMEOUT`` (default 5). ``origin``: who the changes made through
+        this library are recorded as (the app sets its own)."""
         self.data_dir = Path(data_dir)
+        self.origin = origin or Origin.new("command")
         self.lock = WriteLock(self.data_dir, timeout=lock_timeout)
         self.backups = Backups(self.data_dir / "backups")
         self._dbs: dict[str, _Database] = {}
@@ -299,8 +307,29 @@ class Library:
         return [self.data_dir / f"{name}.json" for name in FILES]
 
     def changed_on_disk(self) -> bool:
-        """Did another process write any library file since we last read it?"""
-        return any(storage.changed_on_disk() for storage in self.storages().values())
+        """Does any library file hold a change not acknowledged yet (see
+        :meth:`acknowledge`): another process's write, whether or not one of our own
+        writes has read it since? (The history is not shown, so not asked.)"""
+        return any(storage.changed_on_disk() for name, storage in self.storages().items() if name != "history")
+
+    def versions(self) -> dict[str, Version | None]:
+        """The version of each file as this library last read or wrote it."""
+        return {name: storage.version for name, storage in self.storages().items()}
+
+    def acknowledge(self, versions: dict[str, Version | None]) -> None:
+        """The reader now shows these versions of these files (a view read from them)."""
+        storages = self.storages()
+        for name, version in versions.items():
+            storages[name].acknowledge(version)
+
+    @contextmanager
+    def pinned(self) -> Iterator[None]:
+        """Inside the block each file is read at most once, so a view built from several
+        reads of one file is consistent even while another process writes it."""
+        with ExitStack() as stack:
+            for storage in self.storages().values():
+                stack.enter_context(storage.pinned())
+            yield
 
     @contextmanager
     def transaction(self, *files: str) -> Iterator[None]:
@@ -311,10 +340,11 @@ class Library:
                 stack.enter_context(self._db(name).storage.deferred())  # type: ignore[attr-defined]
             yield
 
-    @staticmethod
-    def _rows(table: _Table) -> dict[str, dict]:
-        raw = table._read_table()  # noqa: SLF001 - the one bulk read TinyDB offers without copies
-        return raw
+    def _rows(self, table: _Table) -> dict[str, dict]:
+        """A table's documents as stored, without copies: from our storage's ``read()``
+        (the whole file's dict), the one bulk read without TinyDB's per-document copies."""
+        tables = table.storage.read()
+        return (tables or {}).get(table.name, {})
 
     def raw_rows(self, file: str, table: str) -> dict[str, dict]:
         """A table's documents as stored (shared with the storage's cache: don't change them)."""
@@ -375,17 +405,9 @@ class Library:
         return dict(doc) if doc is not None else None
 
     def history(self) -> list[Change]:
+        """Every step kept (the last :data:`HISTORY_LIMIT`), oldest first."""
         rows = self._rows(self._table("history", "changes"))
-        changes = [
-            Change(
-                seq=int(doc_id),
-                at=doc.get("at", ""),
-                label=doc.get("label", ""),
-                before_state=doc.get("before_state", {}),
-                before_notes=doc.get("before_notes", {}),
-            )
-            for doc_id, doc in rows.items()
-        ]
+        changes = [Change.from_doc(int(doc_id), doc) for doc_id, doc in rows.items() if doc_id.isdigit()]
         return sorted(changes, key=lambda change: change.seq)
 
     def load_all(self) -> None:
@@ -436,25 +458,18 @@ class Library:
         return added
 
     # --- changing state ---------------------------------------------------
-    def _record_history(self, label: str, before_state: dict, before_notes: dict) -> None:
+    # Every change is an operation on the files as they are under the lock, never a copy
+    # of what a reader saw earlier; each records a step in history.json (core/history.py).
+    def _record_history(self, label: str, papers: dict[str, dict]) -> int:
+        """Add a step; returns its number."""
         history = self._table("history", "changes")
-        rows = self._rows(history)
-        seqs = sorted(int(key) for key in rows)
-        seq = (seqs[-1] + 1) if seqs else 1
-        history.upsert(
-            Document(
-                {
-                    "at": now_iso(),
-                    "label": label,
-                    "before_state": before_state,
-                    "before_notes": before_notes,
-                },
-                doc_id=str(seq),
-            )
-        )
-        overflow = seqs[: max(0, len(seqs) + 1 - HISTORY_LIMIT)]
+        seqs = [int(key) for key in self._rows(history) if key.isdigit()]
+        seq = max(seqs, default=0) + 1
+        history.upsert(Document(step_doc(label, self.origin, papers, now_iso()), doc_id=str(seq)))
+        overflow = trim(seqs)
         if overflow:
             history.remove(doc_ids=[str(s) for s in overflow])
+        return seq
 
     def _change_states(self, ids: Iterable[str], label: str, change) -> list[str]:
         """Apply ``change(old_state) -> new_state`` to each id; one undo step."""
@@ -462,18 +477,19 @@ class Library:
         # The state is written first: the change is on disk before its undo record.
         with self.transaction("history", "state"):
             table = self._table("state", "papers")
-            before = {}
+            steps = {}
             for arxiv_id in dict.fromkeys(ids):
                 raw = table.get(doc_id=arxiv_id)
                 old = PaperState.from_doc(raw)
                 new = change(old)
                 if new == old:
                     continue
-                before[arxiv_id] = dict(raw) if raw is not None else None
-                table.upsert(Document(new.to_doc(), doc_id=arxiv_id))
+                doc = new.to_doc()
+                steps[arxiv_id] = state_step(dict(raw) if raw is not None else None, doc)
+                table.upsert(Document(doc, doc_id=arxiv_id))
                 changed.append(arxiv_id)
             if changed:
-                self._record_history(label, before, {})
+                self._record_history(label, steps)
         return changed
 
     def set_read(self, ids: Iterable[str], read: bool) -> list[str]:
@@ -491,10 +507,11 @@ class Library:
         return self._change_states(ids, label, change)
 
     def toggle_read(self, ids: Iterable[str]) -> list[str]:
-        """Mark papers read, or unread when every one of them is read already."""
+        """Mark papers read, or unread when every one of them is read already (as they
+        are on disk, under the lock)."""
         ids = list(ids)
-        states = [self.state(arxiv_id) for arxiv_id in ids]
-        return self.set_read(ids, not all(state.read for state in states))
+        with self.lock:
+            return self.set_read(ids, not all(self.state(arxiv_id).read for arxiv_id in ids))
 
     def change_tags(
         self, ids: Iterable[str], add: Iterable[str] = (), remove: Iterable[str] = ()
@@ -512,37 +529,94 @@ class Library:
         parts = [f"+{tag}" for tag in add] + [f"-{tag}" for tag in remove]
         return self._change_states(ids, f"tag {_count(ids)} {' '.join(parts)}", change)
 
-    def set_note(self, arxiv_id: str, text: str, *, undoable: bool = True) -> bool:
-        """Replace the note on a paper. Returns False when it was already that text."""
+    # --- notes ------------------------------------------------------------
+    def _change_note(self, arxiv_id: str, make, *, undoable: bool = True, step: int | None = None) -> NoteSaved:
+        """Under the lock: ``make(text on disk) -> (new text, merged, conflicts)``, then
+        write it and record it (as part of history step ``step`` when that step is still
+        the last word on this note, else as a new step)."""
         with self.transaction("history", "notes"):  # (the note is written first)
             table = self._table("notes", "notes")
             raw = table.get(doc_id=arxiv_id)
             old = raw.get("text", "") if raw else ""
-            if old == text:
-                return False
+            new, merged, conflicts = make(old)
+            if new == old:
+                return NoteSaved(new, merged, conflicts, step, changed=False)
+            table.upsert(Document({"text": new, "updated": now_iso()}, doc_id=arxiv_id))
+            recorded = None
             if undoable:
-                self._record_history(f"note on {arxiv_id}", {}, {arxiv_id: old})
-            table.upsert(Document({"text": text, "updated": now_iso()}, doc_id=arxiv_id))
-        return True
+                recorded = self._amend_note_step(step, arxiv_id, old, new) if step is not None else None
+                if recorded is None:
+                    recorded = self._record_history(f"note on {arxiv_id}", {arxiv_id: {"note": [old, new]}})
+        return NoteSaved(new, merged, conflicts, recorded)
 
-    def undo(self) -> Change | None:
-        """Undo the newest change in history, across sessions. Returns it, or None."""
+    def _amend_note_step(self, seq: int, arxiv_id: str, old: str, new: str) -> int | None:
+        """Extend step ``seq`` to end at ``new``, if it is ours, is the newest step, and
+        left the note as it is now (``old``); else None."""
+        history = self._table("history", "changes")
+        rows = self._rows(history)
+        doc = rows.get(str(seq))
+        if doc is None or max((int(k) for k in rows if k.isdigit()), default=0) != seq:
+            return None
+        change = Change.from_doc(seq, doc)
+        note = change.papers.get(arxiv_id, {}).get("note")
+        if change.origin != self.origin or set(change.papers) != {arxiv_id} or not note or note[1] != old:
+            return None
+        history.upsert(Document(dict(doc, papers={arxiv_id: {"note": [note[0], new]}}), doc_id=str(seq)))
+        return seq
+
+    def set_note(self, arxiv_id: str, text: str, *, undoable: bool = True) -> bool:
+        """Replace the note on a paper, whatever it is now. Returns False when it was
+        already that text."""
+        return self._change_note(arxiv_id, lambda old: (text, False, 0), undoable=undoable).changed
+
+    def append_note(self, arxiv_id: str, text: str) -> NoteSaved:
+        """Add ``text`` as a new paragraph at the end of the note as it is on disk now."""
+
+        def make(old: str) -> tuple[str, bool, int]:
+            return (f"{old.rstrip()}\n\n{text}" if old.strip() else text), False, 0
+
+        return self._change_note(arxiv_id, make)
+
+    def edit_note(self, arxiv_id: str, base: str, text: str, *, step: int | None = None) -> NoteSaved:
+        """Save ``text``, an edit of the note that started from ``base``. When the note on
+        disk is still ``base`` it becomes ``text``; when it changed meanwhile, the two
+        edits are merged so that both survive (core/note_merge.py). ``step``: the history
+        step of this edit's earlier saves (one visit to a note, one undo step)."""
+
+        def make(old: str) -> tuple[str, bool, int]:
+            if old == base:
+                return text, False, 0
+            merged = merge_notes(base, text, old)
+            return merged.text, merged.text != text, merged.conflicts
+
+        return self._change_note(arxiv_id, make, step=step)
+
+    # --- undo -------------------------------------------------------------
+    def undo(self, *, session: str | None = None) -> UndoOutcome | None:
+        """Undo the newest step, as the inverse of what it did, compare-and-set on the
+        files as they are now (see core/history.py). With ``session`` (the app's), the
+        newest of the app's own steps: this session's, or an app session's that has
+        ended (an app closed and opened again); never a command's, nor another open
+        app's. Returns what it did, or None when there is no such step."""
         with self.transaction("state", "notes", "history"):
             changes = self.history()
-            if not changes:
+            mine = [c for c in changes if c.papers and (session is None or _own(c.origin, session))]
+            if not mine:
                 return None
-            last = changes[-1]
-            states = self._table("state", "papers")
-            for arxiv_id, doc in last.before_state.items():
-                if doc is None and states.contains(doc_id=arxiv_id):
-                    states.remove(doc_ids=[arxiv_id])
-                elif doc is not None:
-                    states.upsert(Document(doc, doc_id=arxiv_id))
-            notes = self._table("notes", "notes")
-            for arxiv_id, text in last.before_notes.items():
-                notes.upsert(Document({"text": text or "", "updated": now_iso()}, doc_id=arxiv_id))
+            last = mine[-1]
+            states, notes = self._table("state", "papers"), self._table("notes", "notes")
+            found = inverse(
+                last,
+                (c for c in changes if c.seq > last.seq),
+                {i: states.get(doc_id=i) for i in last.papers},
+                {i: notes.get(doc_id=i) for i in last.papers},
+            )
+            for arxiv_id, doc in found.states.items():
+                states.upsert(Document(doc, doc_id=arxiv_id))
+            for arxiv_id, text in found.notes.items():
+                notes.upsert(Document({"text": text, "updated": now_iso()}, doc_id=arxiv_id))
             self._table("history", "changes").remove(doc_ids=[str(last.seq)])
-        return last
+        return UndoOutcome(last, tuple(found.undone), tuple(found.conflicts))
 
     # --- arXiv metadata ---------------------------------------------------
     def store_metadata(self, records: dict[str, dict]) -> None:
@@ -553,6 +627,16 @@ class Library:
             table = self._table("arxiv", "papers")
             for arxiv_id, record in records.items():
                 table.upsert(Document(record, doc_id=arxiv_id))
+
+
+def _own(origin: Origin | None, session: str) -> bool:
+    """Is a step of ``origin`` the app's own, for the app session ``session``?"""
+    if origin is None:
+        return False
+    if origin.session == session:
+        return True
+    ended = origin.pid == os.getpid() or not pid_alive(origin.pid)  # (same pid: an app run before this one)
+    return origin.kind == "app" and ended
 
 
 def _put_many(table: _Table, docs: dict[str, dict]) -> None:
@@ -640,7 +724,11 @@ def _count(ids: list[str]) -> str:
 
 
 __all__ = [
+    "HISTORY_LIMIT",
     "Change",
+    "NoteSaved",
+    "Origin",
+    "UndoOutcome",
     "DigestRecord",
     "ImportResult",
     "Library",

@@ -101,11 +101,13 @@ class Snapshot:
     @classmethod
     def load(cls, library: Library, *, commentary: bool = True) -> Snapshot:
         """Everything in the library; ``commentary=False`` skips the commentary file,
-        for drawing the lists sooner (load again with it afterwards)."""
-        from .storage import gc_paused
+        for drawing the lists sooner (load again with it afterwards).
 
-        with gc_paused():
-            return cls(
+        Each file is read once (a consistent view of it), and the library acknowledges
+        the versions it was built from: ``library.changed_on_disk()`` then reports only
+        changes this snapshot does not hold."""
+        with library.pinned():
+            snapshot = cls(
                 read=Read.ALL if commentary else Read.LISTS,
                 digests=tuple(library.digests(commentary=commentary)),
                 papers=library.papers(),
@@ -113,6 +115,12 @@ class Snapshot:
                 notes=library.notes(),
                 metadata=library.metadata(),
             )
+            versions = library.versions()
+        if not commentary:
+            versions.pop("commentary")
+        versions.pop("history")  # not shown; steps are read when undoing
+        library.acknowledge(versions)
+        return snapshot
 
     @classmethod
     def empty(cls) -> Snapshot:

@@ -10,22 +10,27 @@ half-written, and two processes writing at once corrupt it. This storage instead
 * never overwrites a file it could not parse, and says which backup is the newest;
 * keeps a few rotating backups of every file;
 * caches what it parsed, keyed by the file's stat signature, so reads are free until
-  another process changes the file.
+  another process changes the file;
+* numbers every write in the file itself (``_meta``: a change counter and a random
+  mark per write), so a reader can tell by content, not by timing, whether the file
+  holds a change it has not shown yet (see :meth:`AtomicJSONStorage.changed_on_disk`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import gc
+import errno
 import json
 import math
 import os
 import re
+import secrets
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from tinydb.storages import Storage
 
@@ -46,6 +51,15 @@ class LibraryError(Exception):
 
 class LibraryLocked(LibraryError):
     """Another process held the write lock for longer than we are willing to wait."""
+
+
+class LibraryTooNew(LibraryError):
+    """A library file was written by a newer reader. It is not damaged: upgrade."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"library file {path}: {reason}")
 
 
 class LibraryCorrupt(LibraryError):
@@ -165,6 +179,9 @@ class WriteLock:
             except Timeout:
                 self._thread_lock.release()
                 raise LibraryLocked(self._locked_message()) from None
+            except OSError as exc:  # a read-only directory, a lock file we may not open
+                self._thread_lock.release()
+                raise LibraryError(write_problem(self.path, exc)) from None
             self._write_owner()
         self._depth += 1
         return self
@@ -192,7 +209,7 @@ class WriteLock:
 
         waited = f"for over {self.timeout:g}s"
         try:
-            info = json.loads(self.owner_path.read_text(encoding="utf-8"))
+            info = load_json(self.owner_path.read_text(encoding="utf-8"))
             pid, started = int(info["pid"]), one_line(str(info["started"]))
         except (OSError, ValueError, KeyError, TypeError):
             return f"library locked by another process {waited} (lock file {self.path})"
@@ -256,31 +273,49 @@ class Backups:
             old.unlink(missing_ok=True)
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while loading the library.
+#: Python's JSON parser stops at about 1,000 levels of nesting (RecursionError): that is
+#: the cap. No reader file comes near it (about 8 levels at most).
+TOO_DEEP = "the JSON is nested too deeply to read (no reader file is nested like that)"
+UNREADABLE = "cannot be read"
 
-    Parsing JSON and building records makes hundreds of thousands of objects and no
-    cycles; collections during the load more than double its time. (What to do with
-    them afterwards, ``gc.freeze`` for instance, is the program's choice: the command
-    line freezes them, the app has its own policy in ``reader/tui/heap.py``.)
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
+
+def load_json(raw: bytes | str) -> Any:
+    """``json.loads`` for files from outside: JSON nested too deeply for the parser is a
+    ValueError that says so, like any bad JSON, never a RecursionError."""
     try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+        return json.loads(raw)
+    except RecursionError:
+        raise ValueError(TOO_DEEP) from None
 
 
-def check_json_file(path: Path) -> str | None:
-    """Why ``path`` is not a readable library file, or None when it is."""
+def permission_advice(path: Path, exc: OSError, doing: str) -> str:
+    """One line for a file or directory reader may not read or write: what to do."""
+    if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM):
+        return (
+            f"cannot {doing} {path}: permission denied (it is not damaged; give yourself "
+            f"access, e.g. chmod u+rw {path}, or use another --data-dir)"
+        )
+    if exc.errno == errno.EROFS:
+        return f"cannot {doing} {path}: the file system is read-only (use another --data-dir)"
+    return f"cannot {doing} {path}: {exc.strerror or exc}"
+
+
+def check_json_file(path: Path, kind: str | None = None) -> str | None:
+    """Why ``path`` is not a readable library file (of ``kind``, when given), or None."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return f"cannot be read ({exc.strerror or exc})"
-    return _problem_with(raw)[0]
+        if isinstance(exc, PermissionError):
+            return f"{UNREADABLE}: permission denied (it is not damaged: give yourself access, e.g. chmod u+rw {path})"
+        return f"{UNREADABLE}: {exc.strerror or exc}"
+    return _problem_with(raw, kind)[0]
+
+
+def file_kind(data: dict) -> str | None:
+    """The ``_meta`` kind of a parsed library file (None when it does not say)."""
+    meta = data.get(META_TABLE, {}).get("1", {})
+    kind = meta.get("kind") if isinstance(meta, dict) else None
+    return kind if isinstance(kind, str) else None
 
 
 _NUMBER_PREFIX = re.compile(r"-?[0-9]*\.?[0-9]*(?:[eE][-+]?[0-9]*)?")
@@ -296,7 +331,7 @@ def _ends_early(exc: json.JSONDecodeError) -> bool:
     return _NUMBER_PREFIX.fullmatch(rest) is not None
 
 
-def _problem_with(raw: bytes) -> tuple[str | None, Any]:
+def _problem_with(raw: bytes, kind: str | None = None) -> tuple[str | None, Any]:
     if not raw.strip():
         return "the file is empty (it may have been truncated)", None
     if b"\0" in raw[:4096]:
@@ -308,13 +343,14 @@ def _problem_with(raw: bytes) -> tuple[str | None, Any]:
             return "the file stops short in the middle of a character (it was probably truncated)", None
         return f"the file is not UTF-8 text (bad byte at offset {exc.start}; it may hold binary data)", None
     try:
-        with gc_paused():
-            data = json.loads(text)
+        data = load_json(text)
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno}, column {exc.colno}"
         if _ends_early(exc):
             return f"the JSON stops short at {where} (the file was probably truncated)", None
         return f"invalid JSON at {where}: {exc.msg}", None
+    except ValueError as exc:  # nested too deep to parse
+        return str(exc), None
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
         return "the file is JSON but not a reader library file", None
     for table, docs in data.items():
@@ -329,11 +365,39 @@ def _problem_with(raw: bytes) -> tuple[str | None, Any]:
     if version > FORMAT_VERSION:
         formats = f"format {version}; this one reads up to {FORMAT_VERSION}"
         return f"{NEWER_FORMAT} ({formats}); upgrade reader to use it", None
+    found = file_kind(data)
+    if kind is not None and found is not None and found != kind:
+        return f"the file holds the library's {found}, not its {kind} (was it copied here?)", None
     return None, data
 
 
+#: Which write of a file its content is: (counter, mark). The counter goes up by one with
+#: each write; the mark is random per write, so two writers can never make the same
+#: version. ``(0, "")`` is a file that does not say (written by an older reader).
+Version = tuple[int, str]
+
+
+def file_version(data: dict | None) -> Version | None:
+    if data is None:
+        return None
+    meta = data.get(META_TABLE, {}).get("1", {})
+    if not isinstance(meta, dict):
+        return (0, "")
+    change, mark = meta.get("change", 0), meta.get("mark", "")
+    if not isinstance(change, int) or not isinstance(mark, str):
+        return (0, "")
+    return (change, mark)
+
+
 class AtomicJSONStorage(Storage):
-    """TinyDB storage: atomic replace-on-write, lock-checked, backed up, stat-cached."""
+    """TinyDB storage: atomic replace-on-write, lock-checked, backed up, stat-cached.
+
+    It knows which version of its file it holds (:attr:`version`, from ``_meta``) and
+    which version its reader has shown (:meth:`acknowledge`); its own writes carry the
+    shown version forward only when they were made on top of it, so a change by another
+    process that a write of ours read under the lock (and kept) is still reported by
+    :meth:`changed_on_disk` until the reader acknowledges a read that has it.
+    """
 
     def __init__(self, path: Path, *, lock: WriteLock, backups: Backups, kind: str) -> None:
         self.path = Path(path)
@@ -342,7 +406,11 @@ class AtomicJSONStorage(Storage):
         self.kind = kind
         self._data: dict | None = None
         self._signature: tuple | None = None
+        self._version: Version | None = None  # of _data
+        self._seen: Version | None = None  # what the reader has shown (acknowledge())
         self._deferred = 0
+        self._pinned = 0
+        self._pin_read = False  # read once inside the pinned block
         self._dirty = False
 
     # --- stat-keyed cache -------------------------------------------------
@@ -351,6 +419,8 @@ class AtomicJSONStorage(Storage):
             st = os.stat(self.path)
         except FileNotFoundError:
             return None
+        except OSError as exc:
+            raise LibraryError(permission_advice(self.path, exc, "read library file")) from None
         return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
 
     def disk_signature(self) -> tuple | None:
@@ -362,35 +432,65 @@ class AtomicJSONStorage(Storage):
         """The file as this storage last read or wrote it (None: not read yet)."""
         return None if self._dirty else self._signature
 
+    @property
+    def version(self) -> Version | None:
+        """The version of the file this storage last read or wrote (None: none yet)."""
+        return self._version
+
+    def acknowledge(self, version: Version | None) -> None:
+        """The reader now shows ``version`` of the file (what it read for its view)."""
+        self._seen = version
+
     def changed_on_disk(self) -> bool:
-        """True when another process has written the file since we last read it."""
-        return not self._dirty and self._stat_signature() != self._signature
+        """True when the file holds a change the reader has not acknowledged: another
+        process wrote it since we last read it, or a read (or a write of ours, which
+        reads first under the lock) brought in another process's change."""
+        if self._dirty:
+            return False
+        return self._seen != self._version or self._stat_signature() != self._signature
+
+    @contextmanager
+    def pinned(self) -> Iterator[None]:
+        """Inside the block, the file is read at most once: every read gives the same
+        content (a consistent view of one file while a snapshot is built from it)."""
+        if not self._pinned:
+            self._pin_read = False
+        self._pinned += 1
+        try:
+            yield
+        finally:
+            self._pinned -= 1
 
     def read(self) -> dict | None:
         if self._deferred and self._dirty:
             return self._data
+        if self._pinned:
+            if self._pin_read and self._data is not None:
+                return self._data
+            self._pin_read = True
         signature = self._stat_signature()
         if signature is None:
-            self._data, self._signature = None, None
+            self._data, self._signature, self._version = None, None, None
             return None
         if signature == self._signature and self._data is not None:
             return self._data
         try:
             raw = self.path.read_bytes()
         except OSError as exc:
-            raise LibraryError(f"cannot read library file {self.path}: {exc.strerror}") from None
-        problem, data = _problem_with(raw)
+            raise LibraryError(permission_advice(self.path, exc, "read library file")) from None
+        problem, data = _problem_with(raw, self.kind)
         if problem:
-            self._data, self._signature = None, None
+            self._data, self._signature, self._version = None, None, None
+            if problem.startswith(NEWER_FORMAT):
+                raise LibraryTooNew(self.path, problem)
             raise LibraryCorrupt(self.path, problem, self.backups.newest(self.path.name))
-        self._data, self._signature = data, signature
+        self._data, self._signature, self._version = data, signature, file_version(data)
         return data
 
     # --- writing ----------------------------------------------------------
     def write(self, data: dict) -> None:
         if not self.lock.held:
             raise RuntimeError(f"write to {self.path.name} without the library lock")
-        data[META_TABLE] = {"1": {"format": FORMAT_VERSION, "kind": self.kind}}
         self._data = data
         if self._deferred:
             self._dirty = True
@@ -399,6 +499,10 @@ class AtomicJSONStorage(Storage):
 
     def _flush(self) -> None:
         assert self._data is not None
+        before = self._version  # what this write was made on (read under the lock)
+        version = ((before or (0, ""))[0] + 1, secrets.token_hex(6))
+        meta = {"format": FORMAT_VERSION, "kind": self.kind, "change": version[0], "mark": version[1]}
+        self._data[META_TABLE] = {"1": meta}
         try:
             # A lone surrogate (an undecodable byte of a file name) becomes a \udcXX JSON
             # escape: the file stays valid UTF-8 and reads back exactly.
@@ -411,11 +515,14 @@ class AtomicJSONStorage(Storage):
         except BaseException as exc:
             # Nothing was written: forget the unwritten data, so reads come from the disk
             # again and changed_on_disk() keeps working.
-            self._data, self._signature, self._dirty = None, None, False
+            self._data, self._signature, self._version, self._dirty = None, None, None, False
             if isinstance(exc, OSError):  # disk full, read-only, permissions: say so in one line
-                raise LibraryError(f"cannot write library file {self.path}: {exc.strerror or exc}") from exc
+                raise LibraryError(write_problem(self.path, exc)) from exc
             raise
         self._signature = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+        if self._seen == before:
+            self._seen = version  # our own change, on top of what the reader shows
+        self._version = version
         self._dirty = False
 
     @contextmanager
@@ -432,7 +539,7 @@ class AtomicJSONStorage(Storage):
             self._deferred -= 1
             if not self._deferred:
                 self._dirty = False
-                self._data, self._signature = None, None
+                self._data, self._signature, self._version = None, None, None
             raise
         self._deferred -= 1
         if not self._deferred and self._dirty:
@@ -440,3 +547,18 @@ class AtomicJSONStorage(Storage):
 
     def close(self) -> None:
         pass
+
+
+def write_problem(path: Path, exc: OSError) -> str:
+    """One line for a library file that could not be written, saying what to do."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"cannot write library file {path}: {exc.strerror or exc} (free some space and try again)"
+    if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        directory = path.parent
+        if not os.access(directory, os.W_OK):
+            return (
+                f"cannot save changes: the library directory {directory} is read-only "
+                f"(make it writable, e.g. chmod u+w {directory}, or use another --data-dir)"
+            )
+        return permission_advice(path, exc, "write library file")
+    return f"cannot write library file {path}: {exc.strerror or exc}"

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from concurrent.futures import Future
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 
@@ -30,6 +32,15 @@ def _count(ids: list[str]) -> str:
     return "1 paper" if len(ids) == 1 else f"{len(ids)} papers"
 
 
+@dataclass(frozen=True, slots=True)
+class NoteDraft:
+    """A note edit to save: ``text``, typed over ``base`` (the note as stored then)."""
+
+    arxiv_id: str
+    base: str
+    text: str
+
+
 class LibraryActions:
     """Mixed into MainScreen (which provides snapshot, targets(), replace_snapshot...).
 
@@ -40,9 +51,10 @@ class LibraryActions:
     snapshot: Snapshot
 
     def _init_actions(self) -> None:
-        self._pending_note: tuple[str, str] | None = None
-        self._note_in_flight = False
-        self._note_session: str | None = None
+        self._pending_note: NoteDraft | None = None  # typed, not sent (or failed: kept)
+        self._note_in_flight: NoteDraft | None = None
+        self._note_future: Future | None = None
+        self._note_step: tuple[str, int] | None = None  # this visit's undo step (paper, seq)
 
     # --- plumbing -----------------------------------------------------------
     def write(self, kind: str, fn, *args, **kwargs) -> None:
@@ -65,19 +77,14 @@ class LibraryActions:
 
     def on_written(self, message: Written) -> None:
         if message.kind == "note":
-            self._note_in_flight = False
-            if self._pending_note is not None:
-                self.flush_note()  # typed while the last save was being written
+            self._note_written(message)
+            return
         if message.error:
-            self.notify(message.error, title="Not saved", severity="error", timeout=8)
+            self.notify(message.error, title="Not saved", severity="error", timeout=8, markup=False)
             self.load_snapshot()  # show what is really on disk
             return
         if message.kind == "undo":
-            change = message.result
-            if change is None:
-                self.notify("Nothing to undo.")
-            else:
-                self.notify(f"Undid: {change.label}")
+            self._undone(message.result)
             self.load_snapshot()
         elif message.kind == "import":
             self._imported(*message.result)
@@ -184,36 +191,29 @@ class LibraryActions:
             self._change_tags(ids, add=[tag])
 
     # --- notes --------------------------------------------------------------
+    # One save in flight at a time; what is typed meanwhile gathers in one draft whose
+    # base is the text the save in flight sends. The library merges a draft with a
+    # change made meanwhile in another terminal (Library.edit_note); the pane then
+    # shows what was stored. A failed save keeps its draft (with its own base) to retry.
     def on_notes_pane_edited(self, message: NotesPane.Edited) -> None:
-        if self._pending_note and self._pending_note[0] != message.arxiv_id:
+        pending = self._pending_note
+        if pending is not None and pending.arxiv_id != message.arxiv_id:
             self.flush_note()
-        self._pending_note = (message.arxiv_id, message.text)
-        # Saved at once; while a save is being written, keystrokes gather and the newest
-        # text goes in the next write, so a burst of typing is a few writes, not one each.
-        if not self._note_in_flight:
+            pending = self._pending_note
+        base = pending.base if pending is not None and pending.arxiv_id == message.arxiv_id else message.base
+        self._pending_note = NoteDraft(message.arxiv_id, base, message.text)
+        self._show_note(message.arxiv_id, message.text)
+        if self._note_in_flight is None:
             self.flush_note()
 
     def on_notes_pane_entered(self, message: NotesPane.Entered) -> None:
-        self._note_session = None  # the first save of this visit is one undo step
+        self._note_step = None  # the first save of this visit is a new undo step
 
     def on_notes_pane_left(self, message: NotesPane.Left) -> None:
-        self.flush_note()
+        if self._note_in_flight is None:
+            self.flush_note()
 
-    def flush_note(self, wait: bool = False) -> None:
-        """Save the note being typed now; with ``wait``, block until it is on disk."""
-        if self._pending_note is None:
-            return
-        arxiv_id, text = self._pending_note
-        self._pending_note = None
-        undoable = self._note_session != arxiv_id
-        self._note_session = arxiv_id
-        if wait:
-            future = self.app.service.write(self.library.set_note, arxiv_id, text, undoable=undoable)
-            try:
-                future.result(timeout=10)
-            except Exception as exc:  # noqa: BLE001
-                self.app.last_error = describe_error(exc)
-            return
+    def _show_note(self, arxiv_id: str, text: str) -> None:
         notes = dict(self.snapshot.notes)
         if text:
             notes[arxiv_id] = text
@@ -222,13 +222,133 @@ class LibraryActions:
         self.replace_snapshot(notes=notes)
         if self._search is not None:
             self._search.update_note(arxiv_id, text)
-        self._note_in_flight = True
-        self.write("note", self.library.set_note, arxiv_id, text, undoable=undoable)
+
+    def _save_job(self, draft: NoteDraft):
+        step = self._note_step[1] if self._note_step and self._note_step[0] == draft.arxiv_id else None
+        library = self.library
+
+        def job() -> tuple[NoteDraft, Any]:
+            return draft, library.edit_note(draft.arxiv_id, draft.base, draft.text, step=step)
+
+        return job
+
+    def flush_note(self, wait: bool = False) -> str | None:
+        """Save the note being typed now. With ``wait``, block until it is on disk (after
+        the save in flight) and return why it could not be saved, or None."""
+        if wait:
+            return self._flush_now()
+        draft = self._pending_note
+        if draft is None:
+            return None
+        self._pending_note = None
+        self._note_in_flight = draft
+        self._writes_submitted += 1
+        future = self._note_future = self.app.service.write(self._save_job(draft))
+
+        def done(f: Future) -> None:
+            exc = f.exception()
+            self.post_message(Written("note", draft if exc else f.result(), describe_error(exc) if exc else None))
+
+        future.add_done_callback(done)
+        return None
+
+    def _flush_now(self) -> str | None:
+        """(On quit.) The save in flight, then the pending draft, written before returning."""
+        flying, future = self._note_in_flight, self._note_future
+        if flying is not None and future is not None:
+            self._note_in_flight = None  # handled here: its Written message is ignored
+            try:
+                draft, saved = future.result(timeout=10)
+                self._note_saved(draft, saved)
+            except Exception:  # noqa: BLE001 - kept, and tried again below
+                self._keep_failed(flying)
+        draft = self._pending_note
+        if draft is None:
+            return None
+        try:
+            _, saved = self.app.service.write(self._save_job(draft)).result(timeout=10)
+        except Exception as exc:  # noqa: BLE001 - the caller says so and offers to retry
+            return describe_error(exc)
+        self._pending_note = None
+        self._note_saved(draft, saved)
+        return None
+
+    def _keep_failed(self, draft: NoteDraft) -> None:
+        """A save failed: what is typed is still unsaved, over the failed save's base."""
+        pending = self._pending_note
+        if pending is None or pending.arxiv_id != draft.arxiv_id:
+            if pending is not None:
+                return  # (another paper's draft waits; this one is lost only if both fail)
+            self._pending_note = draft
+        else:
+            self._pending_note = NoteDraft(draft.arxiv_id, draft.base, pending.text)
+
+    def _note_written(self, message: Written) -> None:
+        result = message.result
+        draft: NoteDraft = result if message.error else result[0]
+        if draft is not self._note_in_flight:
+            return  # handled by a flush on quit
+        self._note_in_flight = None
+        if message.error:
+            self._keep_failed(draft)
+            self.notify(
+                f"{message.error}. The note stays as typed and is saved with your next change.",
+                title="Note not saved", severity="error", timeout=10, markup=False,
+            )
+            return
+        self._note_saved(draft, result[1])
+        if self._pending_note is not None:
+            self.flush_note()  # typed while the last save was being written
+
+    def _note_saved(self, draft: NoteDraft, saved) -> None:
+        if saved.step is not None:
+            self._note_step = (draft.arxiv_id, saved.step)
+        pane = self._notes_pane()
+        shown = pane is not None and pane.saved(draft.arxiv_id, draft.text, saved.text)
+        if saved.text != draft.text:
+            if self._pending_note is None:
+                self._show_note(draft.arxiv_id, saved.text)
+            if saved.conflicts:
+                self.notify(
+                    f"The note on {draft.arxiv_id} was changed elsewhere at the same place you typed: "
+                    "both versions are kept, between <<<<<<< and >>>>>>> lines.",
+                    title="Note merged", severity="warning", timeout=10, markup=False,
+                )
+            elif shown or self._pending_note is None:
+                self.notify(
+                    f"The note on {draft.arxiv_id} was changed elsewhere meanwhile: merged with what you typed.",
+                    title="Note merged", timeout=5, markup=False,
+                )
+
+    def _notes_pane(self) -> NotesPane | None:
+        from textual.css.query import NoMatches
+
+        try:
+            pane = self.query_one("#notes-pane")
+        except NoMatches:
+            return None
+        return pane  # type: ignore[return-value]
 
     # --- undo, import, export, open -----------------------------------------
     def action_undo(self) -> None:
+        """Undo this app's own newest change (never another terminal's), where what it
+        changed is still as it left it."""
         self.flush_note()
-        self.write("undo", self.library.undo)
+        self.write("undo", self.library.undo, session=self.library.origin.session)
+
+    def _undone(self, outcome) -> None:
+        if outcome is None:
+            self.notify("Nothing to undo: u undoes the changes made in this window.", markup=False)
+            return
+        if outcome.conflicts:
+            shown = "\n".join(outcome.conflicts[:5]) + ("\n…" if len(outcome.conflicts) > 5 else "")
+            what = "Undid part of" if outcome.undone else "Could not undo"
+            self.notify(
+                f"{what}: {outcome.label}. Changed since:\n{shown}",
+                title="Undo", severity="warning", timeout=10, markup=False,
+            )
+        else:
+            self.notify(f"Undid: {outcome.label}", markup=False)
 
     def queue_paper(self, arxiv_id: str) -> None:
         """Offer to add a paper a commentary mentions to the reading queue, and fetch it."""

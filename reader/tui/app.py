@@ -11,6 +11,7 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding
 
+from reader.core.history import Origin
 from reader.core.library import Library
 
 from .commands import ActionCommands, PaperCommands
@@ -40,6 +41,9 @@ class ReaderApp(App):
     ) -> None:
         super().__init__()
         self.library = library
+        # This window's changes are recorded as the app's, in a session of its own: u
+        # undoes only them (core/history.py).
+        library.origin = Origin.new("app", "app")
         self.demo = demo
         self.service = service or LibraryService(library)
         self._initial_load = initial_load or self.service.first_load()
@@ -108,10 +112,28 @@ class ReaderApp(App):
         return next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
 
     async def action_quit(self) -> None:
-        """Save the note being typed (synchronously), finish queued writes, exit."""
+        """Save the note being typed (synchronously), finish queued writes, exit. A note
+        that cannot be saved stops the exit: the reader is told why and chooses."""
         main = self._main()
         if main is not None:
             main.stop_background()
-            main.flush_note(wait=True)
+            error = main.flush_note(wait=True)
+            if error is not None:
+                self._offer_retry(main, error)
+                return
         self.service.close()
         self.exit()
+
+    def _offer_retry(self, main: MainScreen, error: str) -> None:
+        from .screens.unsaved import UnsavedNote
+
+        def chosen(choice: str | None) -> None:
+            if choice == "retry":
+                self.call_later(self.action_quit)
+            elif choice == "discard":
+                self.service.close()
+                self.exit()
+            else:
+                main.action_edit_note()
+
+        self.push_screen(UnsavedNote(error), chosen)

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import gc
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 IDLE_SECONDS = 1.0  # how often to look for a quiet moment to collect garbage
 FULL_EVERY = 100  # generation-1 collections between automatic full ones (Python: 10)
@@ -68,3 +70,17 @@ class HeapKeeper:
             gc.enable()
         gc.unfreeze()
         self.active = False
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """No collections while the library thread parses the library: it makes hundreds of
+    thousands of objects and no cycles, and collections during it more than double its
+    time. (Any thread: the collector is process-wide; it is restored as it was.)"""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -19,6 +19,8 @@ from typing import Any
 from reader.core.library import Library
 from reader.core.snapshot import Read, Snapshot
 
+from .heap import paused
+
 # The glance (core/glance.py) is brought up to date this long after a full read that
 # found it stale, and after changes to the files it is made from, once writes have
 # paused this long (writing it takes ~15 ms at 10,000 papers: not between two keys).
@@ -172,9 +174,12 @@ class LibraryService:
         from . import trace
 
         trace(f"load start (commentary={commentary})")
-        if commentary:
-            self.library.load_all()  # reads every file, so changed_on_disk() is fresh after
-        snapshot = Snapshot.load(self.library, commentary=commentary)
+        with paused():  # no garbage collection while parsing (heap.py)
+            # Snapshot.load acknowledges the file versions it holds: changed_on_disk()
+            # then reports only changes it does not.
+            if commentary:
+                self.library.load_all()  # every file read, so a damaged one is found now
+            snapshot = Snapshot.load(self.library, commentary=commentary)
         snapshot.digest_by_id  # noqa: B018 - the sidebar needs it first
         if commentary:
             len(snapshot.appearances)  # its index of which digest lists which paper (~3 ms)
@@ -192,8 +197,10 @@ class LibraryService:
         storages = self.library.storages()
         if any(st.changed_on_disk() for name, st in storages.items() if name not in ("commentary", "history")):
             return self._load(commentary=True)
-        self.library.load_all()
-        digests = tuple(self.library.digests(commentary=True))
+        with paused(), self.library.pinned():
+            self.library.load_all()
+            digests = tuple(self.library.digests(commentary=True))
+            self.library.acknowledge({"commentary": storages["commentary"].version})
         full = base.with_changes(digests=digests, read=Read.ALL)
         full.digest_by_id  # noqa: B018
         len(full.appearances)  # its index of which digest lists which paper (~3 ms)

@@ -1,7 +1,12 @@
 """The Notes pane: the reader's note on the paper, in a TextArea that saves on its own.
 
 The pane only reports edits (``Edited`` on every change, ``Left`` when focus leaves);
-the screen debounces and writes them, and flushes synchronously on quit.
+the screen writes them, and flushes synchronously on quit. Every edit carries its
+*base*, the note it started from, so the library can merge it with a change made
+meanwhile in another terminal (core/note_merge.py). The pane shows what was stored
+when a save merged (:meth:`NotesPane.saved`), and a change made elsewhere as soon as
+the snapshot has it, whenever nothing typed here is still unsaved; the cursor stays
+on the line it was on.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from textual.message import Message
 from textual.reactive import reactive, var
 from textual.widgets import Static, TextArea
 
+from reader.core.note_merge import map_cursor
 from reader.core.snapshot import Snapshot
 from reader.core.text import printable
 
@@ -47,9 +53,11 @@ class NotesPane(Vertical):
 
     @dataclass
     class Edited(Message):
-        """The note on ``arxiv_id`` now reads ``text`` (not saved yet)."""
+        """The note on ``arxiv_id`` now reads ``text`` (not saved yet), an edit of
+        ``base`` (the note as it was on disk, or as the previous edit left it)."""
 
         arxiv_id: str
+        base: str
         text: str
 
     @dataclass
@@ -65,7 +73,9 @@ class NotesPane(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._loaded_for: str | None = None
-        self._last_text = ""
+        self._base = ""  # the note (as stored) the editor's text derives from
+        self._shown = ""  # the editor's text for _base: anything else is typed
+        self._unsaved: str | None = None  # the last text reported and not confirmed saved
 
     def compose(self) -> ComposeResult:
         yield NoteEditor(id="note-editor", soft_wrap=True, tab_behavior="focus")
@@ -74,6 +84,11 @@ class NotesPane(Vertical):
     @property
     def editor(self) -> NoteEditor:
         return self.query_one(NoteEditor)
+
+    @property
+    def holding(self) -> bool:
+        """Is there text typed here that is not on disk yet?"""
+        return self._unsaved is not None or (self.is_mounted and self.editor.text != self._shown)
 
     def watch_paper_id(self, paper_id: str | None) -> None:
         self._load(force=True)
@@ -87,14 +102,41 @@ class NotesPane(Vertical):
         editor = self.editor
         paper_id = self.paper_id
         editor.disabled = paper_id is None
-        text = printable(self.snapshot.note(paper_id)) if paper_id else ""
-        if not force and (editor.has_focus or paper_id != self._loaded_for):
-            return  # never overwrite what is being typed
-        if force or editor.text != text:
+        stored = self.snapshot.note(paper_id) if paper_id else ""
+        if force or paper_id != self._loaded_for:
             self._loaded_for = paper_id
-            self._last_text = text
-            if editor.text != text:
-                editor.load_text(text)
+            self._unsaved = None
+            self._show(stored, keep_cursor=False)
+        elif stored != self._base and not self.holding:
+            self._show(stored)  # changed in another terminal, or by undo
+
+    def _show(self, stored: str, keep_cursor: bool = True) -> None:
+        """Show ``stored`` (the note as on disk) as the text being edited, the cursor on
+        the line it was on."""
+        editor = self.editor
+        text = printable(stored)
+        old = editor.text
+        self._base, self._shown = stored, text
+        if old == text:
+            return
+        if not keep_cursor:
+            editor.load_text(text)
+            return
+        row, column = map_cursor(old, text, *editor.cursor_location)
+        editor.replace(text, (0, 0), editor.document.end, maintain_selection_offset=False)
+        editor.cursor_location = (row, column)
+
+    def saved(self, arxiv_id: str, sent: str, stored: str) -> bool:
+        """A save of ``sent`` stored ``stored`` (another text when it was merged with a
+        change made meanwhile). Shows ``stored`` if nothing was typed since; True then."""
+        if arxiv_id != self._loaded_for or not self.is_mounted:
+            return False
+        if sent == self._unsaved:
+            self._unsaved = None
+        if stored == sent or self.editor.text != sent or self._unsaved is not None:
+            return False  # what was typed since is saved next, merged the same way
+        self._show(stored)
+        return True
 
     def on_mount(self) -> None:
         self._load(force=True, mounting=True)
@@ -102,10 +144,10 @@ class NotesPane(Vertical):
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()
         text = event.text_area.text
-        if text == self._last_text or self._loaded_for is None:
+        if text == self._shown or self._loaded_for is None:
             return  # a load, not an edit
-        self._last_text = text
-        self.post_message(self.Edited(self._loaded_for, text))
+        base, self._base, self._shown, self._unsaved = self._base, text, text, text
+        self.post_message(self.Edited(self._loaded_for, base, text))
 
     def on_note_editor_focus_changed(self, event: NoteEditor.FocusChanged) -> None:
         event.stop()
