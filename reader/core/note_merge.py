@@ -2,7 +2,7 @@
 
 A note edit carries the text it started from (its *base*). When the note on disk is no
 longer the base (another terminal appended to it, say), the edit and the disk are merged
-three ways with ``merge3`` (Breezy's three-way merge):
+three ways (diff3 regions over :mod:`difflib`'s matching blocks):
 
 * edits to different lines merge cleanly;
 * where both changed the same lines, the merge looks closer, word by word: edits to
@@ -23,9 +23,7 @@ import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, cast
-
-from merge3 import Merge3
+from typing import Any
 
 OURS_MARK = "<<<<<<< this edit"
 SPLIT_MARK = "======="
@@ -34,16 +32,54 @@ THEIRS_MARK = ">>>>>>> saved elsewhere meanwhile"
 _TOKENS = re.compile(r"\w+|\s+|[^\w\s]")
 
 
-class _Matcher(difflib.SequenceMatcher):
+def _matcher(a: Sequence[Any], b: Sequence[Any]) -> difflib.SequenceMatcher:
     """difflib without its "popular items are junk" heuristic, which on long notes
     treats every common word (or space) as unmatchable."""
-
-    def __init__(self, isjunk: Any = None, a: Sequence[Any] = "", b: Sequence[Any] = "", autojunk: bool = False) -> None:
-        super().__init__(isjunk, a, b, autojunk=False)
+    return difflib.SequenceMatcher(None, a, b, autojunk=False)
 
 
-_MATCHER: Any = _Matcher  # (merge3's protocol type is generic in a way mypy can't match)
-Conflict = tuple[str, int, int, int, int, int, int]
+Region = tuple[str, int, int, int, int, int, int]
+
+
+def merge_regions(base: Sequence[Any], ours: Sequence[Any], theirs: Sequence[Any]) -> list[Region]:
+    """The diff3 regions of two edits of ``base``, in order. Each region is
+    ``(kind, z1, z2, a1, a2, b1, b2)``: the slices ``base[z1:z2]``, ``ours[a1:a2]`` and
+    ``theirs[b1:b2]`` that it covers; ``kind`` is ``unchanged`` (all three equal),
+    ``same`` (both made the same change), ``a`` (only ours changed), ``b`` (only theirs
+    changed) or ``conflict`` (both changed it differently)."""
+    # Stretches of base that both edits kept, with where they are in each edit.
+    ours_kept, theirs_kept = (_matcher(base, edit).get_matching_blocks() for edit in (ours, theirs))
+    stable: list[tuple[int, int, int, int]] = []  # base start, length, ours start, theirs start
+    i = j = 0
+    while i < len(ours_kept) and j < len(theirs_kept):
+        za, ia, na = ours_kept[i]
+        zb, jb, nb = theirs_kept[j]
+        start, end = max(za, zb), min(za + na, zb + nb)
+        if start < end:
+            stable.append((start, end - start, ia + start - za, jb + start - zb))
+        if za + na < zb + nb:
+            i += 1
+        else:
+            j += 1
+    stable.append((len(base), 0, len(ours), len(theirs)))  # the end, as a stretch of nothing
+    regions: list[Region] = []
+    z = a = b = 0
+    for zs, length, as_, bs in stable:
+        if (a, b) != (as_, bs) or z != zs:
+            mine, other, old = ours[a:as_], theirs[b:bs], base[z:zs]
+            if mine == other:
+                kind = "same"
+            elif mine == old:
+                kind = "b"
+            elif other == old:
+                kind = "a"
+            else:
+                kind = "conflict"
+            regions.append((kind, z, zs, a, as_, b, bs))
+        if length:
+            regions.append(("unchanged", zs, zs + length, as_, as_ + length, bs, bs + length))
+        z, a, b = zs + length, as_ + length, bs + length
+    return regions
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,19 +95,15 @@ def merge_notes(base: str, ours: str, theirs: str) -> Merged:
     if ours == base:
         return Merged(theirs, 0)
     base_lines, our_lines, their_lines = (text.split("\n") for text in (base, ours, theirs))
-    merge = Merge3(base_lines, our_lines, their_lines, sequence_matcher=_MATCHER)
     out: list[str] = []
     conflicts = 0
-    for region in merge.merge_regions():
-        kind = region[0]
-        if kind in ("unchanged", "same", "a", "b"):
-            source = {"unchanged": base_lines, "same": our_lines, "a": our_lines, "b": their_lines}[kind]
-            out.extend(source[region[1] : region[2]])
-            continue
-        _, z1, z2, a1, a2, b1, b2 = cast(Conflict, region)
-        lines, clash = _merge_words(base_lines[z1:z2], our_lines[a1:a2], their_lines[b1:b2])
-        conflicts += clash
-        out.extend(lines)
+    for kind, z1, z2, a1, a2, b1, b2 in merge_regions(base_lines, our_lines, their_lines):
+        if kind == "conflict":
+            lines, clash = _merge_words(base_lines[z1:z2], our_lines[a1:a2], their_lines[b1:b2])
+            conflicts += clash
+            out.extend(lines)
+        else:
+            out.extend(their_lines[b1:b2] if kind == "b" else our_lines[a1:a2])
     return Merged("\n".join(out), conflicts)
 
 
@@ -87,15 +119,11 @@ def _refine(base: str, ours: str, theirs: str, *, words: bool) -> str | None:
     """A clean merge of ``ours`` and ``theirs`` word by word (where words clash, letter by
     letter), or None where both changed the same letters."""
     tokens = [_TOKENS.findall(text) if words else list(text) for text in (base, ours, theirs)]
-    merge = Merge3(tokens[0], tokens[1], tokens[2], sequence_matcher=_MATCHER)
     out: list[str] = []
-    for region in merge.merge_regions():
-        kind = region[0]
+    for kind, z1, z2, a1, a2, b1, b2 in merge_regions(tokens[0], tokens[1], tokens[2]):
         if kind != "conflict":
-            source = {"unchanged": tokens[0], "same": tokens[1], "a": tokens[1], "b": tokens[2]}[kind]
-            out.extend(source[region[1] : region[2]])
+            out.extend(tokens[2][b1:b2] if kind == "b" else tokens[1][a1:a2])
             continue
-        _, z1, z2, a1, a2, b1, b2 = cast(Conflict, region)
         mine, other = "".join(tokens[1][a1:a2]), "".join(tokens[2][b1:b2])
         if z1 != z2:  # both changed the same words
             if not words or not (_only_adds(tokens[0][z1:z2], mine) and _only_adds(tokens[0][z1:z2], other)):
@@ -116,7 +144,7 @@ def _refine(base: str, ours: str, theirs: str, *, words: bool) -> str | None:
 def _only_adds(base_tokens: list[str], text: str) -> bool:
     """Is ``text`` the joined ``base_tokens`` with letters inserted, none removed?"""
     base = "".join(base_tokens)
-    blocks = _Matcher(None, base, text).get_matching_blocks()
+    blocks = _matcher(base, text).get_matching_blocks()
     return sum(block.size for block in blocks) == len(base)
 
 
