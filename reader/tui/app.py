@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import time
 from concurrent.futures import Future
+from collections.abc import Mapping
 from pathlib import Path
 
 from textual import events
 from textual.app import App
+from textual.actions import ActionParseResult
 from textual.binding import Binding
+from textual.dom import DOMNode
 
 from reader.core.library import Library
 
@@ -103,6 +106,20 @@ class ReaderApp(App):
         path = os.environ.get(variable)
         if path and not Path(path).exists():
             Path(path).write_text(f"{time.time():.6f} {time.process_time():.6f}")
+
+    async def run_action(
+        self,
+        action: str | ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        """Every action (a key's binding, the palette's commands) runs on the paper under
+        the list's cursor at the moment it is handled: the main screen catches up with
+        the cursor first (see MainScreen.follow_cursor)."""
+        main = self._main()
+        if main is not None:
+            main.follow_cursor()
+        return await super().run_action(action, default_namespace, namespaces)
 
     def _main(self) -> MainScreen | None:
         return next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)

@@ -429,7 +429,24 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
     # --- pane messages ------------------------------------------------------
     @on(PapersList.Highlighted)
     def _highlighted(self, message: PapersList.Highlighted) -> None:
-        self.paper_id = message.arxiv_id
+        # The cursor may have moved on since the message was sent: follow where it is
+        # now, never back to where it was (that would move the cursor back).
+        self.follow_cursor()
+
+    def follow_cursor(self) -> str | None:
+        """Make the current paper the one under the list's cursor, and return it.
+
+        The list's cursor is the truth: a key moves it at once, while the message that
+        tells this screen arrives later, after keys typed ahead (``j`` then space in one
+        read) have been handled. So the app calls this before every action
+        (``ReaderApp.run_action``), and the detail pane follows from here.
+        """
+        if not self.is_mounted:
+            return self.paper_id
+        key = self.query_one(PapersList).cursor_key
+        if key is not None and key != self.paper_id:
+            self.paper_id = key
+        return self.paper_id
 
     @on(WeeksSidebar.ViewChosen)
     def _view_chosen(self, message: WeeksSidebar.ViewChosen) -> None:
@@ -440,6 +457,7 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
         if isinstance(message.list, WeeksSidebar):
             self.action_focus_papers()
         else:
+            self.follow_cursor()
             self.query_one(DetailPane).focus_content()
 
     def on_commentary_pane_jump_to(self, message) -> None:
