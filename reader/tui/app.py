@@ -19,11 +19,12 @@ from reader.core.library import Library
 from .commands import ActionCommands, PaperCommands
 from .heap import IDLE_SECONDS as IDLE_GC_SECONDS
 from .heap import HeapKeeper
+from .keys import KeysInOrderApp
 from .screens.main import MainScreen
 from .service import LibraryService
 
 
-class ReaderApp(App):
+class ReaderApp(KeysInOrderApp):
     CSS_PATH = "reader.tcss"
     TITLE = "reader"
     COMMANDS = App.COMMANDS | {ActionCommands, PaperCommands}

@@ -227,3 +227,92 @@ async def test_palette_action_typed_ahead_acts_on_the_row_under_the_cursor(libra
         await settle(pilot)
         assert app.screen.snapshot.state(WEEK2[1]).read
         assert not app.screen.snapshot.state(WEEK2[0]).read
+
+
+async def test_letters_typed_right_after_n_go_into_the_note_not_to_the_list(library):
+    app = ReaderApp(library)
+    opened: list[str] = []
+    app.open_url = lambda url, **kw: opened.append(url)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        together(app, "j", "n", "h", "e", "l", "l", "o")  # e exports, o opens, on the list
+        await settle(pilot)
+        assert app.focused.id == "note-editor"
+        assert app.screen.query_one("#note-editor").text == "hello"
+        assert opened == []
+        assert not any("Exported" in str(n.message) for n in app._notifications)
+        await pilot.press("escape")
+        await settle(pilot)
+    assert fresh(library).note(WEEK2[1]) == "hello"
+
+
+async def test_keys_typed_right_after_escape_leave_the_note_alone(library):
+    app = ReaderApp(library)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        together(app, "o", "k", "escape", "j", "space")
+        await settle(pilot)
+        assert app.screen.snapshot.state(WEEK2[1]).read
+    disk = fresh(library)
+    assert disk.note(WEEK2[0]) == "ok"
+    assert disk.state(WEEK2[1]).read and not disk.state(WEEK2[0]).read
+
+
+async def test_letters_typed_right_after_slash_go_into_the_filter(library):
+    app = ReaderApp(library)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        together(app, "slash", "n", "v", "a", "e", "enter", "space")
+        await settle(pilot)
+        assert app.screen.visible_ids == ["2007.03898"]
+        assert app.screen.snapshot.state("2007.03898").read
+        assert not app.screen.snapshot.note(WEEK2[0])
+
+
+async def test_a_tag_typed_ahead_with_its_prompt_goes_into_the_prompt(library):
+    app = ReaderApp(library)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        together(app, "j", "t", "s", "o", "o", "n", "enter", "j", "space")
+        await settle(pilot)
+        main = app.screen
+        assert "soon" in main.snapshot.state(WEEK2[1]).tags
+        assert main.snapshot.state(WEEK2[2]).read
+    disk = fresh(library)
+    assert "soon" in disk.state(WEEK2[1]).tags and disk.state(WEEK2[2]).read
+    assert not disk.note(WEEK2[1])  # the n of "soon" went into the prompt
+
+
+async def test_keys_typed_ahead_past_a_prompt_closed_under_them_go_on_at_once(library):
+    app = ReaderApp(library)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        started = time.monotonic()
+        together(app, "t", "escape", "j", "space")
+        main = app._main()
+        for _ in range(200):
+            if main.snapshot.state(WEEK2[1]).read:
+                break
+            await pilot.pause(0.01)
+        took = time.monotonic() - started
+        assert main.snapshot.state(WEEK2[1]).read
+        assert app.screen is main
+        assert took < 2.0  # not the watchdog's give-up time (KEY_GIVE_UP)
+        await settle(pilot)
+    assert fresh(library).state(WEEK2[0]).tags == ("gan",)  # the prompt added nothing
+
+
+async def test_text_pasted_right_after_n_goes_into_the_note(library):
+    app = ReaderApp(library)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        app.post_message(key_event("j"))
+        app.post_message(key_event("n"))
+        app.post_message(events.Paste("pasted [b]text[/b]"))
+        await settle(pilot)
+        assert app.screen.query_one("#note-editor").text == "pasted [b]text[/b]"
+        await pilot.press("escape")
+        await settle(pilot)
+    assert fresh(library).note(WEEK2[1]) == "pasted [b]text[/b]"

@@ -42,13 +42,27 @@ def preload_detail() -> None:
 
 
 class FilterInput(Input):
-    """The ``/`` filter; escape clears it."""
+    """The ``/`` filter; enter goes back to the list, escape clears it.
 
-    BINDINGS = [Binding("escape", "clear", "Clear filter", show=False)]
+    Both apply the filter at once, before the next key: a key typed ahead (``/nvae``,
+    enter, space) acts on the filtered list, not on the list the ``Changed`` messages
+    still on their way would leave behind.
+    """
+
+    BINDINGS = [
+        Binding("escape", "clear", "Clear filter", show=False),
+        Binding("enter", "done", "Back to the list", show=False),
+    ]
 
     def action_clear(self) -> None:
         self.value = ""
-        self.screen.action_focus_papers()
+        self.action_done()
+
+    def action_done(self) -> None:
+        screen = self.screen
+        if isinstance(screen, MainScreen):
+            screen.apply_filter()
+            screen.action_focus_papers()
 
 
 class MainScreen(LibraryActions, ArxivActions, Screen):
@@ -527,11 +541,12 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self.query_text = event.value
+        self.apply_filter()
 
-    @on(Input.Submitted, "#filter")
-    def _filter_submitted(self) -> None:
-        self.action_focus_papers()
+    def apply_filter(self) -> None:
+        """Filter by what the filter field holds now (a ``Changed`` message may be older)."""
+        filter_input = self._filter_input()
+        self.query_text = filter_input.value if filter_input is not None else ""
 
     # --- navigation actions -------------------------------------------------
     def _filter_input(self) -> FilterInput | None:
@@ -547,17 +562,20 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
         filter_input = self._filter_input()
         if filter_input is not None:
             filter_input.display = bool(filter_input.value.strip())
-        self.query_one(PapersList).focus()
+        # Focus moves before the next key is handled (``focus()`` waits for the app's
+        # queue, behind keys typed ahead, which would then go to the old widget).
+        self.set_focus(self.query_one(PapersList))
 
-    def action_filter(self) -> None:
+    async def action_filter(self) -> None:
         filter_input = self._filter_input()
         if filter_input is None:  # made on first use: it is not on the first screen
             filter_input = FilterInput(
                 placeholder="filter: words  tag:x  is:unread  is:read  author:y", id="filter"
             )
-            self.query_one("#main").mount(filter_input, after=self.query_one(PapersList))
+            # Awaited: the keys typed right after / wait for the field, and go into it.
+            await self.query_one("#main").mount(filter_input, after=self.query_one(PapersList))
         filter_input.display = True
-        filter_input.focus()
+        self.set_focus(filter_input)
         if self.snapshot.complete:
             self._warm()
 
@@ -579,7 +597,7 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
         if target == "detail":
             self.query_one(DetailPane).focus_content()
         else:
-            self.query_one(f"#{target}").focus()
+            self.set_focus(self.query_one(f"#{target}"))
 
     def action_back(self) -> None:
         pane = self._pane_of_focus()

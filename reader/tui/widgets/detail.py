@@ -157,11 +157,10 @@ class DetailPane(Vertical):
             self._pending_focus = True
             return
         tab = self.active
-        if tab == "notes":
-            self.query_one("#note-editor").focus()
-        elif tab == "commentary":
-            self.query_one("#commentary-pane").focus()
-        elif tab == "abstract":
-            self.query_one("#abstract-pane").focus()
+        targets = {"notes": "#note-editor", "commentary": "#commentary-pane", "abstract": "#abstract-pane"}
+        if tab in targets:
+            # At once, not after the keys already queued: the letters typed right after
+            # n go into the note, not to the list as commands.
+            self.screen.set_focus(self.query_one(targets[tab]))
         else:
             self.query_one("#paper-text").focus_text()

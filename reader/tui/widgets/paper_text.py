@@ -530,7 +530,7 @@ class PaperPane(Vertical):
         self._render_status()
 
     def focus_text(self) -> None:
-        self.view.focus()
+        self.screen.set_focus(self.view)  # at once, before keys typed ahead
 
 
 def match_count(current: int, total: int) -> str:
