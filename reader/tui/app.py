@@ -15,16 +15,18 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 
 from reader.core.library import Library
+from reader.core.text import one_line
 
 from .commands import ActionCommands, PaperCommands
 from .heap import IDLE_SECONDS as IDLE_GC_SECONDS
 from .heap import HeapKeeper
 from .keys import KeysInOrderApp
+from .textual_compat import OneLineCrashApp, unhandled_error
 from .screens.main import MainScreen
 from .service import LibraryService
 
 
-class ReaderApp(KeysInOrderApp):
+class ReaderApp(KeysInOrderApp, OneLineCrashApp):
     CSS_PATH = "reader.tcss"
     TITLE = "reader"
     COMMANDS = App.COMMANDS | {ActionCommands, PaperCommands}
@@ -67,6 +69,18 @@ class ReaderApp(KeysInOrderApp):
                 self.bench_key_pending = False
                 trace(f"first key received: {event.key}")
         await super().on_event(event)
+
+    def why_stopped(self) -> str | None:
+        """Why the app stopped, when the reader did not quit: the library could not be
+        read (``fatal_error``), or a bug stopped it (one line; with $READER_DEBUG set,
+        Textual's traceback is printed too). None after q."""
+        if self.fatal_error:
+            return self.fatal_error
+        if not self.return_code:
+            return None
+        error = unhandled_error(self)
+        what = one_line(f"{type(error).__name__}: {error}")[:300] if error else f"exit code {self.return_code}"
+        return f"the app stopped on an internal error: {what} (set READER_DEBUG=1 for details)"
 
     def fail(self, error: str) -> None:
         """Stop: the library could not be read (the command line prints ``error``)."""

@@ -124,9 +124,9 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
         # The width's class from the start, for the first paint (Textual sets it on the
         # first resize event, which comes after it: a second layout, and at 80 columns a
         # flash of the sidebar).
-        from textual._context import active_app
+        from ..textual_compat import current_app
 
-        app = active_app.get(None)
+        app = current_app()
         width = app.size.width if app is not None else 120
         breakpoint = [name for threshold, name in self.HORIZONTAL_BREAKPOINTS if width >= threshold][-1]
         super().__init__(classes=breakpoint)
