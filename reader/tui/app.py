@@ -13,6 +13,7 @@ from textual.app import App
 from textual.actions import ActionParseResult
 from textual.binding import Binding
 from textual.dom import DOMNode
+from textual.notifications import SeverityLevel
 
 from reader.core.library import Library
 from reader.core.text import one_line
@@ -54,6 +55,24 @@ class ReaderApp(KeysInOrderApp, OneLineCrashApp):
         self.heap = heap or HeapKeeper()  # active when run_app made it; tests leave gc alone
         if demo:
             self.sub_title = "demo"
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification of the app, literal: messages carry tags, titles, file names
+        and errors that quote them, and markup in those must stay text. (Widgets'
+        ``notify`` comes here too; ``markup`` is ignored.)"""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    def action_help_quit(self) -> None:
+        """ctrl+c: say how to quit (Textual's own notice is markup, shown literally here)."""
+        self.notify("Press q to quit the app.", title="Do you want to quit?")
 
     def resume_gc(self) -> None:
         """After the first paint: collect garbage again, the app's way (heap.py)."""

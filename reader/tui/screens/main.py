@@ -7,6 +7,7 @@ handlers here change the vars. Library I/O runs on the library thread (see servi
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -427,7 +428,7 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
         if not self.is_mounted or not self.loaded:
             return
         papers = self.query_one(PapersList)
-        papers.border_title = self.view_label()
+        papers.border_title = Text(self.view_label())  # (a str would be read as markup)
         ids = self.visible_ids
         read = sum(1 for i in ids if self.snapshot.state(i).read)
         bits = [f"{read}/{len(ids)} read"]
@@ -437,7 +438,7 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
             bits.append(f"filter: {filtering.describe(filtering.compile_query(self.query_text))}")
         if self.selection:
             bits.append(f"{len(self.selection)} selected")
-        papers.border_subtitle = " · ".join(bits)
+        papers.border_subtitle = Text(" · ".join(bits))  # the filter is typed text
         papers.empty_text = "No papers match the filter." if self.query_text.strip() else "No papers here."
 
     # --- pane messages ------------------------------------------------------

@@ -71,7 +71,7 @@ class Prompt(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="prompt-box") as box:
-            box.border_title = self._title
+            box.border_title = Text(self._title)
             yield from self.body()
             yield Static(Text(self._hint), classes="prompt-hint")
 

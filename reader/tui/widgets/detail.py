@@ -8,6 +8,7 @@ startup time. Until then the pane is an empty frame; what is asked of it meanwhi
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.containers import Vertical
 from textual.reactive import reactive, var
 
@@ -111,7 +112,7 @@ class DetailPane(Vertical):
             self._timer.stop()
             self._timer = None
         with self.app.batch_update():  # the title and every tab in one frame
-            self.border_title = self.paper_id or ""
+            self.border_title = Text(self.paper_id or "")
             self.shown_id = self.paper_id
 
     def _want_paper(self) -> None:

@@ -355,7 +355,7 @@ class PaperPane(Vertical):
         yield TextView(id="paper-view")
         with Horizontal(id="paper-find-bar"):
             yield FindInput(placeholder="find in the text", id="paper-find")
-            yield Static("", id="paper-find-count")
+            yield Static(Text(""), id="paper-find-count")
 
     @property
     def view(self) -> TextView:
