@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import time
-from concurrent.futures import Future
 from collections.abc import Mapping
+from concurrent.futures import Future
 from pathlib import Path
 
 from textual import events
-from textual.app import App
 from textual.actions import ActionParseResult
+from textual.app import App
 from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
@@ -22,9 +22,9 @@ from .commands import ActionCommands, PaperCommands
 from .heap import IDLE_SECONDS as IDLE_GC_SECONDS
 from .heap import HeapKeeper
 from .keys import KeysInOrderApp
-from .textual_compat import OneLineCrashApp, unhandled_error
 from .screens.main import MainScreen
 from .service import LibraryService
+from .textual_compat import OneLineCrashApp, unhandled_error
 
 
 class ReaderApp(KeysInOrderApp, OneLineCrashApp):

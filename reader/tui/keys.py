@@ -108,9 +108,9 @@ class KeysInOrderApp(App):
         message.stop()
         if message.number == self._key_in_flight:
             target = self._key_target
-            if message.rounds > 0 and target is not None and target.is_attached:
-                if target.post_message(KeyDone(message.number, message.rounds - 1)):
-                    return  # once more round, behind what the key's action posted
+            again = message.rounds > 0 and target is not None and target.is_attached
+            if again and target is not None and target.post_message(KeyDone(message.number, message.rounds - 1)):
+                return  # once more round, behind what the key's action posted
             self._key_in_flight = 0
             self._key_target = None
             if self._key_watch is not None:

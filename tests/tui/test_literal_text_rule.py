@@ -32,9 +32,7 @@ def built_string(node: ast.expr) -> bool:
         return built_string(node.left) or built_string(node.right) or isinstance(node.left, ast.Constant)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("format", "join"):
         return isinstance(node.func.value, ast.Constant)
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "str":
-        return True
-    return False
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "str"
 
 
 def literal_or_text(node: ast.expr) -> bool:
@@ -58,9 +56,8 @@ def test_titles_are_literal_strings_or_text():
         for node in ast.walk(tree):
             if isinstance(node, ast.Assign):
                 for target in node.targets:
-                    if isinstance(target, ast.Attribute) and target.attr in TITLES:
-                        if not literal_or_text(node.value):
-                            bad.append(f"{path.name}:{node.lineno} {target.attr} = {ast.unparse(node.value)}")
+                    if isinstance(target, ast.Attribute) and target.attr in TITLES and not literal_or_text(node.value):
+                        bad.append(f"{path.name}:{node.lineno} {target.attr} = {ast.unparse(node.value)}")
     assert bad == [], "titles must be Text(...) (a str is read as markup):\n" + "\n".join(bad)
 
 
@@ -68,9 +65,8 @@ def test_widget_contents_are_never_strings_built_from_parts():
     bad = []
     for path, tree in sources():
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and called(node) in CONTENT_CALLS and node.args:
-                if built_string(node.args[0]):
-                    bad.append(f"{path.name}:{node.lineno} {ast.unparse(node)[:80]}")
+            if isinstance(node, ast.Call) and called(node) in CONTENT_CALLS and node.args and built_string(node.args[0]):
+                bad.append(f"{path.name}:{node.lineno} {ast.unparse(node)[:80]}")
     assert bad == [], "wrap built text in Text(...):\n" + "\n".join(bad)
 
 
@@ -82,14 +78,14 @@ def test_nothing_in_the_app_parses_markup_or_turns_it_on():
                 if called(node) in MARKUP_PARSERS:
                     bad.append(f"{path.name}:{node.lineno} {ast.unparse(node)[:80]}")
                 for keyword in node.keywords:
-                    if keyword.arg == "markup" and not (
-                        isinstance(keyword.value, ast.Constant) and keyword.value.value is False
-                    ):
-                        if called(node) != "notify" or path.name != "app.py":
-                            bad.append(f"{path.name}:{node.lineno} markup={ast.unparse(keyword.value)}")
-                    if keyword.arg == "help" and called(node) in ("Hit", "DiscoveryHit"):
-                        if not (isinstance(keyword.value, ast.Call) and called(keyword.value) == "escape"):
-                            bad.append(f"{path.name}:{node.lineno} help= not escaped")
+                    value = keyword.value
+                    markup_off = isinstance(value, ast.Constant) and value.value is False
+                    in_app_notify = called(node) == "notify" and path.name == "app.py"  # forces it off
+                    if keyword.arg == "markup" and not markup_off and not in_app_notify:
+                        bad.append(f"{path.name}:{node.lineno} markup={ast.unparse(value)}")
+                    escaped = isinstance(value, ast.Call) and called(value) == "escape"
+                    if keyword.arg == "help" and called(node) in ("Hit", "DiscoveryHit") and not escaped:
+                        bad.append(f"{path.name}:{node.lineno} help= not escaped")
     assert bad == [], "\n".join(bad)
 
 

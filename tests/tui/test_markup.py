@@ -11,14 +11,12 @@ on screen may be clickable into quitting.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
 from reader.core.library import Library
 from reader.core.models import ParsedDigest
 from reader.tui.app import ReaderApp
-from reader.tui.widgets.detail import DetailPane
 
 from .conftest import ready, settle, type_text
 from .helpers import entry, make_library
