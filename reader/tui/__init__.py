@@ -23,7 +23,7 @@ def trace(label: str) -> None:
 
 def run_app(library: Library, *, demo: bool = False) -> str | None:
     """Run the app on ``library`` until the reader quits; returns why it stopped when
-    the library could not be read (a damaged file), else None.
+    the library could not be read (a damaged file) or a bug stopped it, else None.
 
     The first snapshot load (without the commentary: enough for the lists) starts on
     the library thread before textual is imported, so reading a big library overlaps
@@ -57,7 +57,7 @@ def run_app(library: Library, *, demo: bool = False) -> str | None:
     app = ReaderApp(library, demo=demo, service=service, initial_load=first_load, heap=heap)
     try:
         app.run()
-        return app.fatal_error
+        return app.why_stopped()
     finally:
         service.close()
         heap.restore()

@@ -4,24 +4,31 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Mapping
 from concurrent.futures import Future
 from pathlib import Path
 
 from textual import events
+from textual.actions import ActionParseResult
 from textual.app import App
 from textual.binding import Binding
+from textual.dom import DOMNode
+from textual.notifications import SeverityLevel
 
 from reader.core.history import Origin
 from reader.core.library import Library
+from reader.core.text import one_line
 
 from .commands import ActionCommands, PaperCommands
 from .heap import IDLE_SECONDS as IDLE_GC_SECONDS
 from .heap import HeapKeeper
+from .keys import KeysInOrderApp
 from .screens.main import MainScreen
 from .service import LibraryService
+from .textual_compat import OneLineCrashApp, unhandled_error
 
 
-class ReaderApp(App):
+class ReaderApp(KeysInOrderApp, OneLineCrashApp):
     CSS_PATH = "reader.tcss"
     TITLE = "reader"
     COMMANDS = App.COMMANDS | {ActionCommands, PaperCommands}
@@ -53,6 +60,24 @@ class ReaderApp(App):
         if demo:
             self.sub_title = "demo"
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification of the app, literal: messages carry tags, titles, file names
+        and errors that quote them, and markup in those must stay text. (Widgets'
+        ``notify`` comes here too; ``markup`` is ignored.)"""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    def action_help_quit(self) -> None:
+        """ctrl+c: say how to quit (Textual's own notice is markup, shown literally here)."""
+        self.notify("Press q to quit the app.", title="Do you want to quit?")
+
     def resume_gc(self) -> None:
         """After the first paint: collect garbage again, the app's way (heap.py)."""
         if self.heap.resume():
@@ -67,6 +92,18 @@ class ReaderApp(App):
                 self.bench_key_pending = False
                 trace(f"first key received: {event.key}")
         await super().on_event(event)
+
+    def why_stopped(self) -> str | None:
+        """Why the app stopped, when the reader did not quit: the library could not be
+        read (``fatal_error``), or a bug stopped it (one line; with $READER_DEBUG set,
+        Textual's traceback is printed too). None after q."""
+        if self.fatal_error:
+            return self.fatal_error
+        if not self.return_code:
+            return None
+        error = unhandled_error(self)
+        what = one_line(f"{type(error).__name__}: {error}")[:300] if error else f"exit code {self.return_code}"
+        return f"the app stopped on an internal error: {what} (set READER_DEBUG=1 for details)"
 
     def fail(self, error: str) -> None:
         """Stop: the library could not be read (the command line prints ``error``)."""
@@ -107,6 +144,20 @@ class ReaderApp(App):
         path = os.environ.get(variable)
         if path and not Path(path).exists():
             Path(path).write_text(f"{time.time():.6f} {time.process_time():.6f}")
+
+    async def run_action(
+        self,
+        action: str | ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        """Every action (a key's binding, the palette's commands) runs on the paper under
+        the list's cursor at the moment it is handled: the main screen catches up with
+        the cursor first (see MainScreen.follow_cursor)."""
+        main = self._main()
+        if main is not None:
+            main.follow_cursor()
+        return await super().run_action(action, default_namespace, namespaces)
 
     def _main(self) -> MainScreen | None:
         return next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)

@@ -7,6 +7,7 @@ from functools import partial
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.markup import escape
 
 from reader.core.text import one_line
 
@@ -43,14 +44,16 @@ class ActionCommands(Provider):
 
     async def discover(self) -> Hits:
         for name, action, help, target in self._commands():
-            yield DiscoveryHit(Content(name), self._runner(action, target), text=name, help=help)
+            # (the palette reads a command's help as markup: escaped, it is literal)
+            yield DiscoveryHit(Content(name), self._runner(action, target), text=name, help=escape(help))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, action, help, target in self._commands():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, _highlight(matcher, query, name), self._runner(action, target), text=name, help=help)
+                yield Hit(score, _highlight(matcher, query, name), self._runner(action, target), text=name,
+                          help=escape(help))
 
 
 def _highlight(matcher, query: str, text: str) -> Content:
@@ -60,7 +63,7 @@ def _highlight(matcher, query: str, text: str) -> Content:
     if score:
         for offset in offsets:
             if not text[offset].isspace():
-                content = content.stylize(matcher._match_style, offset, offset + 1)  # noqa: SLF001
+                content = content.stylize(matcher.match_style, offset, offset + 1)
     return content
 
 
@@ -91,5 +94,5 @@ class PaperCommands(Provider):
                 _highlight(matcher, query, title),
                 partial(screen.jump_to, arxiv_id),
                 text=title,
-                help=f"paper {arxiv_id}",
+                help=escape(f"paper {arxiv_id}"),  # read as markup by the palette
             )

@@ -7,6 +7,7 @@ handlers here change the vars. Library I/O runs on the library thread (see servi
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -42,13 +43,27 @@ def preload_detail() -> None:
 
 
 class FilterInput(Input):
-    """The ``/`` filter; escape clears it."""
+    """The ``/`` filter; enter goes back to the list, escape clears it.
 
-    BINDINGS = [Binding("escape", "clear", "Clear filter", show=False)]
+    Both apply the filter at once, before the next key: a key typed ahead (``/nvae``,
+    enter, space) acts on the filtered list, not on the list the ``Changed`` messages
+    still on their way would leave behind.
+    """
+
+    BINDINGS = [
+        Binding("escape", "clear", "Clear filter", show=False),
+        Binding("enter", "done", "Back to the list", show=False),
+    ]
 
     def action_clear(self) -> None:
         self.value = ""
-        self.screen.action_focus_papers()
+        self.action_done()
+
+    def action_done(self) -> None:
+        screen = self.screen
+        if isinstance(screen, MainScreen):
+            screen.apply_filter()
+            screen.action_focus_papers()
 
 
 class MainScreen(LibraryActions, ArxivActions, Screen):
@@ -110,9 +125,9 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
         # The width's class from the start, for the first paint (Textual sets it on the
         # first resize event, which comes after it: a second layout, and at 80 columns a
         # flash of the sidebar).
-        from textual._context import active_app
+        from ..textual_compat import current_app
 
-        app = active_app.get(None)
+        app = current_app()
         width = app.size.width if app is not None else 120
         breakpoint = [name for threshold, name in self.HORIZONTAL_BREAKPOINTS if width >= threshold][-1]
         super().__init__(classes=breakpoint)
@@ -413,7 +428,7 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
         if not self.is_mounted or not self.loaded:
             return
         papers = self.query_one(PapersList)
-        papers.border_title = self.view_label()
+        papers.border_title = Text(self.view_label())  # (a str would be read as markup)
         ids = self.visible_ids
         read = sum(1 for i in ids if self.snapshot.state(i).read)
         bits = [f"{read}/{len(ids)} read"]
@@ -423,13 +438,30 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
             bits.append(f"filter: {filtering.describe(filtering.compile_query(self.query_text))}")
         if self.selection:
             bits.append(f"{len(self.selection)} selected")
-        papers.border_subtitle = " · ".join(bits)
+        papers.border_subtitle = Text(" · ".join(bits))  # the filter is typed text
         papers.empty_text = "No papers match the filter." if self.query_text.strip() else "No papers here."
 
     # --- pane messages ------------------------------------------------------
     @on(PapersList.Highlighted)
     def _highlighted(self, message: PapersList.Highlighted) -> None:
-        self.paper_id = message.arxiv_id
+        # The cursor may have moved on since the message was sent: follow where it is
+        # now, never back to where it was (that would move the cursor back).
+        self.follow_cursor()
+
+    def follow_cursor(self) -> str | None:
+        """Make the current paper the one under the list's cursor, and return it.
+
+        The list's cursor is the truth: a key moves it at once, while the message that
+        tells this screen arrives later, after keys typed ahead (``j`` then space in one
+        read) have been handled. So the app calls this before every action
+        (``ReaderApp.run_action``), and the detail pane follows from here.
+        """
+        if not self.is_mounted:
+            return self.paper_id
+        key = self.query_one(PapersList).cursor_key
+        if key is not None and key != self.paper_id:
+            self.paper_id = key
+        return self.paper_id
 
     @on(WeeksSidebar.ViewChosen)
     def _view_chosen(self, message: WeeksSidebar.ViewChosen) -> None:
@@ -440,6 +472,7 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
         if isinstance(message.list, WeeksSidebar):
             self.action_focus_papers()
         else:
+            self.follow_cursor()
             self.query_one(DetailPane).focus_content()
 
     def on_commentary_pane_jump_to(self, message) -> None:
@@ -509,11 +542,12 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self.query_text = event.value
+        self.apply_filter()
 
-    @on(Input.Submitted, "#filter")
-    def _filter_submitted(self) -> None:
-        self.action_focus_papers()
+    def apply_filter(self) -> None:
+        """Filter by what the filter field holds now (a ``Changed`` message may be older)."""
+        filter_input = self._filter_input()
+        self.query_text = filter_input.value if filter_input is not None else ""
 
     # --- navigation actions -------------------------------------------------
     def _filter_input(self) -> FilterInput | None:
@@ -529,17 +563,20 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
         filter_input = self._filter_input()
         if filter_input is not None:
             filter_input.display = bool(filter_input.value.strip())
-        self.query_one(PapersList).focus()
+        # Focus moves before the next key is handled (``focus()`` waits for the app's
+        # queue, behind keys typed ahead, which would then go to the old widget).
+        self.set_focus(self.query_one(PapersList))
 
-    def action_filter(self) -> None:
+    async def action_filter(self) -> None:
         filter_input = self._filter_input()
         if filter_input is None:  # made on first use: it is not on the first screen
             filter_input = FilterInput(
                 placeholder="filter: words  tag:x  is:unread  is:read  author:y", id="filter"
             )
-            self.query_one("#main").mount(filter_input, after=self.query_one(PapersList))
+            # Awaited: the keys typed right after / wait for the field, and go into it.
+            await self.query_one("#main").mount(filter_input, after=self.query_one(PapersList))
         filter_input.display = True
-        filter_input.focus()
+        self.set_focus(filter_input)
         if self.snapshot.complete:
             self._warm()
 
@@ -561,7 +598,7 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
         if target == "detail":
             self.query_one(DetailPane).focus_content()
         else:
-            self.query_one(f"#{target}").focus()
+            self.set_focus(self.query_one(f"#{target}"))
 
     def action_back(self) -> None:
         pane = self._pane_of_focus()

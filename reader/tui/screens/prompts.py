@@ -17,6 +17,16 @@ from textual.widgets.option_list import Option
 
 from reader.core.text import one_line
 
+from ..textual_compat import input_suggestion
+
+
+def accept_suggestion(field: Input) -> None:
+    """Take what the field's suggester offers (tab, as → at the end of the field does)."""
+    suggestion = input_suggestion(field)
+    if suggestion:
+        field.value = suggestion
+        field.cursor_position = len(field.value)
+
 
 class PathSuggester(Suggester):
     """Completes file system paths: the first entry of the typed folder that fits."""
@@ -61,7 +71,7 @@ class Prompt(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="prompt-box") as box:
-            box.border_title = self._title
+            box.border_title = Text(self._title)
             yield from self.body()
             yield Static(Text(self._hint), classes="prompt-hint")
 
@@ -90,10 +100,7 @@ class TagPrompt(Prompt):
         )
 
     def action_accept_suggestion(self) -> None:
-        field = self.query_one(Input)
-        if field._suggestion:  # noqa: SLF001 - Input keeps its current suggestion here
-            field.value = field._suggestion
-            field.cursor_position = len(field.value)
+        accept_suggestion(self.query_one(Input))
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -127,10 +134,7 @@ class ImportPrompt(Prompt):
     BINDINGS = [Binding("tab", "accept_suggestion", "Accept suggestion", show=False)]
 
     def action_accept_suggestion(self) -> None:
-        field = self.query_one(Input)
-        if field._suggestion:  # noqa: SLF001
-            field.value = field._suggestion
-            field.cursor_position = len(field.value)
+        accept_suggestion(self.query_one(Input))
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

@@ -8,6 +8,7 @@ startup time. Until then the pane is an empty frame; what is asked of it meanwhi
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.containers import Vertical
 from textual.reactive import reactive, var
 
@@ -111,7 +112,7 @@ class DetailPane(Vertical):
             self._timer.stop()
             self._timer = None
         with self.app.batch_update():  # the title and every tab in one frame
-            self.border_title = self.paper_id or ""
+            self.border_title = Text(self.paper_id or "")
             self.shown_id = self.paper_id
 
     def _want_paper(self) -> None:
@@ -157,11 +158,10 @@ class DetailPane(Vertical):
             self._pending_focus = True
             return
         tab = self.active
-        if tab == "notes":
-            self.query_one("#note-editor").focus()
-        elif tab == "commentary":
-            self.query_one("#commentary-pane").focus()
-        elif tab == "abstract":
-            self.query_one("#abstract-pane").focus()
+        targets = {"notes": "#note-editor", "commentary": "#commentary-pane", "abstract": "#abstract-pane"}
+        if tab in targets:
+            # At once, not after the keys already queued: the letters typed right after
+            # n go into the note, not to the list as commands.
+            self.screen.set_focus(self.query_one(targets[tab]))
         else:
             self.query_one("#paper-text").focus_text()

@@ -355,7 +355,7 @@ class PaperPane(Vertical):
         yield TextView(id="paper-view")
         with Horizontal(id="paper-find-bar"):
             yield FindInput(placeholder="find in the text", id="paper-find")
-            yield Static("", id="paper-find-count")
+            yield Static(Text(""), id="paper-find-count")
 
     @property
     def view(self) -> TextView:
@@ -530,7 +530,7 @@ class PaperPane(Vertical):
         self._render_status()
 
     def focus_text(self) -> None:
-        self.view.focus()
+        self.screen.set_focus(self.view)  # at once, before keys typed ahead
 
 
 def match_count(current: int, total: int) -> str:

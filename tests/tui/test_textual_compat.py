@@ -1,0 +1,102 @@
+"""What reader/tui/textual_compat.py takes from Textual's private names, pinned; and an
+app crash stopping with one line and a non-zero exit code (issue 11, finding 5)."""
+
+from __future__ import annotations
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.suggester import SuggestFromList
+from textual.widgets import Input
+
+from reader.cli import run as cli_run
+from reader.tui import textual_compat
+from reader.tui.app import ReaderApp
+from reader.tui.screens.main import MainScreen
+
+from .conftest import ready
+from .helpers import make_library, sample_digests
+
+RUN = App.run
+
+
+@pytest.fixture
+def headless(monkeypatch):
+    """``reader`` runs the app without a terminal (as under a test pilot, but whole)."""
+    monkeypatch.setattr(ReaderApp, "run", lambda self, **kw: RUN(self, headless=True, size=(100, 30)))
+
+
+@pytest.fixture
+def lib_dir(tmp_path):
+    return str(make_library(tmp_path / "lib", sample_digests()).data_dir)
+
+
+def crash(monkeypatch, message: str = "boom [/x] \x1b[31mred") -> None:
+    def boom(self) -> str:
+        raise RuntimeError(message)
+
+    monkeypatch.setattr(MainScreen, "view_label", boom)
+
+
+def test_a_crash_at_startup_exits_non_zero_with_one_line(headless, lib_dir, monkeypatch, capfd):
+    crash(monkeypatch)
+    code = cli_run(["--data-dir", lib_dir])
+    err = capfd.readouterr().err
+    assert code == 1
+    assert "internal error" in err and "RuntimeError: boom [/x] red" in err
+    assert "READER_DEBUG" in err
+    assert "Traceback" not in err and "\x1b[31m" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_with_reader_debug_a_crash_shows_the_traceback_too(headless, lib_dir, monkeypatch, capfd):
+    crash(monkeypatch, "boom")
+    monkeypatch.setenv("READER_DEBUG", "1")
+    code = cli_run(["--data-dir", lib_dir])
+    err = capfd.readouterr().err
+    assert code == 1
+    assert "Traceback" in err and "RuntimeError: boom" in err
+
+
+def test_quitting_is_not_a_crash(headless, lib_dir, monkeypatch, capfd):
+    def quit_soon(self) -> None:
+        self.set_timer(0.5, self.exit)
+
+    monkeypatch.setattr(ReaderApp, "on_ready", quit_soon, raising=False)
+    assert cli_run(["--data-dir", lib_dir]) == 0
+    assert capfd.readouterr().err == ""
+
+
+async def test_the_crash_is_the_first_unhandled_error(library):
+    app = ReaderApp(library)
+    with pytest.raises(RuntimeError, match="on purpose"):
+        async with app.run_test(size=(100, 30)) as pilot:
+            await ready(pilot)
+            app.call_later(lambda: (_ for _ in ()).throw(RuntimeError("on purpose")))
+            await pilot.pause(0.2)
+    assert isinstance(textual_compat.unhandled_error(app), RuntimeError)
+    assert app.return_code == 1
+    assert "on purpose" in app.why_stopped()
+
+
+def test_textual_still_has_what_the_compat_module_uses():
+    assert callable(App._fatal_error)  # overridden by OneLineCrashApp
+    assert "_fatal_error" in App._handle_exception.__code__.co_names
+    assert "_exception" in App._handle_exception.__code__.co_names
+
+
+async def test_current_app_and_input_suggestion():
+    class Probe(App):
+        def compose(self) -> ComposeResult:
+            yield Input(suggester=SuggestFromList(["attention", "gan"]))
+
+    app = Probe()
+    async with app.run_test() as pilot:
+        assert textual_compat.current_app() is app
+        await pilot.press("a", "t")
+        field = app.query_one(Input)
+        for _ in range(100):
+            if textual_compat.input_suggestion(field):
+                break
+            await pilot.pause(0.02)
+        assert textual_compat.input_suggestion(field) == "attention"
+    assert textual_compat.current_app() is None
