@@ -1,5 +1,5 @@
-"""One query language in the app: the ``/`` filter and ``s`` search, and a bad query's inline
-error."""
+"""One query language in the app: the ``/`` filter and ``s`` search, a bad query's inline
+error, and the help screen's short version."""
 
 from __future__ import annotations
 
@@ -101,3 +101,17 @@ async def test_search_takes_the_same_queries_and_shows_mistakes_inline(library):
         search.query_one("#search-input").value = "gan"
         await until(pilot, lambda: search.last.query == "gan")
         assert [h.arxiv_id for h in search.last.hits] == ["2007.00003", "2007.01758", "2007.03898"]  # title first
+
+
+async def test_help_has_the_short_query_language(library):
+    app = ReaderApp(library)
+    async with app.run_test(size=(120, 70)) as pilot:
+        await ready(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause(0.1)
+        app.screen.query_one("#help-box").scroll_end(animate=False)
+        await pilot.pause(0.1)
+        text = _plain(app)
+        assert "Queries (/ and s)" in text
+        assert "is:" in text and "read unread noted fetched downloaded mentioned mismatched" in text
+        await settle(pilot)
