@@ -18,12 +18,12 @@ the text. Pure Python, no I/O.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass
 
+from .query_values import BadValue, date_range, iso_week, year_range
 from .words import words
 
 __all__ = [
@@ -51,9 +51,6 @@ FIELD_NAMES = (*TEXT_FIELDS, *OTHER_FIELDS)
 # Typographic double quotes are quotes (one character each, so positions stay put).
 _QUOTES = str.maketrans({q: '"' for q in "\u201c\u201d\u201e\u201f\u00ab\u00bb\u300c\u300d\u300e\u300f\uff02"})
 _FIELD = re.compile(r"([A-Za-z]+):")
-_WEEK = re.compile(r"(\d{4})-?[Ww](\d{1,2})")
-_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
-_YEAR = re.compile(r"\d{4}")
 
 
 # --------------------------------------------------------------------------- nodes
@@ -387,14 +384,17 @@ def _term(token: _Token) -> Node:
         return Is(state)
     if field == "digest":
         return Digest(value, tuple(words(value)))
-    if field == "week":
-        return Week(_week(value, where))
-    if field == "date":
-        lo, hi = _date_range(value, where)
-        return Date(lo, hi)
-    if field == "year":
-        ylo, yhi = _year_range(value, where)
-        return Year(ylo, yhi)
+    try:
+        if field == "week":
+            return Week(iso_week(value))
+        if field == "date":
+            lo, hi = date_range(value)
+            return Date(lo, hi)
+        if field == "year":
+            ylo, yhi = year_range(value)
+            return Year(ylo, yhi)
+    except BadValue as bad:
+        raise _Fail(str(bad), *where) from None
     # cat:
     prefix = value.endswith("*")
     cat = _fold_value(value.rstrip("*"))
@@ -426,97 +426,6 @@ def _words(field: str | None, value: str, quoted: bool, where: tuple[int, int]) 
         what = "these quotes hold" if quoted else f'"{value}" has'
         raise _Fail(f"{what} no letters or digits to search for", *where)
     return Words(field, tokens)
-
-
-def _week(value: str, where: tuple[int, int]) -> str:
-    m = _WEEK.fullmatch(value)
-    if m:
-        year, week = int(m.group(1)), int(m.group(2))
-        try:
-            dt.date.fromisocalendar(year, week, 1)
-            return f"{year:04d}-W{week:02d}"
-        except ValueError:
-            pass
-    raise _Fail(f'week: wants an ISO week like 2020-W28, not "{value}"', *where)
-
-
-_DATE_HELP = "a date like 2020, 2020-07 or 2020-07-12, after <, <=, >, >= or =, or a range 2020-07..2020-09"
-
-
-def _day_span(text: str, where: tuple[int, int]) -> tuple[dt.date, dt.date]:
-    """The first and last day a partial date stands for: 2020-07 -> (07-01, 07-31)."""
-    m = _DATE.fullmatch(text)
-    if not m:
-        raise _Fail(f'date: wants {_DATE_HELP}; not "{text}"', *where)
-    try:
-        year = int(m.group(1))
-        if m.group(3):
-            day = dt.date(year, int(m.group(2)), int(m.group(3)))
-            return day, day
-        if m.group(2):
-            first = dt.date(year, int(m.group(2)), 1)
-            return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
-        return dt.date(year, 1, 1), dt.date(year, 12, 31)
-    except ValueError:
-        raise _Fail(f'"{text}" is not a date', *where) from None
-
-
-def _comparison(value: str) -> tuple[str, str, str]:
-    """``(op, a, b)``: op is one of < <= > >= = .. and b is the range's end."""
-    if ".." in value:
-        a, _, b = value.partition("..")
-        return "..", a.strip(), b.strip()
-    for op in (">=", "<=", ">", "<", "="):
-        if value.startswith(op):
-            return op, value[len(op) :].strip(), ""
-    return "=", value, ""
-
-
-def _date_range(value: str, where: tuple[int, int]) -> tuple[dt.date | None, dt.date | None]:
-    op, a, b = _comparison(value)
-    if op == "..":
-        if not a and not b:
-            raise _Fail(f"date: wants {_DATE_HELP}", *where)
-        lo = _day_span(a, where)[0] if a else None
-        hi = _day_span(b, where)[1] if b else None
-        if lo is not None and hi is not None and lo > hi:
-            raise _Fail("this range ends before it starts", *where)
-        return lo, hi
-    first, last = _day_span(a, where)
-    try:
-        if op == ">=":
-            return first, None
-        if op == ">":
-            return last + dt.timedelta(days=1), None
-        if op == "<=":
-            return None, last
-        if op == "<":
-            return None, first - dt.timedelta(days=1)
-    except OverflowError:
-        raise _Fail(f"no date after {last.isoformat()}" if op == ">" else f"no date before {first.isoformat()}", *where) from None
-    return first, last
-
-
-def _year(text: str, where: tuple[int, int]) -> int:
-    if not _YEAR.fullmatch(text):
-        raise _Fail(f'year: wants a year like 2020 (or >=2019, 2018..2020); not "{text}"', *where)
-    return int(text)
-
-
-def _year_range(value: str, where: tuple[int, int]) -> tuple[int | None, int | None]:
-    op, a, b = _comparison(value)
-    if op == "..":
-        if not a and not b:
-            raise _Fail("year: wants a year like 2020 (or >=2019, 2018..2020)", *where)
-        lo = _year(a, where) if a else None
-        hi = _year(b, where) if b else None
-        if lo is not None and hi is not None and lo > hi:
-            raise _Fail("this range ends before it starts", *where)
-        return lo, hi
-    year = _year(a, where)
-    return {
-        ">=": (year, None), ">": (year + 1, None), "<=": (None, year), "<": (None, year - 1),
-    }.get(op, (year, year))
 
 
 # --------------------------------------------------------------------------- entry point
