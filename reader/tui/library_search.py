@@ -21,11 +21,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual.message import Message
 
 from reader.core.engine import Engine
 from reader.core.query import Query
 from reader.core.search_index import PreparedText, TextIndex
+from reader.core.text import printable
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
@@ -50,7 +52,33 @@ class SearchIndexed(Message):
     seconds: float = 0.0
 
 
-def _catalog(snapshot: Snapshot) -> tuple:
+def shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def describe_error(query: Query, label: str = "", context: int = 1000) -> Text:
+    """A bad query as one line of Text (it is the user's: never markup): ``label``, the query
+    with the part that is wrong marked (at most ``context`` characters either side), and
+    what is wrong."""
+    error = query.error
+    assert error is not None
+    text, start, end = query.text, error.start, error.end
+    left = max(0, start - context)
+
+    def flat(part: str) -> str:
+        return printable(part).replace("\n", " ").replace("\t", " ")
+
+    shown = Text()
+    if label:
+        shown.append(label, style="bold")
+    shown.append(("…" if left else "") + flat(text[left:start]))
+    shown.append(flat(text[start:end]) or " ", style="reverse")
+    shown.append(shorten(flat(text[end:]), context))
+    shown.append(f"  {error.message}", style="italic")
+    return shown
+
+
+def _catalog(snapshot: Snapshot) -> tuple[object, ...]:
     return (snapshot.digests, snapshot.papers, snapshot.metadata)
 
 

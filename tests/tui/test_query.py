@@ -95,7 +95,7 @@ async def test_search_takes_the_same_queries_and_shows_mistakes_inline(library):
         await until(pilot, lambda: search.error is not None)
         await pilot.pause(0.2)
         text = _plain(app)
-        assert "column 1: title: needs a value" in text
+        assert "title:(gan  title: needs a value, as in title:diffusion" in text
         assert [h.arxiv_id for h in search.last.hits] == ["2007.01758"]  # the last results stay
         assert "Collaborative Learning" in text
         search.query_one("#search-input").value = "gan"

@@ -20,7 +20,7 @@ from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from reader.core.snapshot import Snapshot
-from reader.core.text import one_line, printable
+from reader.core.text import one_line
 
 if TYPE_CHECKING:
     from reader.core.query import Query
@@ -40,27 +40,6 @@ WARM_AFTER = 1.0  # seconds after the full load: the filter's index is built the
 INPUT_FIRST = 0.05  # seconds after the first paint before the background work starts
 DETAIL_AFTER = 0.08  # seconds after that: the footer and the detail's tabs
 FILTER_PLACEHOLDER = 'filter: words  "a phrase"  tag:x  is:unread  author:y  date:>=2020-07  OR  -x  ( )   ? for more'
-
-
-def shorten(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def describe_query_error(query: Query) -> Text:
-    """``bad filter: (tag:vae OR ▐auther:▌kingma  unknown field…``: the query with the part
-    that is wrong marked, as Text (the query is the user's, never markup)."""
-    error = query.error
-    assert error is not None
-    text, start, end = query.text, error.start, error.end
-    left = max(0, start - 20)
-    flat = lambda part: printable(part).replace("\n", " ").replace("\t", " ")  # noqa: E731
-    shown = Text()
-    shown.append("bad filter: ", style="bold")
-    shown.append(("…" if left else "") + flat(text[left:start]))
-    shown.append(flat(text[start:end]) or " ", style="reverse")
-    shown.append(shorten(flat(text[end:]), 20))
-    shown.append(f"  {error.message}", style="italic")
-    return shown
 
 
 def preload_detail() -> None:
@@ -414,7 +393,9 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
             self._query = parse(text)
         query, self._filter_state = self._query, None
         if query.error is not None:
-            self._filter_state = describe_query_error(query)
+            from ..library_search import describe_error as describe_query_error
+
+            self._filter_state = describe_query_error(query, "bad filter: ", context=20)
             good = self._good_query
             query = good if good is not None else parse("")
         else:
@@ -493,6 +474,8 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
                 subtitle.append_text(self._filter_state)
             else:
                 subtitle.append("filter: ")
+                from ..library_search import shorten
+
                 subtitle.append(shorten(one_line(self.query_text), 40))  # as text, never markup
         if self.selection:
             subtitle.append(f" · {len(self.selection)} selected")

@@ -26,14 +26,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
-from reader.core.text import one_line, printable
+from reader.core.text import one_line
 
+from ..library_search import describe_error
 from ..widgets.line_list import LineList, Row
 
 if TYPE_CHECKING:
     from textual.timer import Timer
 
-    from reader.core.query import Query, QueryError
+    from reader.core.query import QueryError
     from reader.core.ranking import SearchHit
     from reader.core.snapshot import Snapshot
 
@@ -52,18 +53,6 @@ FIELD_LABELS = {
 }
 PLACEHOLDER = 'words, "a phrase", title: author: tag: note: text: is:unread date:>=2020 … OR -x ( )'
 EMPTY = "Type to search titles, authors, tags, notes, commentary, abstracts and paper text."
-
-
-def describe_error(query: Query) -> Text:
-    """The query with the part that is wrong marked, and what is wrong: one line of Text."""
-    error = query.error
-    assert error is not None
-    flat = lambda part: printable(part).replace("\n", " ")  # noqa: E731
-    shown = Text(flat(query.text[: error.start]))
-    shown.append(flat(query.text[error.start : error.end]) or " ", style="reverse")
-    shown.append(flat(query.text[error.end :]))
-    shown.append(f"  ← {error.describe()}", style="bold")
-    return shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +176,7 @@ class SearchScreen(ModalScreen[str | None]):
         if query.error is not None:
             self.workers.cancel_group(self, "search")
             self.error = query.error
-            self._status(describe_error(query))
+            self._status(describe_error(query))  # the mistake, marked
             return
         self.error = None
         search, snapshot = self.library_search, self.snapshot
