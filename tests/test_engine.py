@@ -190,6 +190,22 @@ def test_the_index_follows_notes_and_tags_without_a_rebuild(snap):
     assert all(unchanged)  # only the note blocks were made again
 
 
+def test_mixed_scripts_in_one_block():
+    """ASCII texts are kept apart from the others: an English word is still found in a Korean
+    commentary, a phrase across the two scripts too, and the papers keep their order."""
+    entries = [Entry(f"2001.{n:05d}", title=f"Paper {n}", commentary=text) for n, text in enumerate([
+        "Plain English about GANs.", "인코더와 GAN 학습을 함께", "", "More English, no gan here? yes gan.", "학습만",
+    ])]
+    s = Snapshot((digest("d", dt.date(2020, 1, 5), "", "/d.md", entries),), {}, {}, {}, {})
+    engine = Engine.build(s)
+    ids = s.all_ids()
+    assert engine.filter(s, ids, "gan") == ["2001.00000", "2001.00001", "2001.00003"]
+    assert engine.filter(s, ids, "학습") == ["2001.00001", "2001.00004"]
+    assert engine.filter(s, ids, '"gan 학습"') == ["2001.00001"]
+    assert engine.filter(s, ids, "commentary:english -gans") == ["2001.00003"]
+    assert [engine.index.normalised("commentary", i) for i in ids[1:3]] == [" 인코더와 gan 학습을 함께", ""]
+
+
 def test_paper_text_arrives_later(snap):
     engine = Engine.build(snap)
     assert engine.filter(snap, ALL, "holography") == []
@@ -305,3 +321,15 @@ def test_index_build_at_10k_is_quick_and_small():
     took = time.perf_counter() - start
     assert took < 1.0, f"{took:.2f} s"
     assert index.memory() < 8_000_000  # the text is ~2.8 MB; no per-paper objects
+
+
+def test_a_paper_text_is_searched_by_its_vocabulary_and_phrases_by_its_words_in_order():
+    from reader.core.pdf import PaperText
+
+    text = prepare_text(PaperText(pages=["Deep learning: 인코더와 more", "", "learning again"]))
+    assert text.holds(" deep") and text.holds(" lear") and text.holds(" 인코더") and not text.holds(" earning")
+    assert text.holds(" more learning")  # a phrase across a page break
+    assert not text.holds(" learning deep")
+    assert text.ascii_words.isascii() and text.other_words == " 인코더와"
+    assert text.ascii_words.count(" learning") == 1  # each word once
+    assert [text.page_of(text.norm.find(n)) for n in (" deep", " again")] == [1, 3]

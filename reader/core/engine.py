@@ -188,7 +188,7 @@ class Engine:
         for leaf in query.positive_words():  # ranking asks field by field: look that way first
             if leaf.field is None:
                 for field in FIELDS:
-                    index.ids_with(field, needle(leaf.tokens))
+                    index.bits_with(field, needle(leaf.tokens))
         found = self.matching(snapshot, query, ids)
         position = self.derived(("position",), (snapshot.digests, snapshot.papers),
                                 lambda: {arxiv_id: n for n, arxiv_id in enumerate(snapshot.all_ids())})
@@ -274,7 +274,7 @@ class _Evaluation:
         look = needle(node.tokens)
         fields = FIELDS if node.field is None else (node.field,)
         if len(cand) * 4 >= len(index):
-            return cand & index.ids_with(node.field or "*", look)
+            return cand.intersection(index.ids_in(index.bits_with(node.field or "*", look)))
         return {i for i in cand if any(index.has(field, i, look) for field in fields)}
 
     def state(self, state: str, cand: set[str]) -> set[str]:

@@ -20,8 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .search_index import FIELDS, TextIndex, field_items
-from .words import display, locate, needle, snippet
+from .search_index import FIELDS, TextIndex, bits_of, field_items, slots_in
+from .words import locate, needle, snippet
 
 if TYPE_CHECKING:
     from .query import Query, Words
@@ -74,31 +74,53 @@ def rank(
     """``found`` (the papers that match ``query``) best first, at most ``limit``, with snippets.
     ``position`` is each paper's place in library order, for ties."""
     leaves = query.positive_words()
-    score = dict.fromkeys(found, 0)
-    many = len(found) * 8 >= len(index)
-    for leaf in leaves:
-        look = needle(leaf.tokens)
-        for name in FIELDS if leaf.field is None else (leaf.field,):
-            weight = WEIGHTS[name]
-            if many:
-                hits = index.ids_with(name, look)
-                for arxiv_id in found.intersection(hits):
-                    score[arxiv_id] += weight
-            else:
-                for arxiv_id in found:
-                    if index.has(name, arxiv_id, look):
-                        score[arxiv_id] += weight
-    end = len(position)
-    best = sorted(found, key=lambda i: (-score[i], position.get(i, end)))[:limit]
-    return [SearchHit(i, float(score[i]), _matches(snapshot, index, i, leaves)) for i in best]
+    slot = index.slot
+    in_index = [slot[i] for i in found if i in slot]
+    score = dict.fromkeys(in_index, 0)
+    cached: dict[tuple[Words, str], int] = {}  # (leaf, field) -> the papers, when asked for in whole
+    if len(found) * 8 >= len(index):  # many: whole bitsets (cached) against the found ones
+        found_bits = bits_of(in_index)
+        for leaf in leaves:
+            look = needle(leaf.tokens)
+            for name in FIELDS if leaf.field is None else (leaf.field,):
+                weight = WEIGHTS[name]
+                bits = cached[leaf, name] = index.bits_with(name, look)
+                for s in slots_in(bits & found_bits):
+                    score[s] += weight
+    else:
+        ids = index.ids
+        for leaf in leaves:
+            look = needle(leaf.tokens)
+            for name in FIELDS if leaf.field is None else (leaf.field,):
+                weight = WEIGHTS[name]
+                for s in in_index:
+                    if index.has(name, ids[s], look):
+                        score[s] += weight
+    # Best score first; ties in library order (the order slots were given in).
+    by_score: dict[int, list[int]] = {}
+    for s, points in score.items():
+        by_score.setdefault(points, []).append(s)
+    best: list[tuple[str, int]] = []
+    for points in sorted(by_score, reverse=True):
+        best.extend((index.ids[s], points) for s in sorted(by_score[points])[: limit - len(best)])
+        if len(best) >= limit:
+            break
+    if len(best) < limit:  # papers the index does not know (a digest imported a moment ago)
+        best.extend((i, 0) for i in sorted(set(found).difference(slot), key=lambda i: position.get(i, 0)))
+        best = best[:limit]
+    return [SearchHit(i, float(points), _matches(snapshot, index, i, leaves, cached)) for i, points in best]
 
 
-def _matches(snapshot: Snapshot, index: TextIndex, arxiv_id: str, leaves: list[Words]) -> list[FieldMatch]:
+def _matches(
+    snapshot: Snapshot, index: TextIndex, arxiv_id: str, leaves: list[Words], cached: dict[tuple[Words, str], int]
+) -> list[FieldMatch]:
     fields: dict[str, list[Words]] = {}
+    slot = index.slot.get(arxiv_id)
     for leaf in leaves:
         look = needle(leaf.tokens)
         for name in FIELDS if leaf.field is None else (leaf.field,):
-            if index.has(name, arxiv_id, look):
+            bits = cached.get((leaf, name))
+            if (bits >> slot & 1 if bits is not None and slot is not None else index.has(name, arxiv_id, look)):
                 fields.setdefault(name, []).append(leaf)
     items = field_items(snapshot, arxiv_id) if any(name != "text" for name in fields) else {}
     matches = []
@@ -112,7 +134,7 @@ def _matches(snapshot: Snapshot, index: TextIndex, arxiv_id: str, leaves: list[W
             shown = items[name]
             if name == "tags":
                 shown = [f"#{tag}" for tag in shown]
-            match = _field_match(name, display(_JOIN.get(name, " / ").join(s for s in shown if s)), found)
+            match = _field_match(name, _JOIN.get(name, " / ").join(s for s in shown if s), found)
         if match is not None:
             matches.append(match)
     return matches

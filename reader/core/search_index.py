@@ -5,18 +5,21 @@ Fields, best first (the order search ranks in): ``title``, ``authors``, ``tags``
 
 How it is stored: a field's normalised texts (``reader/core/words.py``: each folded word after a
 space) are joined, ``\\0``-separated, into one string per block of ``BLOCK`` papers, with an
-``array`` of where each paper starts. A word-start match is one ``str.find`` of ``" word"``
-over a block, at C speed, and the Python work is one step per *matching paper*. At 10,000
-papers that is ~70 strings in all instead of 60,000, and no set or dict per paper. The original
-text is not kept: snippets are cut from the snapshot's own text when a search shows them (paper
-texts, which no snapshot holds, keep their pages).
+``array`` of where each paper starts; the papers whose text is ASCII apart from the others, so
+one Korean commentary doesn't make 255 English ones two bytes a character. A word-start match
+is one ``str.find`` of ``" word"`` over a block, at C speed, and the Python work is one step
+per *matching paper*. At 10,000 papers that is a few hundred strings in all instead of 60,000,
+and no set or dict per paper. The original text is not kept: snippets are cut from the
+snapshot's own text when a search shows them. A paper's text (long, and few of them) is kept
+whole for phrases and snippets, and as its vocabulary (each word once) for words.
 
 An index is never changed in place: :meth:`TextIndex.synced` (a note edited, a tag added) and
 :meth:`TextIndex.with_text` return a new index that shares every unchanged block, so a search
-running in another thread keeps a consistent index, and building or refreshing one (``build``,
-seconds at 100,000 papers) can run off the UI thread. Results of a word's scan are cached per
-index (a keystroke re-scans only the word being typed) and each scan of a longer word looks
-only at the papers the shorter word matched.
+running in another thread keeps a consistent index, and building one (``build``, seconds at
+100,000 papers, a block at a time) can run off the UI thread. The papers a word is found in
+are cached per index as a bitset (a Python int: 1.25 KB at 10,000 papers), so a keystroke
+re-scans only the word being typed, and a longer word is looked for only among the papers the
+shorter one matched.
 """
 
 from __future__ import annotations
@@ -36,12 +39,12 @@ if TYPE_CHECKING:
     from .pdf import PaperText
     from .snapshot import Snapshot
 
-__all__ = ["BLOCK", "FIELDS", "INDEXED", "PreparedText", "TextIndex", "field_items", "prepare_text"]
+__all__ = ["BLOCK", "FIELDS", "INDEXED", "PreparedText", "TextIndex", "field_items", "bits_of", "prepare_text", "slots_in"]
 
 INDEXED = ("title", "authors", "tags", "note", "commentary", "abstract")  # from the snapshot
 FIELDS = (*INDEXED, "text")
 BLOCK = 256
-CACHE_SIZE = 256  # cached scans per index
+CACHE_BYTES = 4_000_000  # the cached scans' bitsets, per index (~3,000 at 10,000 papers)
 MAX_TEXT = 4_000_000  # characters of one paper's text that are indexed (a 1,000-page book's worth)
 
 _serial = itertools.count()
@@ -50,12 +53,18 @@ _serial = itertools.count()
 # --------------------------------------------------------------------------- blocks
 
 
-class _Block:
-    """``BLOCK`` papers' normalised texts of one field, joined; immutable."""
+class _Run:
+    """Some papers' normalised texts joined by ``\\0``, with where each starts and which
+    paper of the block it is."""
 
-    __slots__ = ("hay", "starts")
+    __slots__ = ("hay", "members", "starts")
 
-    def __init__(self, texts: Sequence[str]) -> None:
+    def __init__(self, texts: list[str], members: array[int] | None) -> None:
+        self.members = members  # None: the run is the whole block, in order
+        self.starts: array[int] | None = None  # None: every text is empty (notes, tags)
+        self.hay = ""
+        if not any(texts):
+            return
         starts = array("I")
         pos = 0
         for text in texts:
@@ -64,34 +73,125 @@ class _Block:
         self.hay = "\x00".join(texts)
         self.starts = starts
 
-    def text(self, i: int) -> str:
-        end = self.starts[i + 1] - 1 if i + 1 < len(self.starts) else len(self.hay)
-        return self.hay[self.starts[i] : end]
-
-    def texts(self) -> list[str]:
-        return self.hay.split("\x00")
-
-    def contains(self, i: int, needle: str) -> bool:
-        end = self.starts[i + 1] - 1 if i + 1 < len(self.starts) else len(self.hay)
-        return self.hay.find(needle, self.starts[i], end) != -1
+    def bounds(self, k: int) -> tuple[int, int]:
+        starts = self.starts
+        if starts is None:
+            return 0, 0
+        return starts[k], starts[k + 1] - 1 if k + 1 < len(starts) else len(self.hay)
 
     def find_all(self, needle: str) -> list[int]:
-        """Positions (in the block) of the papers whose text holds ``needle``."""
+        """The block positions of the papers whose text holds ``needle``."""
         found: list[int] = []
-        find, starts = self.hay.find, self.starts
+        find, starts, members = self.hay.find, self.starts, self.members
+        if starts is None:
+            return found
         last = len(starts) - 1
         pos = find(needle)
         while pos != -1:
-            i = bisect_right(starts, pos) - 1
-            found.append(i)
-            if i >= last:
+            k = bisect_right(starts, pos) - 1
+            found.append(k if members is None else members[k])
+            if k >= last:
                 break
-            pos = find(needle, starts[i + 1])
+            pos = find(needle, starts[k + 1])
         return found
 
 
-def _blocks(texts: Sequence[str]) -> list[_Block]:
-    return [_Block(texts[b : b + BLOCK]) for b in range(0, max(len(texts), 1), BLOCK)]
+class _Block:
+    """``BLOCK`` papers' normalised texts of one field; immutable. The papers whose text is
+    ASCII are joined apart from the others: one Korean commentary would otherwise make the
+    whole block two bytes a character (and a word in ASCII is only looked for there)."""
+
+    __slots__ = ("narrow", "size", "where", "wide")
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        runs: tuple[list[str], list[str]] = ([], [])
+        members = (array("I"), array("I"))
+        where = array("i")  # paper -> its place in the narrow run (k), or in the wide one (~k)
+        for i, text in enumerate(texts):
+            side = 0 if text.isascii() else 1
+            where.append(len(runs[side]) if side == 0 else ~len(runs[side]))
+            runs[side].append(text)
+            members[side].append(i)
+        self.size = len(texts)
+        if runs[1]:
+            self.where: array[int] | None = where
+            self.narrow = _Run(runs[0], members[0])
+            self.wide: _Run | None = _Run(runs[1], members[1])
+        else:  # all ASCII (the usual case): no maps needed
+            self.where, self.narrow, self.wide = None, _Run(runs[0], None), None
+
+    def _run(self, i: int) -> tuple[_Run, int]:
+        if self.where is None:
+            return self.narrow, i
+        k = self.where[i]
+        if k >= 0:
+            return self.narrow, k
+        assert self.wide is not None
+        return self.wide, ~k
+
+    def text(self, i: int) -> str:
+        run, k = self._run(i)
+        start, end = run.bounds(k)
+        return run.hay[start:end]
+
+    def texts(self) -> list[str]:
+        return [self.text(i) for i in range(self.size)]
+
+    def contains(self, i: int, needle: str) -> bool:
+        run, k = self._run(i)
+        start, end = run.bounds(k)
+        return run.hay.find(needle, start, end) != -1
+
+    def find_all(self, needle: str) -> list[int]:
+        """Positions (in the block) of the papers whose text holds ``needle``."""
+        found = self.narrow.find_all(needle) if needle.isascii() else []
+        if self.wide is not None:
+            wide = self.wide.find_all(needle)
+            if wide:
+                found = sorted(found + wide) if found else wide
+        return found
+
+    def memory(self) -> int:
+        import sys
+
+        runs = [self.narrow] if self.wide is None else [self.narrow, self.wide]
+        return sys.getsizeof(self.where) + sum(
+            sys.getsizeof(r.hay) + sum(sys.getsizeof(a) for a in (r.starts, r.members) if a is not None) for r in runs
+        )
+
+
+_BITS_OF_BYTE = [tuple(k for k in range(8) if byte >> k & 1) for byte in range(256)]
+
+
+def bits_of(slots: Iterable[int]) -> int:
+    """A bitset (a Python int) with the given bits set."""
+    data = bytearray()
+    for slot in slots:
+        byte = slot >> 3
+        if byte >= len(data):
+            data.extend(bytes(byte + 1 - len(data)))
+        data[byte] |= 1 << (slot & 7)
+    return int.from_bytes(data, "little")
+
+
+def slots_in(bits: int) -> list[int]:
+    """The set bits of a bitset, in order (the fastest way for how full it is)."""
+    length, count = bits.bit_length(), bits.bit_count()
+    if count * 20 < length:  # sparse: jump from one to the next
+        text = bin(bits)[:1:-1]
+        found, i = [], text.find("1")
+        while i != -1:
+            found.append(i)
+            i = text.find("1", i + 1)
+        return found
+    if count * 2 > length:  # dense: look at every bit
+        return [i for i, c in enumerate(bin(bits)[:1:-1]) if c == "1"]
+    found = []
+    for n, byte in enumerate(bits.to_bytes((length + 7) // 8, "little")):
+        if byte:
+            base = n << 3
+            found.extend([base + k for k in _BITS_OF_BYTE[byte]])
+    return found
 
 
 # --------------------------------------------------------------------------- paper texts
@@ -99,16 +199,28 @@ def _blocks(texts: Sequence[str]) -> list[_Block]:
 
 @dataclass(frozen=True, slots=True)
 class PreparedText:
-    """A paper's text as the index keeps it: its pages as shown (for snippets) and the
-    normalised whole, with where each page starts in it."""
+    """A paper's text as the index keeps it: its pages as shown (for snippets), the
+    normalised whole with where each page starts in it (for phrases), and its vocabulary:
+    each distinct word once, ASCII words apart from the others (so most of it stays one
+    byte a character), which is what a word is looked for in: a paper's 60 KB of text has
+    a few thousand distinct words."""
 
     pages: tuple[str, ...]
     norm: str
     page_starts: array[int]
+    ascii_words: str
+    other_words: str
 
     def page_of(self, offset: int) -> int:
         """The 1-based page that ``offset`` (in ``norm``) falls in."""
         return max(1, bisect_right(self.page_starts, offset))
+
+    def holds(self, needle: str) -> bool:
+        """Does the text hold ``needle`` (``words.needle``) at a word start?"""
+        if needle.count(" ") > 1:  # a phrase: its first word must be there, then the words in order
+            first = needle[: needle.index(" ", 1)]
+            return self.holds(first) and needle in self.norm
+        return needle in (self.ascii_words if needle.isascii() else self.other_words)
 
 
 def prepare_text(text: PaperText | str) -> PreparedText:
@@ -132,7 +244,15 @@ def prepare_text(text: PaperText | str) -> PreparedText:
         if norm:
             parts.append(norm)
             pos += len(norm)
-    return PreparedText(shown, "".join(parts), starts)
+    whole = "".join(parts)
+    vocabulary = dict.fromkeys(whole.split())
+    ascii_words = [w for w in vocabulary if w.isascii()]
+    other_words = [w for w in vocabulary if not w.isascii()]
+    return PreparedText(
+        shown, whole, starts,
+        " " + " ".join(ascii_words) if ascii_words else "",
+        " " + " ".join(other_words) if other_words else "",
+    )
 
 
 # --------------------------------------------------------------------------- fields of a paper
@@ -199,7 +319,8 @@ class TextIndex:
         # What the index was made from: (digests, papers, metadata, states, notes) objects.
         self.sources = sources
         self.serial = next(_serial)
-        self._cache: dict[tuple[str, str], frozenset[str]] = {}
+        self._cache: dict[tuple[str, str], int] = {}  # (field, needle) -> bitset over slots
+        self._cache_bytes = 0
         self._lock = threading.Lock()
 
     # --- making one -------------------------------------------------------------------
@@ -213,12 +334,15 @@ class TextIndex:
             for entry in digest.entries:
                 if entry.commentary:
                     commentary.setdefault(entry.arxiv_id, []).append(entry.commentary)
-        columns: dict[str, list[str]] = {name: [] for name in INDEXED}
-        for arxiv_id in ids:
-            items = field_items(snapshot, arxiv_id, commentary.get(arxiv_id, ()))
+        fields: dict[str, list[_Block]] = {name: [] for name in INDEXED}
+        for b in range(0, max(len(ids), 1), BLOCK):  # a block at a time: no second copy of it all
+            columns: dict[str, list[str]] = {name: [] for name in INDEXED}
+            for arxiv_id in ids[b : b + BLOCK]:
+                items = field_items(snapshot, arxiv_id, commentary.pop(arxiv_id, ()))
+                for name in INDEXED:
+                    columns[name].append(_norm(items[name]))
             for name in INDEXED:
-                columns[name].append(_norm(items[name]))
-        fields = {name: _blocks(columns[name]) for name in INDEXED}
+                fields[name].append(_Block(columns[name]))
         known = dict.fromkeys(ids)
         kept = {i: t for i, t in (texts or {}).items() if i in known}
         return cls(_Shared(ids), fields, kept, Sources.of(snapshot))
@@ -230,6 +354,7 @@ class TextIndex:
         if changed:
             changed.add("*")  # a scan of every field
         new._cache = {key: value for key, value in self._cache.items() if key[0] not in changed}
+        new._cache_bytes = sum(value.bit_length() // 8 + 64 for value in new._cache.values())
         return new
 
     def same_catalog(self, snapshot: Snapshot) -> bool:
@@ -296,56 +421,71 @@ class TextIndex:
         """Does ``field`` of ``arxiv_id`` hold ``needle`` (``words.needle``)?"""
         if field == "text":
             text = self.texts.get(arxiv_id)
-            return text is not None and needle in text.norm
+            return text is not None and text.holds(needle)
         slot = self.slot.get(arxiv_id)
         if slot is None:
             return False
         return self._fields[field][slot // BLOCK].contains(slot % BLOCK, needle)
 
-    def ids_with(self, field: str, needle: str) -> frozenset[str]:
-        """Every paper whose ``field`` (``"*"``: any field) holds ``needle`` (cached)."""
+    def _has_slot(self, field: str, slot: int, needle: str) -> bool:
+        if field == "text":
+            text = self.texts.get(self.ids[slot])
+            return text is not None and text.holds(needle)
+        return self._fields[field][slot // BLOCK].contains(slot % BLOCK, needle)
+
+    def bits_with(self, field: str, needle: str) -> int:
+        """The papers whose ``field`` (``"*"``: any field) holds ``needle``, as a bitset
+        over slots (bit ``n`` is ``ids[n]``); cached."""
         key = (field, needle)
         found = self._cache.get(key)
         if found is not None:
             return found
+        fields = FIELDS if field == "*" else (field,)
         bound = None  # a shorter needle's papers: the longer one can only be among them
         for k in range(len(needle) - 1, 1, -1):
             bound = self._cache.get((field, needle[:k]))
             if bound is not None:
                 break
-        if bound is not None and len(bound) * 8 < len(self.ids):
-            fields = FIELDS if field == "*" else (field,)
-            found = frozenset(i for i in bound if any(self.has(f, i, needle) for f in fields))
+        if bound is not None and bound.bit_count() * 8 < len(self.ids):
+            found = bits_of(s for s in slots_in(bound) if any(self._has_slot(f, s, needle) for f in fields))
         elif field == "*":
             parts = [self._cache.get((f, needle)) for f in FIELDS]
             if all(part is not None for part in parts):  # a search ranked by field just now
-                found = frozenset().union(*parts)  # type: ignore[arg-type]
+                found = 0
+                for part in parts:
+                    found |= part  # type: ignore[operator]
             else:
                 found = self._scan_any(needle)
         elif field == "text":
-            found = frozenset(i for i, text in self.texts.items() if needle in text.norm)
+            slot = self.slot
+            found = bits_of(slot[i] for i, text in self.texts.items() if i in slot and text.holds(needle))
         else:
-            ids, hits = self.ids, list[str]()
-            for b, block in enumerate(self._fields[field]):
-                base = b * BLOCK
-                hits.extend(ids[base + i] for i in block.find_all(needle))
-            found = frozenset(hits)
+            found = bits_of(
+                b * BLOCK + i for b, block in enumerate(self._fields[field]) for i in block.find_all(needle)
+            )
         with self._lock:
-            if len(self._cache) >= CACHE_SIZE:
+            self._cache_bytes += found.bit_length() // 8 + 64
+            if self._cache_bytes > CACHE_BYTES:
                 self._cache.clear()
+                self._cache_bytes = found.bit_length() // 8 + 64
             self._cache[key] = found
         return found
 
-    def _scan_any(self, needle: str) -> frozenset[str]:
-        """Papers holding ``needle`` in any field. Block by block, the longest field first;
-        once most of a block's papers have matched, the other fields are asked only about
-        the rest (a common word such as "a" matches nearly every paper in the abstract)."""
-        ids, fields = self.ids, self._fields
-        order = ("abstract", "commentary", "title", "authors", "note", "tags")
-        hits: list[str] = []
+    def ids_in(self, bits: int) -> list[str]:
+        """The paper ids of a bitset from :meth:`bits_with`."""
+        ids = self.ids
+        return [ids[s] for s in slots_in(bits)]
+
+    def _scan_any(self, needle: str) -> int:
+        """Papers holding ``needle`` in any field. Block by block, the shortest fields first;
+        once most of a block's papers have matched, the longer fields are asked only about
+        the rest, paper by paper (a common word such as "a" is in nearly every title)."""
+        fields = self._fields
+        order = ("title", "tags", "authors", "note", "commentary", "abstract")
+        hits: list[int] = []
         for b in range(len(fields["title"])):
             base = b * BLOCK
-            size = len(fields["title"][b].starts)
+            size = fields["title"][b].size
             matched: set[int] = set()
             for name in order:
                 block = fields[name][b]
@@ -356,10 +496,10 @@ class TextIndex:
                     matched.update(i for i in range(size) if i not in matched and block.contains(i, needle))
                 else:
                     matched.update(block.find_all(needle))
-            hits.extend(ids[base + i] for i in matched)
-        found = set(hits)
-        found.update(i for i, text in self.texts.items() if i not in found and needle in text.norm)
-        return frozenset(found)
+            hits.extend(base + i for i in matched)
+        slot = self.slot
+        hits.extend(slot[i] for i, text in self.texts.items() if i in slot and text.holds(needle))
+        return bits_of(hits)
 
     def normalised(self, field: str, arxiv_id: str) -> str:
         """The indexed text of one field of one paper (for tests and snippets)."""
@@ -375,9 +515,10 @@ class TextIndex:
 
         total = sys.getsizeof(self.ids) + sys.getsizeof(self.slot)
         for blocks in self._fields.values():
-            total += sum(sys.getsizeof(b.hay) + sys.getsizeof(b.starts) for b in blocks)
+            total += sum(b.memory() for b in blocks)
         for text in self.texts.values():
-            total += sys.getsizeof(text.norm) + sum(map(sys.getsizeof, text.pages)) + sys.getsizeof(text.page_starts)
+            total += sum(map(sys.getsizeof, (text.norm, text.ascii_words, text.other_words, text.page_starts)))
+            total += sum(map(sys.getsizeof, text.pages))
         return total
 
 

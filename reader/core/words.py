@@ -151,23 +151,47 @@ def _locate_by_words(text: str, tokens: Sequence[str]) -> tuple[int, int] | None
     return None
 
 
+_SPACES = re.compile(r"\s+")
+
+
+def _shown(text: str) -> str:
+    """A piece of text as a snippet shows it: NFC, control characters and runs of
+    whitespace each one space."""
+    return _SPACES.sub(" ", _CONTROLS.sub(" ", unicodedata.normalize("NFC", text)))
+
+
 def snippet(text: str, start: int, end: int) -> tuple[str, int, int]:
     """A one-line window of ``text`` around ``text[start:end]``, ellipsised; returns the
-    window and where the match is in it."""
+    window and where the match is in it. Only the window's neighbourhood is cleaned up
+    (``display``), so a long text costs no more than a short one."""
+    left = max(0, start - SNIPPET_BEFORE - 20)
+    right = min(len(text), end + SNIPPET_WIDTH + 20)
+    before, match, after = _shown(text[left:start]), _shown(text[start:end]), _shown(text[end:right])
+    if left == 0:
+        before = before.lstrip()
+    if right == len(text):
+        after = after.rstrip()
+    if not match.strip():
+        match = ""
+    shown = before + match + after
+    start, end = len(before), len(before) + len(match)
     length = end - start
-    if len(text) <= SNIPPET_WIDTH:
-        return text, start, end
-    left = max(0, start - SNIPPET_BEFORE)
-    if left > 0:
-        space = text.find(" ", left, start)
-        if space != -1 and space - left < 15:
-            left = space + 1
-    right = min(len(text), max(end, left + SNIPPET_WIDTH))
-    if right < len(text):
-        space = text.rfind(" ", end, right)
-        if space != -1 and right - space < 15:
-            right = space
-    prefix = "…" if left > 0 else ""
-    suffix = "…" if right < len(text) else ""
-    first = len(prefix) + start - left
-    return prefix + text[left:right] + suffix, first, first + length
+    more_before, more_after = left > 0, right < len(text)
+    if len(shown) <= SNIPPET_WIDTH and not (more_before or more_after):
+        return shown, start, end
+    lo = max(0, start - SNIPPET_BEFORE)
+    if lo > 0:
+        space = shown.find(" ", lo, start)
+        if space != -1 and space - lo < 15:
+            lo = space + 1
+    while lo < start and shown[lo] == " ":
+        lo += 1
+    hi = min(len(shown), max(end, lo + SNIPPET_WIDTH))
+    if hi < len(shown):
+        space = shown.rfind(" ", end, hi)
+        if space != -1 and hi - space < 15:
+            hi = space
+    prefix = "…" if lo > 0 or more_before else ""
+    suffix = "…" if hi < len(shown) or more_after else ""
+    first = len(prefix) + start - lo
+    return prefix + shown[lo:hi].rstrip() + suffix, first, first + length
