@@ -78,6 +78,10 @@ def describe_error(query: Query, label: str = "", context: int = 1000) -> Text:
     return shown
 
 
+def _catalog_of(index: TextIndex) -> tuple[object, ...]:
+    return (index.sources.digests, index.sources.papers, index.sources.metadata)
+
+
 def _catalog(snapshot: Snapshot) -> tuple[object, ...]:
     return (snapshot.digests, snapshot.papers, snapshot.metadata)
 
@@ -146,7 +150,9 @@ class LibrarySearch:
             if engine.index is not None:  # texts extracted while it was being built
                 index = index.with_texts({i: t for i, t in engine.index.texts.items() if i not in index.texts})
             engine.index = index
-            self._building = None
+            building = self._building
+            if building is not None and all(a is b for a, b in zip(building, _catalog_of(index), strict=True)):
+                self._building = None  # (an older build's result leaves the newer one waited for)
             self.build_seconds = message.seconds
             self.ready.set()
         if message.downloaded is not None:

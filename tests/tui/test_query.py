@@ -115,3 +115,39 @@ async def test_help_has_the_short_query_language(library):
         assert "Queries (/ and s)" in text
         assert "is:" in text and "read unread noted fetched downloaded mentioned mismatched" in text
         await settle(pilot)
+
+
+def test_builds_run_in_the_background_and_the_newest_catalogue_wins(library, monkeypatch):
+    from reader.core.query import parse
+    from reader.core.snapshot import Snapshot
+    from reader.tui import library_search
+    from reader.tui.library_search import LibrarySearch
+
+    monkeypatch.setattr(library_search, "SMALL", 0)  # as for a big library: never on the UI thread
+    jobs, posted = [], []
+
+    class Service:
+        def compute(self, fn, *args):
+            jobs.append((fn, args))
+
+    class Screen:
+        def post_message(self, message):
+            posted.append(message)
+
+    search = LibrarySearch(Service())
+    first, second = Snapshot.load(library), Snapshot.load(library)
+    search.start(Screen(), first)
+    assert search.filter(first, first.all_ids(), parse("diffusion")) is None  # words wait for the index
+    assert search.filter(first, first.all_ids(), parse("tag:vae")) == ["2007.03898"]  # the rest doesn't
+    search.start(Screen(), second)  # a reload while the first build runs
+    assert [fn.__name__ for fn, _ in jobs] == ["_build", "_read_texts", "_build"]
+    for fn, args in jobs:
+        fn(*args)
+    search.install(posted[0])
+    assert search.engine.index.same_catalog(first)
+    search.start(Screen(), second)  # still being built: not asked for again
+    assert len(jobs) == 3
+    for message in posted[1:]:
+        search.install(message)
+    assert search.engine.index.same_catalog(second)
+    assert search.filter(second, second.all_ids(), parse("diffusion")) == ["2007.00003"]
