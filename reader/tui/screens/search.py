@@ -151,7 +151,7 @@ class SearchScreen(ModalScreen[str | None]):
     def _check_ready(self) -> None:
         if self.library_search.ready.is_set():
             self._waiting.stop()
-            if self.last is None:
+            if self.last is None and self.error is None:
                 self._status(Text(""))
 
     def _status(self, text: Text) -> None:
