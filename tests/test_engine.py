@@ -262,6 +262,18 @@ def test_any_text_filters_without_raising(text):
     assert kept == [i for i in ALL if i in set(kept)]
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(
+    st.sets(st.integers(0, 5000), max_size=20),  # sparse
+    st.sets(st.integers(0, 300), min_size=200),  # dense
+    st.sets(st.integers(0, 2000), max_size=600),  # in between
+))
+def test_bitsets_round_trip(slots):
+    from reader.core.bitsets import bits_of, slots_in
+
+    assert slots_in(bits_of(slots)) == sorted(slots)
+
+
 # --------------------------------------------------------------------------- scale
 
 

@@ -20,7 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .search_index import FIELDS, TextIndex, bits_of, field_items, slots_in
+from .bitsets import bits_of, slots_in
+from .search_index import FIELDS, TextIndex, field_items
 from .words import locate, needle, snippet
 
 if TYPE_CHECKING:

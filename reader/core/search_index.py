@@ -32,6 +32,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from .bitsets import bits_of, slots_in
 from .words import display, normalise, normalise_items
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
     from .pdf import PaperText
     from .snapshot import Snapshot
 
-__all__ = ["BLOCK", "FIELDS", "INDEXED", "PreparedText", "TextIndex", "field_items", "bits_of", "prepare_text", "slots_in"]
+__all__ = ["BLOCK", "FIELDS", "INDEXED", "PreparedText", "TextIndex", "field_items", "prepare_text"]
 
 INDEXED = ("title", "authors", "tags", "note", "commentary", "abstract")  # from the snapshot
 FIELDS = (*INDEXED, "text")
@@ -158,40 +159,6 @@ class _Block:
         return sys.getsizeof(self.where) + sum(
             sys.getsizeof(r.hay) + sum(sys.getsizeof(a) for a in (r.starts, r.members) if a is not None) for r in runs
         )
-
-
-_BITS_OF_BYTE = [tuple(k for k in range(8) if byte >> k & 1) for byte in range(256)]
-
-
-def bits_of(slots: Iterable[int]) -> int:
-    """A bitset (a Python int) with the given bits set."""
-    data = bytearray()
-    for slot in slots:
-        byte = slot >> 3
-        if byte >= len(data):
-            data.extend(bytes(byte + 1 - len(data)))
-        data[byte] |= 1 << (slot & 7)
-    return int.from_bytes(data, "little")
-
-
-def slots_in(bits: int) -> list[int]:
-    """The set bits of a bitset, in order (the fastest way for how full it is)."""
-    length, count = bits.bit_length(), bits.bit_count()
-    if count * 20 < length:  # sparse: jump from one to the next
-        text = bin(bits)[:1:-1]
-        found, i = [], text.find("1")
-        while i != -1:
-            found.append(i)
-            i = text.find("1", i + 1)
-        return found
-    if count * 2 > length:  # dense: look at every bit
-        return [i for i, c in enumerate(bin(bits)[:1:-1]) if c == "1"]
-    found = []
-    for n, byte in enumerate(bits.to_bytes((length + 7) // 8, "little")):
-        if byte:
-            base = n << 3
-            found.extend([base + k for k in _BITS_OF_BYTE[byte]])
-    return found
 
 
 # --------------------------------------------------------------------------- paper texts
