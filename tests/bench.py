@@ -317,27 +317,31 @@ def memory(data: Path) -> None:
 
 
 def search(library: Library) -> None:
-    """Search across titles, authors, commentary, notes and the 200 cached paper texts."""
+    """Search across titles, authors, tags, notes, commentary, abstracts and the 200 cached paper texts."""
+    from reader.core.engine import Engine
     from reader.core.locations import cache_dir
-    from reader.core.search import SearchIndex
+    from reader.core.search_index import TextIndex
+    from reader.core.search_sources import cached_texts, downloaded_ids
     from tests.bench_search import QUERIES
 
     snapshot = Snapshot.load(library)
     started = time.perf_counter()
-    index = SearchIndex.build(snapshot, cache_dir())
+    texts = cached_texts(cache_dir(), snapshot.all_ids())
+    engine = Engine(TextIndex.build(snapshot, texts), downloaded_ids(cache_dir()))
     build_s = time.perf_counter() - started
     times = []
     for query in QUERIES:
         started = time.perf_counter()
-        index.search(query)
+        engine.search(snapshot, query)
         times.append(time.perf_counter() - started)
+    noted = snapshot.with_changes(notes={**snapshot.notes, next(iter(snapshot.papers)): "a new note about attention"})
     started = time.perf_counter()
-    index.update_note(next(iter(snapshot.papers)), "a new note about attention")
+    engine.index_for(noted)
     update_s = time.perf_counter() - started
     row(
         "9. Search the library (per query)",
         f"p50 {ms(statistics.median(times))}, p95 {ms(p95(times))} over {len(QUERIES)} queries; "
-        f"index built in {ms(build_s)}, a note re-indexed in {ms(update_s)}",
+        f"index built in {ms(build_s)} (with the cached texts), a note re-indexed in {ms(update_s)}",
         "< 100 ms",
     )
 

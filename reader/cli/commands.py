@@ -29,7 +29,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--date", type=_date, help="the digests' date, YYYY-MM-DD")
     p.set_defaults(handler=cmd_import)
 
-    p = sub.add_parser("list", help="list papers with their state")
+    p = sub.add_parser("list", help="list papers with their state; QUERY selects them")
+    from .query_args import add_query_argument
+
+    add_query_argument(p, required=False)
     _add_selection(p)
     p.add_argument("--json", action="store_true", help="print a JSON list")
     p.set_defaults(handler=cmd_list)
@@ -174,28 +177,10 @@ def known_ids(snapshot, raw_ids: list[str]) -> list[str]:
 
 
 def selected_ids(snapshot, args: argparse.Namespace) -> list[str]:
-    digest_ids = None
-    if args.digest is not None:
-        digest_ids = [d.id for d in snapshot.digests_on(args.digest)]
-        if not digest_ids:
-            raise CliError(f"no digest dated {args.digest.isoformat()}")
-    if args.tag is not None:
-        from ..core.library import normalize_tag
+    """The papers the QUERY and selection flags name (reader/cli/query_args.py)."""
+    from .query_args import selected_ids as select
 
-        try:
-            args.tag = normalize_tag(args.tag)
-        except ValueError as exc:
-            raise CliError(str(exc)) from None
-    ids = snapshot.select(digest_ids=digest_ids, week=args.week, tag=args.tag, read=args.read)
-    if getattr(args, "mismatched", False):
-        from ..core.mismatch import is_mismatched
-
-        ids = [arxiv_id for arxiv_id in ids if is_mismatched(snapshot, arxiv_id)]
-    if getattr(args, "mentioned", False):
-        listed = snapshot.appearances
-        mentioned = [ref for ref in snapshot.mentioned_by_digests if ref not in listed]
-        ids = [ref for ref in mentioned if args.tag is None or args.tag in snapshot.state(ref).tags]
-    return ids
+    return select(snapshot, args)
 
 
 # --- commands ------------------------------------------------------------

@@ -87,30 +87,21 @@ def _bibtex(snapshot, ids: list[str], output: Path | None) -> int:
 # --- reader search ---------------------------------------------------------
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``reader search`` to the top-level parser."""
+    from .query_args import add_query_argument
+
     p = sub.add_parser(
         "search",
-        help="search titles, authors, notes, commentary, abstracts and downloaded paper text",
+        help="search titles, authors, tags, notes, commentary, abstracts and downloaded paper text",
         description=(
-            "Every word must occur somewhere in a paper (case-insensitive, substring); "
-            "quote a phrase to find it as written: reader search '\"deep hierarchical\" vae'. "
-            "An argument with spaces counts as a phrase."
+            "Papers matching QUERY, best first: title hits, then authors, tags, notes, commentary, "
+            "abstract and paper text; each with a snippet per field that matched. "
+            "reader search '\"deep hierarchical\" vae -is:read'"
         ),
     )
-    p.add_argument("query", nargs="+", metavar="QUERY")
+    add_query_argument(p, required=True)
     p.add_argument("--json", action="store_true", help="print a JSON list of hits")
     p.add_argument("--limit", type=int, default=50, metavar="N", help="show at most N papers (default 50)")
     p.set_defaults(handler=cmd_search)
-
-
-def _query_from_args(words: list[str]) -> str:
-    """Shell arguments as one query: an argument holding spaces (and no quotes) is a phrase."""
-    parts = []
-    for word in words:
-        if any(ch.isspace() for ch in word) and '"' not in word:
-            parts.append(f'"{word}"')
-        else:
-            parts.append(word)
-    return " ".join(parts)
 
 
 def _highlight(snippet: str, start: int, end: int, color: bool) -> str:
@@ -123,17 +114,15 @@ def _highlight(snippet: str, start: int, end: int, color: bool) -> str:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from ..core.locations import cache_dir
-    from ..core.search import SearchIndex
     from ..core.text import one_line
     from .commands import load_snapshot, open_library
+    from .query_args import engine_for, parse_words
 
     if args.limit < 1:
         raise CliError("--limit must be at least 1")
-    query = _query_from_args(args.query)
+    query = parse_words(args.query)
     snapshot = load_snapshot(open_library(args))
-    index = SearchIndex.build(snapshot, cache_dir())
-    hits = index.search(query, limit=args.limit)
+    hits = engine_for(snapshot, query).search(snapshot, query, limit=args.limit)
     if args.json:
         data = [dict(hit.to_json(), title=snapshot.title(hit.arxiv_id)) for hit in hits]
         json.dump(data, sys.stdout, ensure_ascii=False, indent=2)

@@ -211,13 +211,6 @@ class LibraryService:
     def load_commentary(self, base: Snapshot) -> Future:
         return self.submit(self._load_commentary, base)
 
-    @staticmethod
-    def warm(snapshot: Snapshot) -> None:
-        """Build the filter's index, off the UI thread."""
-        from reader.core import filtering
-
-        filtering.index_for(snapshot)
-
     def load(self, *, commentary: bool = True) -> Future:
         """Read the library; ``commentary=False`` skips the commentary (a fast first load)."""
         return self.submit(self._load, commentary)

@@ -359,19 +359,33 @@ async def test_help_lists_the_new_keys(library):
         await until(pilot, lambda: isinstance(app.screen, SearchScreen))
 
 
-def test_library_search_applies_updates_in_order(library):
-    """Updates asked for before or after the build reach the index; a reload refreshes it."""
-    from reader.tui.screens.search import LibrarySearch
+def test_library_search_follows_notes_texts_and_reloads(library):
+    """Notes come from the snapshot given, texts arrive later, a new catalogue is indexed again."""
+    from reader.core.query import parse
+    from reader.tui.library_search import LibrarySearch
 
-    search = LibrarySearch()
+    class Service:  # the compute thread, run at once
+        def compute(self, fn, *args):
+            fn(*args)
+
+    class Screen:
+        def post_message(self, message):
+            search.install(message)
+
+    search = LibrarySearch(Service())
     snap = Snapshot.load(library)
-    search.update_note("2007.00001", "quokka")  # asked while the index is being built
-    search._build(snap)  # (what the worker runs)
-    assert [h.arxiv_id for h in search.search("quokka")[0]] == ["2007.00001"]
+    search.start(Screen(), snap)
+    assert search.ready.is_set()
+    noted = snap.with_changes(notes={**snap.notes, "2007.00001": "quokka"})
+    assert [h.arxiv_id for h in search.search(noted, parse("quokka"), 10)[0]] == ["2007.00001"]
     search.add_text("2007.03898", "the platypus appears in the paper text only")
-    hits, _ = search.search("platypus")
+    hits, _ = search.search(snap, parse("platypus"), 10)
     assert [(h.arxiv_id, h.matches[0].field) for h in hits] == [("2007.03898", "text")]
+    assert search.filter(snap, snap.all_ids(), parse("is:downloaded")) == ["2007.03898"]
     library.set_note("2007.00002", "wombat")
-    search.refresh(Snapshot.load(library))
-    assert [h.arxiv_id for h in search.search("wombat")[0]] == ["2007.00002"]
-    assert search.search("quokka")[0] == []  # the reloaded notes are the truth
+    reloaded = Snapshot.load(library)
+    search.start(Screen(), reloaded)  # a new catalogue: indexed again, the paper text kept
+    assert search.engine.index.same_catalog(reloaded)
+    assert [h.arxiv_id for h in search.search(reloaded, parse("wombat"), 10)[0]] == ["2007.00002"]
+    assert search.search(reloaded, parse("quokka"), 10)[0] == []  # the reloaded notes are the truth
+    assert [h.arxiv_id for h in search.search(reloaded, parse("platypus"), 10)[0]] == ["2007.03898"]

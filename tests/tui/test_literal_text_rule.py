@@ -50,14 +50,56 @@ def called(node: ast.Call) -> str:
     return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
 
 
+def text_names(function: ast.AST) -> set[str]:
+    """Names a function assigns only ``Text(...)`` (or a literal) to."""
+    assigned: dict[str, bool] = {}
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    assigned[target.id] = assigned.get(target.id, True) and literal_or_text(node.value)
+    return {name for name, ok in assigned.items() if ok}
+
+
+def assignments_by_function(tree: ast.Module) -> list[tuple[ast.AST, list[ast.Assign]]]:
+    """Each function (and the module) with the assignments made directly in it."""
+    found: list[tuple[ast.AST, list[ast.Assign]]] = []
+
+    def visit(scope: ast.AST) -> None:
+        own: list[ast.Assign] = []
+        stack = list(ast.iter_child_nodes(scope))
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                visit(node)
+                continue
+            if isinstance(node, ast.Assign):
+                own.append(node)
+            stack.extend(ast.iter_child_nodes(node))
+        found.append((scope, own))
+
+    visit(tree)
+    return found
+
+
 def test_titles_are_literal_strings_or_text():
     bad = []
     for path, tree in sources():
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Assign):
+        for _scope, assignments in assignments_by_function(tree):
+            # Names this scope only ever binds to Text(...) or a literal.
+            texts: dict[str, bool] = {}
+            for node in assignments:
                 for target in node.targets:
-                    if isinstance(target, ast.Attribute) and target.attr in TITLES and not literal_or_text(node.value):
-                        bad.append(f"{path.name}:{node.lineno} {target.attr} = {ast.unparse(node.value)}")
+                    if isinstance(target, ast.Name):
+                        texts[target.id] = texts.get(target.id, True) and literal_or_text(node.value)
+            for node in assignments:
+                for target in node.targets:
+                    if not (isinstance(target, ast.Attribute) and target.attr in TITLES):
+                        continue
+                    value = node.value
+                    if literal_or_text(value) or (isinstance(value, ast.Name) and texts.get(value.id, False)):
+                        continue
+                    bad.append(f"{path.name}:{node.lineno} {target.attr} = {ast.unparse(value)}")
     assert bad == [], "titles must be Text(...) (a str is read as markup):\n" + "\n".join(bad)
 
 

@@ -31,10 +31,16 @@ EXTRA = [  # (keys as the bindings display them, so these replace their rows)
     ("In the Paper tab", "esc", "Close the find bar; again: clear the highlights"),
 ]
 
-FILTER_HELP = (
-    "Filter syntax: words match title, authors, commentary and notes; "
-    "tag:x  is:unread  is:read  is:noted  author:y; a leading - negates; terms are ANDed."
-)
+QUERY_HELP = [  # the query language of / and s, in short (the README has it all)
+    ("lora", "words match where a word starts; case, accents and punctuation don't matter"),
+    ('"a phrase"', "words in this order"),
+    ("title: author:", "one field: also tag: note: commentary: abstract: text: (paper text)"),
+    ("digest: week:", "digest:2020-07-12 (a date, name or id)  week:2020-W28"),
+    ("date: year: cat:", "date:>=2020-07  date:2020-07..2020-09  year:2020  cat:cs.LG"),
+    ("is:", "read unread noted fetched downloaded mentioned mismatched"),
+    ("a b  a OR b", "both; either (OR first: a b OR c is a (b OR c))"),
+    ("-a  NOT a  ( )", "without a; group with parentheses"),
+]
 
 
 def collect(screen: Screen) -> dict[str, list[tuple[str, str]]]:
@@ -94,7 +100,9 @@ class HelpScreen(ModalScreen[None]):
             for key, description in items:
                 table.add_row(Text(key), Text(description))
             table.add_row("", "")
-        table.add_row("", Text(FILTER_HELP, style="dim"))
+        table.add_row(Text("Queries (/ and s)", style="bold underline"), "")
+        for example, meaning in QUERY_HELP:
+            table.add_row(Text(example), Text(meaning))
         return table
 
     def action_scroll_down(self) -> None:

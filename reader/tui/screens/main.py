@@ -7,6 +7,8 @@ handlers here change the vars. Library I/O runs on the library thread (see servi
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,6 +22,11 @@ from textual.worker import get_current_worker
 from reader.core.snapshot import Snapshot
 from reader.core.text import one_line
 
+if TYPE_CHECKING:
+    from reader.core.query import Query
+
+    from ..library_search import LibrarySearch, SearchIndexed
+
 from ..actions import LibraryActions
 from ..actions_arxiv import ArxivActions
 from ..messages import DiskPolled, LoadFailed, SnapshotLoaded, describe_error
@@ -32,6 +39,7 @@ POLL_SECONDS = 1.0
 WARM_AFTER = 1.0  # seconds after the full load: the filter's index is built then
 INPUT_FIRST = 0.05  # seconds after the first paint before the background work starts
 DETAIL_AFTER = 0.08  # seconds after that: the footer and the detail's tabs
+FILTER_PLACEHOLDER = 'filter: words  "a phrase"  tag:x  is:unread  author:y  date:>=2020-07  OR  -x  ( )   ? for more'
 
 
 def preload_detail() -> None:
@@ -135,7 +143,10 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
         self._polling = False
         self._ids_cache: tuple[tuple, list[str]] | None = None
         self._warmed = False
-        self._search = None  # the library's search index (screens/search.py), from the first search
+        self._search: LibrarySearch | None = None  # the query engine of the filter and search (on mount)
+        self._query: Query | None = None  # the filter's text, parsed
+        self._good_query: Query | None = None  # the last one without a mistake
+        self._filter_state: Text | None = None  # for the list's subtitle: an error, or "indexing…"
         self._detail_waiting = False  # the detail is built once the whole library is read
         self._after_load: dict[str, object] = {}  # actions waiting for the whole library
         self._init_actions()
@@ -160,6 +171,7 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
         from .. import trace
 
         trace("main screen mounted")
+        self._library_search()
         self.query_one("#weeks").border_title = "Reading list"
         papers = self.query_one(PapersList)
         papers.border_title = "Loading…"
@@ -212,8 +224,8 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
             carry_mentions(self.snapshot, snapshot)  # same digests: keep the backlink indexes
         self.snapshot = snapshot
         self.loaded = True
-        if self._search is not None:
-            self._search.refresh(snapshot)
+        if self._library_search().engine.index is not None:
+            self._library_search().start(self, snapshot)  # a new catalogue: index it again (in the background)
         if self._warmed and snapshot.complete:
             self._count_mentions()  # the reload's digests are new objects: count again
         if first:
@@ -274,10 +286,10 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
             self.call_after_refresh(self.query_one(DetailPane).build)
 
     def _warm(self) -> None:
-        """Build the filter's index in the background (once the first moments are over)."""
+        """Build the query engine's index in the background (once the first moments are over)."""
         if not self._warmed:
             self._warmed = True
-            self.app.service.compute(self.app.service.warm, self.snapshot)
+            self._library_search().start(self, self.snapshot)
             self._count_mentions()
             # After both (one compute thread, in order): keep the collector off what they built.
             self.app.service.compute(lambda: None).add_done_callback(self._indexes_built)
@@ -300,6 +312,20 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
             return
         future = self.app.service.compute(lambda: (snapshot.mentioned_by_digests, snapshot.mentioned_in))
         future.add_done_callback(lambda f: self.post_message(MentionsCounted(snapshot)))
+
+    def _library_search(self) -> LibrarySearch:
+        """The query engine of the filter and of search (made on mount)."""
+        if self._search is None:
+            from ..library_search import LibrarySearch
+
+            self._search = LibrarySearch(self.app.service)
+        return self._search
+
+    def on_search_indexed(self, message: SearchIndexed) -> None:
+        """The query engine's index (or the cache's paper texts) is ready: filter again."""
+        self._library_search().install(message)
+        if self.query_text.strip():
+            self._refresh_visible()
 
     def on_mentions_counted(self, message) -> None:
         """The sidebar's "Mentioned, not in a digest" count, once it is known."""
@@ -371,16 +397,40 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
         self._ids_cache = (key, ids)
         return ids
 
+    def _filtered(self, ids: list[str]) -> list[str]:
+        """The view's ids the filter keeps. A bad query says where it is wrong (in the list's
+        subtitle) and keeps the last good one's papers; words wait for the index."""
+        from reader.core.query import parse
+
+        text = self.query_text
+        if self._query is None or self._query.text != text:
+            self._query = parse(text)
+        query, self._filter_state = self._query, None
+        if query.error is not None:
+            from ..library_search import describe_error as describe_query_error
+
+            self._filter_state = describe_query_error(query, "bad filter: ", context=20)
+            good = self._good_query
+            query = good if good is not None else parse("")
+        else:
+            self._good_query = query
+        search = self._library_search()
+        found = search.filter(self.snapshot, ids, query)
+        if found is None:
+            self._filter_state = self._filter_state or Text("indexing the library…", style="italic")
+            search.start(self, self.snapshot)
+            return ids
+        return found
+
     def _refresh_visible(self) -> None:
         if not self.loaded:
             return
         ids = self._view_ids()
         if self.query_text.strip():
-            from reader.core import (
-                filtering,  # on first use: not needed for the first paint
-            )
-
-            ids = filtering.matches(self.snapshot, ids, self.query_text)
+            ids = self._filtered(ids)
+        else:
+            self._filter_state = None
+            self._good_query = None
         old = self.visible_ids
         current = self.paper_id
         if current not in set(ids):
@@ -431,14 +481,19 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
         papers.border_title = Text(self.view_label())  # (a str would be read as markup)
         ids = self.visible_ids
         read = sum(1 for i in ids if self.snapshot.state(i).read)
-        bits = [f"{read}/{len(ids)} read"]
+        subtitle = Text(f"{read}/{len(ids)} read")
         if self.query_text.strip():
-            from reader.core import filtering
+            subtitle.append(" · ")
+            if self._filter_state is not None:
+                subtitle.append_text(self._filter_state)
+            else:
+                subtitle.append("filter: ")
+                from ..library_search import shorten
 
-            bits.append(f"filter: {filtering.describe(filtering.compile_query(self.query_text))}")
+                subtitle.append(shorten(one_line(self.query_text), 40))  # as text, never markup
         if self.selection:
-            bits.append(f"{len(self.selection)} selected")
-        papers.border_subtitle = Text(" · ".join(bits))  # the filter is typed text
+            subtitle.append(f" · {len(self.selection)} selected")
+        papers.border_subtitle = subtitle
         papers.empty_text = "No papers match the filter." if self.query_text.strip() else "No papers here."
 
     # --- pane messages ------------------------------------------------------
@@ -507,17 +562,16 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
         self.when_loaded("search", self._open_search)
 
     def _open_search(self) -> None:
-        from .search import LibrarySearch, SearchScreen
+        from .search import SearchScreen
 
-        if self._search is None:
-            self._search = LibrarySearch()
-        self._search.ensure(self, self.snapshot)
+        search = self._library_search()
+        search.start(self, self.snapshot)
 
         def chosen(arxiv_id: str | None) -> None:
             if arxiv_id:
                 self.show_in_all(arxiv_id)
 
-        self.app.push_screen(SearchScreen(self._search, self.snapshot), chosen)
+        self.app.push_screen(SearchScreen(search, self.snapshot), chosen)
 
     def action_stats(self) -> None:
         self.when_loaded("stats", self._open_stats)
@@ -570,9 +624,7 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
     async def action_filter(self) -> None:
         filter_input = self._filter_input()
         if filter_input is None:  # made on first use: it is not on the first screen
-            filter_input = FilterInput(
-                placeholder="filter: words  tag:x  is:unread  is:read  author:y", id="filter"
-            )
+            filter_input = FilterInput(placeholder=FILTER_PLACEHOLDER, id="filter")
             # Awaited: the keys typed right after / wait for the field, and go into it.
             await self.query_one("#main").mount(filter_input, after=self.query_one(PapersList))
         filter_input.display = True

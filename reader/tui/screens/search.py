@@ -1,22 +1,18 @@
 """Search across the library (``s``, or "Search the library" in the palette).
 
-:class:`LibrarySearch` owns the app's ``SearchIndex``: built in a worker the first time
-it is needed, then kept current incrementally (a note saved, a paper's text extracted,
-a snapshot reloaded). ``SearchIndex`` is not thread-safe, so everything that touches it
-(the build's hand-over, updates, searches) holds one lock, and updates asked for on the
-UI thread are queued and applied by the next search (or a small worker): the UI never
-waits on a search.
+The query language is the filter's (``reader/core/query.py``), and so is the engine: the
+main screen's :class:`~reader.tui.library_search.LibrarySearch`, whose index is built in the
+background and follows notes and tags by itself.
 
-:class:`SearchScreen` is an Input over the results, grouped by paper: a title line,
-then one line per field that matched (``title:``, ``note:``, ``commentary:``,
-``text p.3:``…) with the match highlighted by Rich styles (never markup). Each
-keystroke searches again after a short pause, in an exclusive worker.
+:class:`SearchScreen` is an Input over the results, best first and grouped by paper: a title
+line, then one line per field that matched (``title:``, ``note:``, ``commentary:``,
+``text p.3:``…) with the match highlighted by Rich styles (never markup). Each keystroke
+searches again after a short pause, in an exclusive worker; a query with a mistake says where
+(in the status line) and leaves the results as they were.
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -32,140 +28,31 @@ from textual.worker import get_current_worker
 
 from reader.core.text import one_line
 
+from ..library_search import describe_error
 from ..widgets.line_list import LineList, Row
 
 if TYPE_CHECKING:
-    from reader.core.search import SearchHit, SearchIndex
+    from textual.timer import Timer
+
+    from reader.core.query import QueryError
+    from reader.core.ranking import SearchHit
     from reader.core.snapshot import Snapshot
+
+    from ..library_search import LibrarySearch
 
 DEBOUNCE = 0.1  # seconds after the last keystroke
 LIMIT = 200
 FIELD_LABELS = {
     "title": "title",
     "authors": "authors",
+    "tags": "tags",
     "note": "note",
     "commentary": "commentary",
     "abstract": "abstract",
     "text": "text",
 }
-
-
-def _digest_key(snap: Snapshot) -> tuple:
-    return tuple((d.id, d.sha256, d.imported_at) for d in snap.digests)
-
-
-class LibrarySearch:
-    """The library's search index, shared by every search screen of the app."""
-
-    def __init__(self) -> None:
-        self._index: SearchIndex | None = None
-        self._lock = threading.Lock()  # held while the index is built into place, changed or searched
-        self._pending: list[tuple] = []  # updates asked for on the UI thread, not yet applied
-        self._pending_lock = threading.Lock()
-        self._indexed: Snapshot | None = None  # the snapshot the index last saw in full
-        self._noted: set[str] = set()  # notes updated since: checked again on the next refresh
-        self.ready = threading.Event()
-        self._building = False
-        self.build_seconds: float | None = None
-
-    # --- building ----------------------------------------------------------------
-    @property
-    def building(self) -> bool:
-        return self._building and not self.ready.is_set()
-
-    def ensure(self, owner, snapshot: Snapshot) -> None:
-        """Start building the index (once) in a worker of ``owner`` (a screen)."""
-        if self._building or self.ready.is_set():
-            return
-        self._building = True
-        owner.run_worker(
-            lambda: self._build(snapshot), thread=True, group="search-index", exit_on_error=False,
-            name="build search index",
-        )
-
-    def _build(self, snapshot: Snapshot) -> None:
-        from reader.core.locations import cache_dir
-        from reader.core.search import SearchIndex
-
-        started = time.perf_counter()
-        try:
-            index = SearchIndex.build(snapshot, cache_dir())
-        except Exception:  # noqa: BLE001 - a broken cache must not stop search
-            try:
-                index = SearchIndex.build(snapshot, None)
-            except Exception:  # noqa: BLE001 - an empty index, not a search that never ends
-                index = SearchIndex()
-        with self._lock:
-            self._index = index
-            self._indexed = snapshot
-            self._apply_pending()
-        self.build_seconds = time.perf_counter() - started
-        self.ready.set()
-
-    # --- keeping it current (UI thread: queued, never blocks) ----------------------
-    def _queue(self, item: tuple) -> None:
-        with self._pending_lock:
-            if item[0] == "refresh":  # only the newest snapshot matters
-                self._pending = [p for p in self._pending if p[0] != "refresh"]
-            self._pending.append(item)
-
-    def update_note(self, arxiv_id: str, text: str) -> None:
-        self._queue(("note", arxiv_id, text))
-
-    def add_text(self, arxiv_id: str, text) -> None:
-        self._queue(("text", arxiv_id, text))
-
-    def refresh(self, snapshot: Snapshot) -> None:
-        """A newer snapshot (an import, a reload): applied by the next search."""
-        if snapshot.complete:
-            self._queue(("refresh", snapshot))
-
-    def _apply_pending(self) -> None:
-        """Apply queued updates (the caller holds ``_lock``, and the index exists)."""
-        with self._pending_lock:
-            pending, self._pending = self._pending, []
-        index = self._index
-        for item in pending:
-            if item[0] == "note":
-                index.update_note(item[1], item[2])
-                self._noted.add(item[1])
-            elif item[0] == "text":
-                index.add_text(item[1], item[2])
-            elif item[0] == "refresh":
-                self._refresh(item[1])
-
-    def _refresh(self, snapshot: Snapshot) -> None:
-        old = self._indexed
-        self._indexed = snapshot
-        if (
-            old is not None
-            and old.complete
-            and _digest_key(old) == _digest_key(snapshot)
-            and old.papers == snapshot.papers
-            and old.metadata == snapshot.metadata
-        ):
-            # Only notes can differ: refresh just the papers whose note changed.
-            changed = {i for i in set(old.notes) | set(snapshot.notes) if old.notes.get(i) != snapshot.notes.get(i)}
-            changed = (changed | self._noted) & set(snapshot.all_ids())
-            self._noted.clear()
-            if changed:
-                self._index.refresh(snapshot, changed)
-            return
-        self._noted.clear()
-        self._index.refresh(snapshot)
-
-    # --- searching (a worker thread) ----------------------------------------------
-    def search(self, query: str, limit: int = LIMIT) -> tuple[list[SearchHit], float]:
-        """Hits for ``query`` and the seconds the search took (waits for the build)."""
-        while not self.ready.wait(0.05):
-            worker = get_current_worker()
-            if worker.is_cancelled:
-                return [], 0.0
-        with self._lock:
-            started = time.perf_counter()
-            self._apply_pending()
-            hits = self._index.search(query, limit)
-            return hits, time.perf_counter() - started
+PLACEHOLDER = 'words, "a phrase", title: author: tag: note: text: is:unread date:>=2020 … OR -x ( )'
+EMPTY = "Type to search titles, authors, tags, notes, commentary, abstracts and paper text."
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,26 +126,22 @@ class SearchScreen(ModalScreen[str | None]):
         self.library_search = search
         self.snapshot = snapshot
         self._initial = query
-        self._timer = None
+        self._timer: Timer | None = None
         self.last: Results | None = None
+        self.error: QueryError | None = None  # the typed query's mistake, if it has one
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box") as box:
             box.border_title = "Search the library"
             box.border_subtitle = "enter opens · ↓ to the results · escape closes"
-            yield Input(
-                value=self._initial,
-                placeholder='words (all must match) or "a phrase": titles, authors, notes, commentary, text',
-                id="search-input",
-            )
+            yield Input(value=self._initial, placeholder=PLACEHOLDER, id="search-input")
             yield Static(Text(""), id="search-status")
             yield SearchResults(id="search-results")
 
     def on_mount(self) -> None:
         results = self.query_one(SearchResults)
-        results.empty_text = "Type to search titles, authors, notes, commentary, abstracts and paper text."
+        results.empty_text = EMPTY
         self.query_one(Input).focus()
-        self.library_search.ensure(self, self.snapshot)  # (a no-op once the main screen started it)
         if not self.library_search.ready.is_set():
             self._status(Text("Indexing the library…", style="italic"))
             self._waiting = self.set_interval(0.1, self._check_ready)
@@ -268,7 +151,7 @@ class SearchScreen(ModalScreen[str | None]):
     def _check_ready(self) -> None:
         if self.library_search.ready.is_set():
             self._waiting.stop()
-            if self.last is None:
+            if self.last is None and self.error is None:
                 self._status(Text(""))
 
     def _status(self, text: Text) -> None:
@@ -281,18 +164,28 @@ class SearchScreen(ModalScreen[str | None]):
         query = event.value
         self._timer = self.set_timer(DEBOUNCE, lambda: self._run(query))
 
-    def _run(self, query: str) -> None:
+    def _run(self, text: str) -> None:
+        from reader.core.query import parse
+
         self._timer = None
-        if not query.strip():
+        if not text.strip():
             self.workers.cancel_group(self, "search")
             self._show(Results("", [], 0.0))
             return
-        search = self.library_search
+        query = parse(text)
+        if query.error is not None:
+            self.workers.cancel_group(self, "search")
+            self.error = query.error
+            self._status(describe_error(query))  # the mistake, marked
+            return
+        self.error = None
+        search, snapshot = self.library_search, self.snapshot
 
         def job() -> None:
-            hits, seconds = search.search(query)
-            if not get_current_worker().is_cancelled:
-                self.post_message(self.Found(Results(query, hits, seconds)))
+            worker = get_current_worker()
+            hits, seconds = search.search(snapshot, query, LIMIT, cancelled=lambda: worker.is_cancelled)
+            if not worker.is_cancelled:
+                self.post_message(self.Found(Results(text, hits, seconds)))
 
         self.run_worker(job, thread=True, exclusive=True, group="search", exit_on_error=False)
 
@@ -309,10 +202,10 @@ class SearchScreen(ModalScreen[str | None]):
         self.query_one(SearchResults).show(results.hits, titles)
         results_list = self.query_one(SearchResults)
         if not results.query.strip():
-            results_list.empty_text = "Type to search titles, authors, notes, commentary, abstracts and paper text."
+            results_list.empty_text = EMPTY
             self._status(Text(""))
             return
-        results_list.empty_text = "No paper matches every word."
+        results_list.empty_text = "No paper matches."
         count = len(results.hits)
         what = f"{count}{'+' if count >= LIMIT else ''} paper{'s' * (count != 1)}"
         ms = results.seconds * 1000

@@ -1,0 +1,101 @@
+"""Queries on the command line: ``reader list QUERY...``, ``reader search QUERY...``, and the
+selection flags of ``list`` and ``export``, which are query terms too."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from . import CliError
+
+if TYPE_CHECKING:
+    from ..core.engine import Engine
+    from ..core.query import Node, Query
+    from ..core.snapshot import Snapshot
+
+QUERY_HELP = (
+    "a query (see 'Queries' in the README): words match at word starts in any field; "
+    '"a phrase"; title: author: tag: note: commentary: abstract: text: digest: week:2020-W28 '
+    "date:>=2020-07 year:2020 cat:cs.LG is:read|unread|noted|fetched|downloaded|mentioned|mismatched; "
+    "AND (or a space), OR, NOT or -, parentheses. Several arguments are one query; a term that "
+    "starts with '-' goes inside a quoted argument or after '--': reader list -- -is:read"
+)
+
+
+def add_query_argument(p: argparse.ArgumentParser, *, required: bool) -> None:
+    p.add_argument("query", nargs="+" if required else "*", metavar="QUERY", help=QUERY_HELP)
+
+
+def parse_words(words: list[str]) -> Query:
+    """The arguments as one query; a mistake is a CliError naming the column."""
+    from ..core.query import parse
+
+    query = parse(" ".join(words))
+    if query.error is not None:
+        raise CliError(f"bad query at {query.error.describe()}")
+    return query
+
+
+def selection_query(snapshot: Snapshot, args: argparse.Namespace) -> Query:
+    """The QUERY arguments and the selection flags, all ANDed."""
+    from ..core.engine import digests_matching
+    from ..core.query import And, Digest, Is, Query, Tag, Week
+    from ..core.words import fold, words
+
+    query = parse_words(getattr(args, "query", None) or [])
+    terms: list[Node] = [] if query.node is None else [query.node]
+    digest = getattr(args, "digest", None)
+    if digest is not None:
+        value = digest.isoformat() if hasattr(digest, "isoformat") else str(digest)
+        node = Digest(value, tuple(words(value)))
+        if not digests_matching(snapshot, node):
+            raise CliError(f"no digest dated {value}" if hasattr(digest, "isoformat") else f"no digest matches {value!r}")
+        terms.append(node)
+    if getattr(args, "week", None) is not None:
+        terms.append(Week(args.week))
+    if getattr(args, "tag", None) is not None:
+        from ..core.library import normalize_tag
+
+        try:
+            terms.append(Tag(fold(normalize_tag(args.tag))))
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
+    read = getattr(args, "read", None)
+    if read is not None:
+        terms.append(Is("read" if read else "unread"))
+    if getattr(args, "mismatched", False):
+        terms.append(Is("mismatched"))
+    if getattr(args, "mentioned", False):
+        terms.append(Is("mentioned"))
+    if not terms:
+        return query
+    return Query(query.text, terms[0] if len(terms) == 1 else And(tuple(terms)))
+
+
+def engine_for(snapshot: Snapshot, query: Query) -> Engine:
+    """An engine with what ``query`` needs: the paper texts of the cache for words that
+    may be in them, the downloaded ids for ``is:downloaded``."""
+    from ..core.engine import Engine
+    from ..core.locations import cache_dir
+    from ..core.query import Is, Words
+
+    searches_text = any(isinstance(leaf, Words) and leaf.field in (None, "text") for leaf, _ in query.leaves())
+    downloaded: set[str] = set()
+    texts = {}
+    if searches_text or query.uses(Is, state="downloaded"):
+        from ..core.search_sources import cached_texts, downloaded_ids
+
+        downloaded = downloaded_ids(cache_dir())
+        if searches_text:
+            texts = cached_texts(cache_dir(), snapshot.all_ids())
+    if Engine.needs_index(query):
+        return Engine.build(snapshot, texts, downloaded)
+    return Engine(None, downloaded)
+
+
+def selected_ids(snapshot: Snapshot, args: argparse.Namespace) -> list[str]:
+    """The papers ``list`` or ``export`` works on, in library order."""
+    from ..core.engine import universe
+
+    query = selection_query(snapshot, args)
+    return engine_for(snapshot, query).filter(snapshot, universe(snapshot, query), query)

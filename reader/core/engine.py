@@ -1,0 +1,414 @@
+"""Which papers a query matches: one engine for the filter, search, ``reader list`` and ``reader search``.
+
+:class:`Engine` holds a :class:`~reader.core.search_index.TextIndex` (the words of every paper)
+and the ids whose PDF is downloaded, and evaluates a parsed query (``reader/core/query.py``)
+over a snapshot:
+
+* :meth:`Engine.filter` keeps the given ids (in their order) that match: the ``/`` filter and
+  ``reader list``;
+* :meth:`Engine.search` ranks the matching papers and cuts snippets (``reader/core/ranking.py``).
+
+Everything but words is answered from the snapshot itself (read state, tags, digests, dates,
+arXiv records), so a query without words needs no index at all. Words are looked up in the
+index, which follows the snapshot's notes and tags by itself (``TextIndex.synced``); a new
+catalogue (an import, a reload) needs a new index, built off the UI thread.
+
+Evaluation narrows a candidate set: ``a b`` evaluates the cheaper term first and the other only
+over what is left; ``NOT a`` is the candidates minus ``a``'s; ``a OR b`` looks for ``b`` only
+among the candidates ``a`` did not match. No I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from .query import (
+    And,
+    Cat,
+    Date,
+    Digest,
+    Is,
+    Node,
+    Not,
+    Or,
+    Query,
+    Tag,
+    Week,
+    Words,
+    Year,
+    parse,
+)
+from .search_index import FIELDS, PreparedText, TextIndex
+from .words import fold, needle, normalise
+
+if TYPE_CHECKING:
+    from .library import DigestRecord
+    from .ranking import SearchHit
+    from .snapshot import Snapshot
+
+__all__ = ["Engine", "digests_matching", "universe"]
+
+T = TypeVar("T")
+DERIVED_CACHE = 64
+_NEW_STYLE = re.compile(r"(\d\d)\d\d\.\d{4,5}")
+_OLD_STYLE = re.compile(r"[^/]+/(\d\d)\d{5}")
+
+
+def universe(snapshot: Snapshot, query: Query | None = None) -> list[str]:
+    """The papers a query ranges over: every paper of the library, in library order; and,
+    when the query asks about ``is:mentioned``, the papers a digest mentions that are not
+    in the library at all (as ``reader list --mentioned`` always listed them)."""
+    ids = snapshot.all_ids()
+    if query is not None and query.uses(Is, state="mentioned"):
+        known = set(ids)
+        ids += [i for i in snapshot.mentioned_by_digests if i not in known]
+    return ids
+
+
+def digests_matching(snapshot: Snapshot, node: Digest | Week | Date) -> list[DigestRecord]:
+    """The digests a ``digest:``, ``week:`` or ``date:`` term names, newest first."""
+    return [digest for digest in snapshot.digests if _digest_matches(node, digest)]
+
+
+@functools.lru_cache(maxsize=8192)
+def _fold_tag(tag: str) -> str:
+    return fold(tag.lstrip("#"))
+
+
+def _id_year(arxiv_id: str) -> int | None:
+    m = _NEW_STYLE.fullmatch(arxiv_id) or _OLD_STYLE.fullmatch(arxiv_id)
+    if not m:
+        return None
+    yy = int(m.group(1))
+    return 1900 + yy if yy >= 91 else 2000 + yy
+
+
+def _cost(node: Node) -> int:
+    """How dear a term is to evaluate: cheap ones narrow the candidates first."""
+    if isinstance(node, Not):
+        return _cost(node.item)
+    if isinstance(node, (And, Or)):
+        return max(_cost(item) for item in node.items)
+    if isinstance(node, Words):
+        return 10
+    if isinstance(node, Is) and node.state == "mismatched":
+        return 5
+    if isinstance(node, (Year, Cat)):
+        return 3
+    return 1
+
+
+class Engine:
+    """The query engine of one library; see the module docstring. Safe to use from two
+    threads at once (the UI's filter and a search worker): the index is replaced, never changed."""
+
+    def __init__(self, index: TextIndex | None = None, downloaded: Iterable[str] = ()) -> None:
+        self.index = index
+        self.downloaded = frozenset(downloaded)
+        self._synced: tuple[TextIndex, TextIndex] | None = None  # (built index, synced to the last snapshot)
+        self._derived: dict[tuple[object, ...], tuple[tuple[object, ...], Any]] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def build(
+        cls,
+        snapshot: Snapshot,
+        texts: Mapping[str, PreparedText] | None = None,
+        downloaded: Iterable[str] = (),
+    ) -> Engine:
+        return cls(TextIndex.build(snapshot, texts), downloaded)
+
+    # --- the index ----------------------------------------------------------------------
+    @staticmethod
+    def needs_index(query: Query) -> bool:
+        """Does the query have words (which only the index answers)?"""
+        return any(isinstance(leaf, Words) for leaf, _ in query.leaves())
+
+    def index_for(self, snapshot: Snapshot) -> TextIndex:
+        """The index, with ``snapshot``'s notes and tags (built here if there is none yet).
+
+        ``self.index`` stays the index as built (only its owner replaces it); the synced
+        one is remembered beside it, so the next call only diffs what changed since."""
+        index = self.index
+        if index is None:
+            index = self.index = TextIndex.build(snapshot)
+        last = self._synced
+        synced = (last[1] if last is not None and last[0] is index else index).synced(snapshot)
+        self._synced = (index, synced)
+        return synced
+
+    def set_text(self, arxiv_id: str, text: PreparedText | None) -> None:
+        """A paper's text was extracted (or removed): index it, and count it downloaded."""
+        if self.index is not None:
+            self.index = self.index.with_text(arxiv_id, text)
+            self._synced = None
+        if text is not None:
+            self.downloaded = self.downloaded | {arxiv_id}
+
+    # --- answering ------------------------------------------------------------------------
+    def matching(self, snapshot: Snapshot, query: Query, candidates: Iterable[str]) -> set[str]:
+        """The candidates that match ``query`` (none for a query with an error)."""
+        cand = set(candidates)
+        if query.error is not None:
+            return set()
+        if query.node is None:
+            return cand
+        index = self.index_for(snapshot) if self.needs_index(query) else None
+        self._forget_other_snapshots(snapshot)
+        return _Evaluation(self, snapshot, index).run(query.node, cand)
+
+    def filter(self, snapshot: Snapshot, ids: Iterable[str], query: Query | str) -> list[str]:
+        """The ``ids`` (in their order) whose paper matches ``query``."""
+        if isinstance(query, str):
+            query = parse(query)
+        ids = list(ids)
+        if query.empty:
+            return ids
+        found = self.matching(snapshot, query, ids)
+        return [i for i in ids if i in found]
+
+    def search(self, snapshot: Snapshot, query: Query | str, limit: int = 200) -> list[SearchHit]:
+        """The papers matching ``query``, best first (title hits, then authors, tags, note,
+        commentary, abstract, paper text), with a snippet per field that matched."""
+        from .ranking import rank
+
+        if isinstance(query, str):
+            query = parse(query)
+        if not query.ok or query.empty or limit <= 0:
+            return []
+        ids = self.derived(("universe", query.uses(Is, state="mentioned")), (snapshot.digests, snapshot.papers),
+                           lambda: universe(snapshot, query))
+        index = self.index_for(snapshot)
+        for leaf in query.positive_words():  # ranking asks field by field: look that way first
+            if leaf.field is None:
+                for field in FIELDS:
+                    index.bits_with(field, needle(leaf.tokens))
+        found = self.matching(snapshot, query, ids)
+        position = self.derived(("position",), (snapshot.digests, snapshot.papers),
+                                lambda: {arxiv_id: n for n, arxiv_id in enumerate(snapshot.all_ids())})
+        return rank(snapshot, index, query, found, position, limit)
+
+    # --- what the snapshot answers, cached while its parts are the same objects -------------
+    def _forget_other_snapshots(self, snapshot: Snapshot) -> None:
+        """Drop what was derived from other snapshots' parts (so no old catalogue is kept alive)."""
+        current = (snapshot.digests, snapshot.papers, snapshot.metadata, snapshot.states, snapshot.notes)
+        stale = [k for k, (sources, _) in self._derived.items() if not all(any(s is c for c in current) for s in sources)]
+        if stale:
+            with self._lock:
+                for key in stale:
+                    self._derived.pop(key, None)
+
+    def derived(self, key: tuple[object, ...], sources: tuple[object, ...], make: Callable[[], T]) -> T:
+        hit = self._derived.get(key)
+        if hit is not None and len(hit[0]) == len(sources) and all(a is b for a, b in zip(hit[0], sources, strict=True)):
+            return hit[1]  # type: ignore[no-any-return]
+        value = make()
+        with self._lock:
+            if len(self._derived) >= DERIVED_CACHE:
+                self._derived.clear()
+            self._derived[key] = (sources, value)  # holding the sources keeps their ids unique
+        return value
+
+
+class _Evaluation:
+    """One query over one snapshot."""
+
+    def __init__(self, engine: Engine, snapshot: Snapshot, index: TextIndex | None) -> None:
+        self.engine = engine
+        self.snap = snapshot
+        self.index = index
+
+    def run(self, node: Node, cand: set[str]) -> set[str]:
+        if not cand:
+            return cand
+        if isinstance(node, And):
+            for item in sorted(node.items, key=_cost):
+                cand = self.run(item, cand)
+                if not cand:
+                    break
+            return cand
+        if isinstance(node, Or):
+            found: set[str] = set()
+            rest = cand
+            for item in sorted(node.items, key=_cost):
+                hit = self.run(item, rest)
+                found |= hit
+                rest = rest - hit
+                if not rest:
+                    break
+            return found
+        if isinstance(node, Not):
+            return cand - self.run(node.item, cand)
+        return self.leaf(node, cand)
+
+    def leaf(self, node: Node, cand: set[str]) -> set[str]:
+        if isinstance(node, Words):
+            return self.words(node, cand)
+        if isinstance(node, Tag):
+            return cand & self.tagged(node)
+        if isinstance(node, Is):
+            return self.state(node.state, cand)
+        if isinstance(node, (Digest, Week, Date)):
+            return cand & self.in_digests(node)
+        if isinstance(node, Year):
+            years = self.years()
+            lo, hi = node.lo, node.hi
+            return {
+                i for i in cand
+                if (y := years.get(i, _id_year(i))) is not None and (lo is None or y >= lo) and (hi is None or y <= hi)
+            }
+        if isinstance(node, Cat):
+            return cand & self.categories(node)
+        raise TypeError(f"not a query node: {node!r}")  # pragma: no cover
+
+    def words(self, node: Words, cand: set[str]) -> set[str]:
+        index = self.index
+        if index is None:
+            return set()
+        look = needle(node.tokens)
+        fields = FIELDS if node.field is None else (node.field,)
+        if len(cand) * 4 >= len(index):
+            return cand.intersection(index.ids_in(index.bits_with(node.field or "*", look)))
+        return {i for i in cand if any(index.has(field, i, look) for field in fields)}
+
+    def state(self, state: str, cand: set[str]) -> set[str]:
+        snap = self.snap
+        if state in ("read", "unread"):
+            read = self.engine.derived(
+                ("read",), (snap.states,), lambda: frozenset(i for i, s in snap.states.items() if s.read)
+            )
+            return cand & read if state == "read" else cand - read
+        if state == "noted":
+            noted = self.engine.derived(
+                ("noted",), (snap.notes,), lambda: frozenset(i for i, text in snap.notes.items() if text.strip())
+            )
+            return cand & noted
+        if state == "fetched":
+            metadata = snap.metadata
+            return {i for i in cand if (r := metadata.get(i)) and r.get("status") == "ok"}
+        if state == "downloaded":
+            return cand & self.engine.downloaded
+        if state == "mentioned":
+            return cand & self.mentioned()
+        return cand & self.mismatched()
+
+    # --- sets made from the snapshot, cached on the engine ----------------------------------
+    def tagged(self, node: Tag) -> frozenset[str]:
+        snap = self.snap
+        value, prefix = node.value, node.prefix
+
+        def make() -> frozenset[str]:
+            found = set()
+            for arxiv_id, state in snap.states.items():
+                for tag in state.tags:
+                    folded = _fold_tag(tag)
+                    if folded == value or (prefix and folded.startswith(value)):
+                        found.add(arxiv_id)
+                        break
+            return frozenset(found)
+
+        return self.engine.derived((node,), (snap.states,), make)
+
+    def mentioned(self) -> frozenset[str]:
+        snap = self.snap
+
+        def make() -> frozenset[str]:
+            listed = snap.appearances
+            return frozenset(i for i in snap.mentioned_by_digests if i not in listed)
+
+        return self.engine.derived(("mentioned",), (snap.digests,), make)
+
+    def mismatched(self) -> frozenset[str]:
+        from .mismatch import is_mismatched
+
+        snap = self.snap
+
+        def make() -> frozenset[str]:
+            return frozenset(i for i, r in snap.metadata.items() if r.get("status") == "ok" and is_mismatched(snap, i))
+
+        return self.engine.derived(("mismatched",), (snap.digests, snap.metadata), make)
+
+    def in_digests(self, node: Digest | Week | Date) -> frozenset[str]:
+        snap = self.snap
+
+        def make() -> frozenset[str]:
+            found: set[str] = set()
+            for digest in snap.digests:
+                if _digest_matches(node, digest):
+                    found.update(digest.paper_ids)
+            if isinstance(node, Date):  # a paper no digest lists: the day it was added
+                listed = snap.appearances
+                for arxiv_id, paper in snap.papers.items():
+                    if arxiv_id not in listed and _within(_day(paper.added), node):
+                        found.add(arxiv_id)
+            return frozenset(found)
+
+        return self.engine.derived((node,), (snap.digests, snap.papers), make)
+
+    def years(self) -> dict[str, int]:
+        snap = self.snap
+
+        def make() -> dict[str, int]:
+            years: dict[str, int] = {}
+            for arxiv_id, record in snap.metadata.items():
+                meta = record.get("metadata") if record.get("status") == "ok" else None
+                published = str((meta or {}).get("published") or "")[:4]
+                if published.isdigit():
+                    years[arxiv_id] = int(published)
+            return years
+
+        return self.engine.derived(("years",), (snap.metadata,), make)
+
+    def categories(self, node: Cat) -> frozenset[str]:
+        snap = self.snap
+
+        def make() -> frozenset[str]:
+            found = set()
+            for arxiv_id, record in snap.metadata.items():
+                meta = record.get("metadata") if record.get("status") == "ok" else None
+                for cat in (meta or {}).get("categories") or ():
+                    folded = fold(str(cat))
+                    if (
+                        folded == node.value
+                        or (node.prefix and folded.startswith(node.value))
+                        or ("." not in node.value and folded.split(".", 1)[0] == node.value)
+                    ):
+                        found.add(arxiv_id)
+                        break
+            return frozenset(found)
+
+        return self.engine.derived((node,), (snap.metadata,), make)
+
+
+def _day(stamp: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(stamp[:10]) if stamp else None
+    except ValueError:
+        return None
+
+
+def _within(day: dt.date | None, node: Date) -> bool:
+    return day is not None and (node.lo is None or day >= node.lo) and (node.hi is None or day <= node.hi)
+
+
+def _digest_matches(node: Digest | Week | Date, digest: DigestRecord) -> bool:
+    if isinstance(node, Week):
+        return digest.week == node.week
+    if isinstance(node, Date):
+        return _within(digest.date, node)
+    value = node.value.lower()
+    if value == digest.id.lower():
+        return True
+    if digest.date is not None and len(value) >= 4 and digest.date.isoformat().startswith(value):
+        return True
+    if not node.tokens:
+        return False
+    look = needle(node.tokens)
+    names = (digest.title or "", Path(digest.source).stem)
+    return any(look in normalise(name) for name in names if name)

@@ -1,0 +1,199 @@
+"""The app's one query engine, shared by the ``/`` filter and ``s`` search.
+
+:class:`LibrarySearch` owns a :class:`reader.core.engine.Engine`. Its text index is built off
+the UI thread (on the service's compute thread) once the whole library is read, and built again
+when the catalogue changes (an import, a reload); meanwhile the previous index answers. Notes and
+tags need no rebuild: the engine follows the snapshot it is given. Paper texts and the list of
+downloaded PDFs are read from the cache once, after the first build, and a paper whose text is
+extracted later joins then.
+
+Threads: the index is only *replaced* (on the UI thread, when a build's message arrives), never
+changed, so the filter (UI thread) and a search (worker thread) can both read it at any time.
+A library of up to ``SMALL`` papers is indexed at once on the UI thread (a few milliseconds):
+the filter answers its first keystroke without waiting.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.message import Message
+
+from reader.core.engine import Engine
+from reader.core.query import Query
+from reader.core.search_index import PreparedText, TextIndex
+from reader.core.text import printable
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
+
+    from reader.core.pdf import PaperText
+    from reader.core.ranking import SearchHit
+    from reader.core.snapshot import Snapshot
+
+    from .service import LibraryService
+
+SMALL = 1000  # papers: index on the spot, not in the background
+READY_POLL = 0.05  # seconds between a waiting search's looks at whether the index is ready
+
+
+@dataclass
+class SearchIndexed(Message):
+    """A build finished (``index``), or the cache's texts were read (``texts``, ``downloaded``)."""
+
+    index: TextIndex | None = None
+    texts: Mapping[str, PreparedText] = field(default_factory=dict)
+    downloaded: frozenset[str] | None = None
+    seconds: float = 0.0
+
+
+def shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def describe_error(query: Query, label: str = "", context: int = 1000) -> Text:
+    """A bad query as one line of Text (it is the user's: never markup): ``label``, the query
+    with the part that is wrong marked (at most ``context`` characters either side), and
+    what is wrong."""
+    error = query.error
+    assert error is not None
+    text, start, end = query.text, error.start, error.end
+    left = max(0, start - context)
+
+    def flat(part: str) -> str:
+        return printable(part).replace("\n", " ").replace("\t", " ")
+
+    shown = Text()
+    if label:
+        shown.append(label, style="bold")
+    shown.append(("…" if left else "") + flat(text[left:start]))
+    shown.append(flat(text[start:end]) or " ", style="reverse")
+    shown.append(shorten(flat(text[end:]), context))
+    shown.append(f"  {error.message}", style="italic")
+    return shown
+
+
+def _catalog_of(index: TextIndex) -> tuple[object, ...]:
+    return (index.sources.digests, index.sources.papers, index.sources.metadata)
+
+
+def _catalog(snapshot: Snapshot) -> tuple[object, ...]:
+    return (snapshot.digests, snapshot.papers, snapshot.metadata)
+
+
+class LibrarySearch:
+    """See the module docstring."""
+
+    def __init__(self, service: LibraryService) -> None:
+        self.engine = Engine()
+        self.ready = threading.Event()  # some index is in place
+        self.build_seconds: float | None = None
+        self._service = service
+        self._building: tuple | None = None  # the catalogue being indexed
+        self._texts_read = False
+        self._screen: DOMNode | None = None  # where results are posted
+
+    # --- building ---------------------------------------------------------------------------
+    def start(self, screen: DOMNode, snapshot: Snapshot) -> None:
+        """Index ``snapshot``'s catalogue, unless the index (or a build under way) has it.
+        Results arrive at ``screen`` as :class:`SearchIndexed` (give them to :meth:`install`)."""
+        if not snapshot.complete:
+            return
+        self._screen = screen
+        index = self.engine.index
+        if (index is not None and index.same_catalog(snapshot)) or (
+            self._building is not None and all(a is b for a, b in zip(self._building, _catalog(snapshot), strict=True))
+        ):
+            return
+        self._building = _catalog(snapshot)
+        texts = index.texts if index is not None else {}
+        if len(snapshot.papers) <= SMALL:
+            started = time.perf_counter()
+            self.install(SearchIndexed(TextIndex.build(snapshot, texts), seconds=time.perf_counter() - started))
+        else:
+            self._service.compute(self._build, screen, snapshot, texts)
+        if not self._texts_read:
+            self._texts_read = True
+            self._service.compute(self._read_texts, screen, snapshot)
+
+    @staticmethod
+    def _build(screen: DOMNode, snapshot: Snapshot, texts: Mapping[str, PreparedText]) -> None:
+        """(Compute thread.)"""
+        started = time.perf_counter()
+        index = TextIndex.build(snapshot, texts)
+        screen.post_message(SearchIndexed(index, seconds=time.perf_counter() - started))
+
+    @staticmethod
+    def _read_texts(screen: DOMNode, snapshot: Snapshot) -> None:
+        """(Compute thread.) The paper texts and downloaded PDFs in the cache."""
+        from reader.core.locations import cache_dir
+        from reader.core.search_sources import cached_texts, downloaded_ids
+
+        cache = cache_dir()
+        try:
+            downloaded = frozenset(downloaded_ids(cache))
+            texts = cached_texts(cache, snapshot.all_ids())
+        except Exception:  # noqa: BLE001 - a broken cache must not stop the filter
+            return
+        screen.post_message(SearchIndexed(texts=texts, downloaded=downloaded))
+
+    def install(self, message: SearchIndexed) -> None:
+        """(UI thread.) Put a build's index, or the cache's texts, in place."""
+        engine = self.engine
+        if message.index is not None:
+            index = message.index
+            if engine.index is not None:  # texts extracted while it was being built
+                index = index.with_texts({i: t for i, t in engine.index.texts.items() if i not in index.texts})
+            engine.index = index
+            building = self._building
+            if building is not None and all(a is b for a, b in zip(building, _catalog_of(index), strict=True)):
+                self._building = None  # (an older build's result leaves the newer one waited for)
+            self.build_seconds = message.seconds
+            self.ready.set()
+        if message.downloaded is not None:
+            engine.downloaded = engine.downloaded | message.downloaded
+        if message.texts and engine.index is not None:
+            engine.index = engine.index.with_texts(message.texts)
+
+    def add_text(self, arxiv_id: str, text: PaperText | str) -> None:
+        """A paper's text was extracted: index it (prepared off the UI thread once a build
+        has said where results go)."""
+        from reader.core.search_index import prepare_text
+
+        screen = self._screen
+        if screen is None:
+            self.engine.set_text(arxiv_id, prepare_text(text))
+            return
+
+        def prepare() -> None:
+            screen.post_message(SearchIndexed(texts={arxiv_id: prepare_text(text)}, downloaded=frozenset({arxiv_id})))
+
+        self._service.compute(prepare)
+
+    def update_note(self, arxiv_id: str, text: str) -> None:
+        """Nothing to do: the engine reads notes from the snapshot it is given."""
+
+    # --- answering --------------------------------------------------------------------------
+    def filter(self, snapshot: Snapshot, ids: list[str], query: Query) -> list[str] | None:
+        """The ids that match ``query``; None while the words of the query wait for the index."""
+        if query.empty:
+            return ids
+        if self.engine.index is None and Engine.needs_index(query):
+            return None
+        return self.engine.filter(snapshot, ids, query)
+
+    def search(self, snapshot: Snapshot, query: Query, limit: int, cancelled=lambda: False) -> tuple[list[SearchHit], float]:
+        """(A worker thread.) Hits for ``query`` and the seconds the search took; waits for
+        the index when the query has words."""
+        if Engine.needs_index(query):
+            while not self.ready.wait(READY_POLL):
+                if cancelled():
+                    return [], 0.0
+        started = time.perf_counter()
+        hits = self.engine.search(snapshot, query, limit)
+        return hits, time.perf_counter() - started
