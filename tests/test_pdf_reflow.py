@@ -21,7 +21,7 @@ from reader.core.pdf import (
     stat_key,
     text_cache_path,
 )
-from reader.core.pdf_reflow import Line, reflow_page, reflow_text, settle_hyphens
+from reader.core.pdf_reflow import Line, join_pages, reflow_page, reflow_text, settle_hyphens
 from reader.core.search import SearchIndex
 from tests.pdfgen import EQUATION, HEADING, ITEM, PARA, Placed, paper_pdf, placed_pdf
 
@@ -207,6 +207,7 @@ def _settle(text: str, elsewhere: str = "") -> str:
         ("well-\nknown", "", "well-known"),
         ("data-\ndriven", "the data are driven by noise", "data-driven"),
         ("the cau-\ntion.", "", "the caution."),
+        ("INTRO-\nDUCTION here", "see the INTRODUCTION", "INTRODUCTION here"),  # the paper's words first
     ],
 )
 def test_end_of_line_hyphens(text, elsewhere, expected):
@@ -283,3 +284,30 @@ def test_reflow_is_linear():
     page = reflow_page(lines)
     settle_hyphens([page.text], [page.hyphens])
     assert time.monotonic() - start < 6
+
+
+def test_a_word_over_a_page_break_with_page_numbers_and_a_line_of_its_own():
+    pages = ["The end of the page hyphen-\n\n7", "8\n\nated\n\nNext paragraph with an ex-ample of a hyphen."]
+    second_hyphen = pages[1].index("ex-") + 2
+    hyphens: list[list[int]] = [[], [second_hyphen]]
+    join_pages(pages, hyphens)
+    assert pages == ["The end of the page hyphen-ated\n\n7", "8\n\nNext paragraph with an ex-ample of a hyphen."]
+    assert [pages[0][h] for h in hyphens[0]] == ["-"] and [pages[1][h] for h in hyphens[1]] == ["-"]
+    assert settle_hyphens(pages, hyphens) == ["The end of the page hyphenated\n\n7", "8\n\nNext paragraph with an example of a hyphen."]
+
+
+def test_lines_come_without_positions_when_the_runs_do_not_add_up():
+    from reader.core.pdf_worker import page_lines
+
+    class Page:
+        def __init__(self, runs: list[str], text: str) -> None:
+            self.runs, self.text = runs, text
+
+        def extract_text(self, visitor_text) -> str:
+            for n, run in enumerate(self.runs):
+                visitor_text(run, [1, 0, 0, 1, 0, 0], [1, 0, 0, 1, 72, 700 - 12 * n], None, 10)
+            return self.text
+
+    assert page_lines(Page(["Hello ", "world\n", "again"], "Hello world\nagain")) == [
+        Line("Hello world", 72.0, 700.0, 10.0), Line("again", 72.0, 676.0, 10.0)]
+    assert page_lines(Page(["Hello "], "Hello world\nagain")) == [Line("Hello world"), Line("again")]

@@ -301,8 +301,7 @@ def _join(block: _Block, text: str, line: Line) -> None:
         block.length -= 1
         sep = ""
     elif prev.endswith("-") and len(prev) >= 2 and prev[-2].isalpha() and text[:1].isalpha():
-        if text[0].islower():
-            block.hyphens.append(block.length - 1)  # "cau-" + "tion": settled later
+        block.hyphens.append(block.length - 1)  # "cau-" + "tion": settled later
         sep = ""
     elif prev.endswith("-") and len(prev) >= 2 and prev[-2].isalnum() and text[:1].isalnum():
         sep = ""  # "GPT-" + "4"
@@ -416,14 +415,14 @@ def join_pages(pages: list[str], hyphens: list[list[int]]) -> None:
         hyphens[i] = sorted([h if h < end_of_line else h + len(word) for h in hyphens[i]] + [end_of_line - 1])
         start = sum(len(line) + 1 for line in b_lines[:first])
         rest = b_lines[first][len(word) :].lstrip()
-        removed = len(b_lines[first]) - len(rest)
         if rest:
             b_lines[first] = rest
-            new_b = "\n".join(b_lines)
-        else:  # the line was just the word: drop it and the break after it
+        else:  # the line was just the word: drop it, and the blank line after it
             del b_lines[first]
-            new_b = "\n".join(b_lines).strip("\n") if first == 0 else "\n".join(b_lines)
-            removed = len(b) - len(new_b)
+            if first < len(b_lines) and not b_lines[first]:
+                del b_lines[first]
+        new_b = "\n".join(b_lines)
+        removed = len(b) - len(new_b)  # all of it before the page's remaining hyphens
         pages[i + 1] = new_b
         hyphens[i + 1] = [h - removed for h in hyphens[i + 1] if h >= start + removed]
 
@@ -474,13 +473,15 @@ class Vocabulary:
 
     def keeps(self, left: str, right: str) -> bool:
         """Is the hyphen in "left-" + "right" (at a line end) the compound's own?"""
+        if not left or not right:
+            return True
         low_left, low_right = left.lower(), right.lower()
-        if not left or not right or right[0].isupper() or len(left) == 1 or len(right) <= 2:
-            return True  # TeX leaves at least two letters before a break and three after
         joined = self.words[low_left + low_right]
         hyphenated = self.pairs[(low_left, low_right)]
-        if joined or hyphenated:
+        if joined or hyphenated:  # the paper writes it one way elsewhere
             return hyphenated >= joined
+        if right[0].isupper() or len(left) == 1 or len(right) <= 2:
+            return True  # TeX leaves at least two letters before a break and three after
         if low_left in KEEP_BEFORE or low_right in KEEP_AFTER:
             return True
         return len(left) >= 3 and self.words[low_left] > 0 and self.words[low_right] > 0
