@@ -21,7 +21,13 @@ from reader.core.pdf import (
     stat_key,
     text_cache_path,
 )
-from reader.core.pdf_reflow import Line, join_pages, reflow_page, reflow_text, settle_hyphens
+from reader.core.pdf_reflow import (
+    Line,
+    join_pages,
+    reflow_page,
+    reflow_text,
+    settle_hyphens,
+)
 from reader.core.search import SearchIndex
 from tests.pdfgen import EQUATION, HEADING, ITEM, PARA, Placed, paper_pdf, placed_pdf
 
