@@ -110,6 +110,8 @@ def _add_selection(p: argparse.ArgumentParser) -> None:
     read.add_argument("--unread", dest="read", action="store_const", const=False, help="unread papers only")
     p.add_argument("--mismatched", action="store_true", help="papers whose digest title differs from arXiv's")
     p.add_argument("--mentioned", action="store_true", help="papers a commentary mentions that no digest lists")
+    p.add_argument("--cites", metavar="ID", help="papers whose downloaded text cites ID")
+    p.add_argument("--cited-by", metavar="ID", help="papers the downloaded text of ID cites")
 
 
 def open_library(args: argparse.Namespace):
@@ -275,11 +277,15 @@ def cmd_show(args: argparse.Namespace) -> int:
     (arxiv_id,) = canonical_ids([args.id])
     if arxiv_id not in snapshot.papers:
         raise CliError(f"not in the library: {arxiv_id}")
+    from ..core.citations import cites_index
+    from ..core.locations import cache_dir
+
+    citations = cites_index(snapshot, cache_dir())
     if args.json:
-        json.dump(paper_json(snapshot, arxiv_id, full=True), sys.stdout, ensure_ascii=False, indent=2)
+        json.dump(paper_json(snapshot, arxiv_id, full=True, citations=citations), sys.stdout, ensure_ascii=False, indent=2)
         print()
     else:
-        print_show(snapshot, arxiv_id)
+        print_show(snapshot, arxiv_id, citations)
     return 0
 
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import textwrap
+from typing import TYPE_CHECKING, Any
 
 from ..core.ids import abs_url
 from ..core.mismatch import is_mismatched
 from ..core.snapshot import Snapshot
 from ..core.text import one_line, printable
+
+if TYPE_CHECKING:
+    from ..core.citations import CitesIndex
 
 ARXIV_FIELDS = (
     "title", "authors", "abstract", "categories", "published", "updated",
@@ -47,10 +51,11 @@ def versions_text(snapshot: Snapshot, arxiv_id: str) -> str:
     return f"v{latest}" if latest else "version unknown"
 
 
-def paper_json(snapshot: Snapshot, arxiv_id: str, *, full: bool = False) -> dict:
-    """The object ``reader list --json`` prints; ``full`` adds what ``show --json`` needs."""
+def paper_json(snapshot: Snapshot, arxiv_id: str, *, full: bool = False, citations: CitesIndex | None = None) -> dict:
+    """The object ``reader list --json`` prints; ``full`` adds what ``show --json`` needs,
+    and ``citations`` what the paper's text cites and which papers' texts cite it."""
     state = snapshot.state(arxiv_id)
-    data = {
+    data: dict[str, Any] = {
         "arxiv_id": arxiv_id,
         "title": snapshot.title(arxiv_id),
         "authors": list(snapshot.authors(arxiv_id)),
@@ -84,10 +89,33 @@ def paper_json(snapshot: Snapshot, arxiv_id: str, *, full: bool = False) -> dict
     record = snapshot.metadata.get(arxiv_id) or {}
     if record.get("error"):
         data["error"] = record["error"]
+    if citations is not None:
+        cites = citations.cites(arxiv_id)
+        data["cites"] = cites.to_json() if cites is not None else None
+        data["cited_by"] = citations.cited_by(arxiv_id)
     return data
 
 
-def print_show(snapshot: Snapshot, arxiv_id: str) -> None:
+def print_citations(snapshot: Snapshot, arxiv_id: str, citations: CitesIndex) -> None:
+    """The "Cites" and "Cited by" parts of ``reader show``."""
+    cites = citations.cites(arxiv_id)
+    cited_by = citations.cited_by(arxiv_id)
+    if cites is not None and (cites.in_library or cites.others):
+        print()
+        print("Cites, in your library:" if cites.in_library else "Cites:")
+        for ref in cites.in_library:
+            print(f"  {ref}  {one_line(snapshot.title(ref) or '')}".rstrip())
+        if cites.others:
+            more = "and " if cites.in_library else ""
+            print(f"  {more}{cites.others} other arXiv paper{'s' * (cites.others != 1)}")
+    if cited_by:
+        print()
+        print("Cited by, in your library:")
+        for ref in cited_by:
+            print(f"  {ref}  {one_line(snapshot.title(ref) or '')}".rstrip())
+
+
+def print_show(snapshot: Snapshot, arxiv_id: str, citations: CitesIndex | None = None) -> None:
     """Everything about one paper, as readable text."""
     state = snapshot.state(arxiv_id)
     title = one_line(snapshot.title(arxiv_id) or "(no title)")
@@ -127,6 +155,8 @@ def print_show(snapshot: Snapshot, arxiv_id: str) -> None:
     if mentioned:
         print()
         print("Mentioned in: " + ", ".join(mentioned))
+    if citations is not None:
+        print_citations(snapshot, arxiv_id, citations)
     note = snapshot.note(arxiv_id)
     if note.strip():
         print()

@@ -98,4 +98,19 @@ def selected_ids(snapshot: Snapshot, args: argparse.Namespace) -> list[str]:
     from ..core.engine import universe
 
     query = selection_query(snapshot, args)
-    return engine_for(snapshot, query).filter(snapshot, universe(snapshot, query), query)
+    ids = engine_for(snapshot, query).filter(snapshot, universe(snapshot, query), query)
+    cites, cited_by = getattr(args, "cites", None), getattr(args, "cited_by", None)
+    if cites or cited_by:
+        from ..core.citations import citation_filter
+        from .commands import canonical_ids
+
+        try:
+            ids = citation_filter(
+                snapshot,
+                ids,
+                canonical_ids([cites])[0] if cites else None,
+                canonical_ids([cited_by])[0] if cited_by else None,
+            )
+        except LookupError as exc:
+            raise CliError(str(exc.args[0])) from None
+    return ids

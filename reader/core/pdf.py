@@ -5,7 +5,8 @@ The public names of the PDF layer, from the modules that do the work:
 * ``reader.core.pdf_paths``: ``pdf_path`` / ``text_cache_path``, where a paper's files live;
 * ``reader.core.pdf_download``: ``download_pdf``, bounded in size and time, atomic;
 * ``reader.core.pdf_text``: ``PaperText`` and the text cache (``cached_text``);
-* ``reader.core.pdf_worker``: ``extract_text`` in a child process, and ``normalize_text``.
+* ``reader.core.pdf_worker``: ``extract_text`` in a child process;
+* ``reader.core.pdf_reflow``: lines into paragraphs (``normalize_text`` tidies a page's lines).
 
 Importing this module is cheap: requests is imported when a download starts, pypdf only
 in the child process.
@@ -27,7 +28,8 @@ from .pdf_text import (
     stat_key,
     write_cache,
 )
-from .pdf_worker import STARTUP_GRACE, extract_text, normalize_text
+from .pdf_reflow import normalize_text
+from .pdf_worker import STARTUP_GRACE, extract_text
 
 __all__ = [
     "CANCELLED",

@@ -1,5 +1,9 @@
 """A paper's text (``PaperText``) and its cache: the extraction of a PDF, kept as JSON
-keyed on the PDF's size and mtime, so a second open is instant."""
+keyed on the PDF's size and mtime, so a second open is instant.
+
+Format 2 holds the text reflowed into paragraphs (``reader.core.pdf_reflow``) and the
+arXiv ids the paper cites (``reader.core.cite_ids``); a cache of another format is made
+again the next time the text is wanted."""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from typing import Any
 from .fs import atomic_write
 from .pdf_paths import pdf_path, text_cache_path
 
-TEXT_CACHE_FORMAT = 1
+TEXT_CACHE_FORMAT = 2
 
 ENCRYPTED = "encrypted: needs a password"
 DAMAGED = "truncated or damaged PDF"
@@ -22,11 +26,14 @@ CANCELLED = "cancelled"
 
 @dataclass
 class PaperText:
-    """The text of a paper: ``pages[i]`` is page i+1 ("" for a skipped page)."""
+    """The text of a paper: ``pages[i]`` is page i+1 ("" for a skipped page), its paragraphs
+    separated by a blank line; ``cites``: the arXiv ids its text names (no version, in the
+    order they first appear, its own id left out)."""
 
     pages: list[str] = field(default_factory=list)
     skipped: list[tuple[int, str]] = field(default_factory=list)  # (1-based page number, reason)
     error: str | None = None
+    cites: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -37,6 +44,7 @@ class PaperText:
             "pages": list(self.pages),
             "skipped": [[n, reason] for n, reason in self.skipped],
             "error": self.error,
+            "cites": list(self.cites),
         }
 
     @classmethod
@@ -45,6 +53,7 @@ class PaperText:
             pages=[str(p) for p in data.get("pages") or []],
             skipped=[(int(n), str(r)) for n, r in data.get("skipped") or []],
             error=data.get("error"),
+            cites=[str(c) for c in data.get("cites") or []],
         )
 
 

@@ -3,26 +3,39 @@
 ``extract_text`` reports each page through ``on_page`` as soon as it is ready. pypdf runs
 in a child process (``python -m reader.core.pdf_worker``) so that a page that takes longer
 than ``page_timeout`` can be killed and skipped; a fresh child carries on from the next
-page. Results are cached (``reader.core.pdf_text``). Bad PDFs never raise:
-``PaperText.error`` says what is wrong. pypdf is imported only in the child.
+page. The child also reflows each page into paragraphs (``reader.core.pdf_reflow``, from
+where pypdf says each line starts) and reads the arXiv ids it cites
+(``reader.core.cite_ids``), within the same time limit; the parent settles the hyphens and
+the page breaks once every page is in. Results are cached (``reader.core.pdf_text``). Bad
+PDFs never raise: ``PaperText.error`` says what is wrong. pypdf is imported only in the child.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import queue
-import re
 import subprocess
 import sys
 import threading
 import time
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
+from .cite_ids import CiteScanner, canonical
 from .pdf_paths import pdf_path
+from .pdf_reflow import (
+    Line,
+    Vocabulary,
+    clean_line,
+    join_pages,
+    lines_from_text,
+    normalize_text,
+    reflow_page,
+    settle_hyphens,
+)
 from .pdf_text import (
     CANCELLED,
     DAMAGED,
@@ -36,71 +49,6 @@ from .pdf_text import (
 )
 
 STARTUP_GRACE = 15.0  # seconds for the child to start Python and open the PDF, on top of page_timeout
-
-# ------------------------------------------------------------- text clean-up
-
-_LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"})
-# TeX's OT1 fonts typeset an accent as its own glyph before the letter; pypdf
-# reports "Teˇsanovi´c" for Tešanović.  Spacing accent + letter -> accented letter.
-_ACCENTS = {
-    "\u00b4": "\u0301",  # acute
-    "\u02c7": "\u030c",  # caron
-    "\u00a8": "\u0308",  # diaeresis
-    "\u02dc": "\u0303",  # tilde
-    "\u02c6": "\u0302",  # circumflex
-    "\u02d8": "\u0306",  # breve
-    "\u02d9": "\u0307",  # dot above
-    "\u02da": "\u030a",  # ring
-    "\u02dd": "\u030b",  # double acute
-    "\u00af": "\u0304",  # macron
-}
-_ACCENT_CHARS = "".join(_ACCENTS)
-# Not after another detached accent, and not onto a letter that already carries a combining mark.
-_ACCENT_RE = re.compile(f"(?<![{_ACCENT_CHARS}])([{_ACCENT_CHARS}])([A-Za-z\u0131])(?![\u0300-\u036f])")
-_SPACES_RE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-_HYPHEN_END = re.compile(r"([A-Za-z]*[a-z])-$")
-_WORD_START = re.compile(r"([a-z]+)(?=[\s.,;:!?)\]]|$)")
-_WORD = re.compile(r"[A-Za-z]+")
-
-
-def _accent(m: re.Match[str]) -> str:
-    letter = "i" if m.group(2) == "\u0131" else m.group(2)
-    return unicodedata.normalize("NFC", letter + _ACCENTS[m.group(1)])
-
-
-def normalize_text(text: str) -> str:
-    """Tidy pypdf's text of one page.
-
-    Collapses runs of spaces (pypdf doubles them), strips each line, keeps
-    line and paragraph breaks (at most one blank line), expands ligatures,
-    puts TeX's detached accents back on their letters, and joins a word
-    hyphenated across a line break only when the joined word also appears
-    elsewhere on the page (so "cau-/tion" becomes "caution" when the page
-    says "caution" somewhere, and "one-/dimensional" stays hyphenated).
-    """
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0c", "\n")
-    text = _CONTROL_RE.sub(" ", text).translate(_LIGATURES)
-    text = _ACCENT_RE.sub(_accent, text)
-    text = unicodedata.normalize("NFC", text)
-    lines = [_SPACES_RE.sub(" ", line).strip() for line in text.split("\n")]
-    vocabulary = {w.lower() for w in _WORD.findall("\n".join(lines))}
-    i = 0
-    while i < len(lines) - 1:
-        end = _HYPHEN_END.search(lines[i])
-        start = _WORD_START.match(lines[i + 1]) if end else None
-        if end and start and (end.group(1) + start.group(1)).lower() in vocabulary:
-            lines[i] = lines[i][:-1] + start.group(1)
-            rest = lines[i + 1][start.end():].strip()
-            if rest:
-                lines[i + 1] = rest
-            else:
-                del lines[i + 1]
-                continue
-        i += 1
-    out = "\n".join(lines)
-    out = re.sub(r"\n{3,}", "\n\n", out)
-    return out.strip("\n")
 
 
 # -------------------------------------------------------------- the extractor
@@ -146,6 +94,8 @@ def extract_text(
         result = PaperText(error=NOT_A_PDF)
     else:
         result = _extract(path, on_page, page_timeout, cancel)
+        own = canonical(arxiv_id)
+        result.cites = [c for c in result.cites if c != own]
     # Cache what depends only on the file; not a cancel or a failure of this machine.
     if result.error in (None, NOT_A_PDF, DAMAGED, ENCRYPTED) and stat_key(path) == key:
         write_cache(cache_dir, arxiv_id, key, result)
@@ -204,6 +154,7 @@ def _extract(
     cancel: threading.Event | None,
 ) -> PaperText:
     result = PaperText()
+    pages = _Pages(on_page)
     total: int | None = None
     start = 0
     while True:
@@ -260,10 +211,7 @@ def _extract(
                     if "skip" in msg:
                         _skip(result, index, total, str(msg["skip"]), on_page)
                     else:
-                        text = str(msg.get("text", ""))
-                        result.pages[index] = text
-                        if on_page:
-                            on_page(index, total or 0, text)
+                        pages.add(result, index, total or 0, msg)
                     current = index + 1
                     deadline = time.monotonic() + page_timeout
                 elif msg.get("done"):
@@ -274,7 +222,40 @@ def _extract(
             break
     if total and len(result.skipped) == total and all("could not be read" in r for _, r in result.skipped):
         result.error = DAMAGED
+    pages.finish(result)
     return result
+
+
+class _Pages:
+    """The pages as the child sends them: each shown at once with its hyphens settled by the
+    words seen so far; at the end, the page breaks and the hyphens settled by the whole paper."""
+
+    def __init__(self, on_page: Callable[[int, int, str], None] | None) -> None:
+        self.on_page = on_page
+        self.hyphens: dict[int, list[int]] = {}
+        self.cites: dict[str, None] = {}
+        self.vocabulary = Vocabulary()
+
+    def add(self, result: PaperText, index: int, total: int, msg: dict[str, Any]) -> None:
+        text = str(msg.get("text", ""))
+        hyphens = [h for h in msg.get("hyphens") or [] if isinstance(h, int) and 0 <= h < len(text) and text[h] == "-"]
+        self.hyphens[index] = hyphens
+        for arxiv_id in msg.get("cites") or []:
+            if isinstance(arxiv_id, str) and len(arxiv_id) < 40:
+                self.cites.setdefault(canonical(arxiv_id), None)
+        if 0 <= index < len(result.pages):
+            result.pages[index] = text
+        self.vocabulary.add(text, hyphens)
+        if self.on_page:
+            self.on_page(index, total, settle_hyphens([text], [hyphens], self.vocabulary)[0] if hyphens else text)
+
+    def finish(self, result: PaperText) -> None:
+        if result.error is not None:
+            return
+        hyphens = [self.hyphens.get(i, []) for i in range(len(result.pages))]
+        join_pages(result.pages, hyphens)
+        result.pages = settle_hyphens(result.pages, hyphens)
+        result.cites = list(self.cites)
 
 
 def _skip(
@@ -328,18 +309,88 @@ def _worker_main(path: str, start: int) -> int:
         send({"error": DAMAGED})
         return 0
     send({"total": total})
+    scanner = CiteScanner()
     for index in range(start, total):
         try:
-            text = reader.pages[index].extract_text() or ""
+            lines = page_lines(reader.pages[index])
         except FileNotDecryptedError:
             send({"error": ENCRYPTED})
             return 0
         except Exception as exc:
             send({"page": index, "skip": f"page {index + 1} could not be read ({type(exc).__name__})"})
             continue
-        send({"page": index, "text": normalize_text(text)})
+        send({"page": index, **_page_message(lines, scanner)})
     send({"done": True})
     return 0
+
+
+def _page_message(lines: list[Line], scanner: CiteScanner) -> dict[str, Any]:
+    """What the child sends for a page: its reflowed text, the offsets of the hyphens still to
+    settle, and the arXiv ids it names."""
+    cites = scanner.page(clean_line(line.text) for line in lines)
+    try:
+        page = reflow_page(lines)
+    except Exception:  # noqa: BLE001 - a page the reflow cannot make sense of is shown as its lines
+        return {"text": normalize_text("\n".join(line.text for line in lines)), "hyphens": [], "cites": cites}
+    return {"text": page.text, "hyphens": page.hyphens, "cites": cites}
+
+
+def page_lines(page: Any) -> list[Line]:
+    """A pypdf page's text as lines, each with where it is drawn.
+
+    pypdf tells a visitor each run of text with the matrices in force; the runs joined are
+    exactly the page's text. A line starts where its first visible run starts; its font size
+    and baseline are those of its longest run (not of a superscript before it). When the runs
+    do not add up to the text, the lines come without positions."""
+    lines: list[Line] = []
+    parts: list[str] = []
+    runs: list[tuple[int, tuple[float, float, float, bool]]] = []  # (visible characters, position)
+
+    def end_line() -> None:
+        text = "".join(parts)
+        parts.clear()
+        if not runs:
+            lines.append(Line(text))
+            return
+        x = runs[0][1][0]
+        _, (_, y, size, upright) = max(runs, key=lambda run: run[0])
+        runs.clear()
+        if math.isfinite(x) and math.isfinite(y):
+            lines.append(Line(text, x, y, size or None, upright))
+        else:
+            lines.append(Line(text))
+
+    def visit(text: str, cm: Any, tm: Any, font: Any, font_size: Any) -> None:
+        for k, piece in enumerate(text.split("\n")):
+            if k:
+                end_line()
+            if not piece:
+                continue
+            visible = len(piece.strip())
+            if visible:
+                runs.append((visible, _position(cm, tm, font_size)))
+            parts.append(piece)
+
+    text = page.extract_text(visitor_text=visit) or ""
+    end_line()
+    if "\n".join(line.text for line in lines) != text:
+        return lines_from_text(text)
+    return lines
+
+
+def _position(cm: Any, tm: Any, font_size: Any) -> tuple[float, float, float, bool]:
+    """(x, y, size in points, upright) of text drawn with text matrix ``tm`` under ``cm``."""
+    try:
+        a = tm[0] * cm[0] + tm[1] * cm[2]
+        b = tm[0] * cm[1] + tm[1] * cm[3]
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        size = abs(float(font_size)) * math.hypot(a, b)
+    except (TypeError, IndexError, ValueError):
+        return math.nan, math.nan, 0.0, True
+    if not all(math.isfinite(v) for v in (x, y, size)):
+        return math.nan, math.nan, 0.0, True
+    return float(x), float(y), round(size, 2), a > 0 and abs(b) <= 0.02 * abs(a)
 
 
 if __name__ == "__main__":

@@ -2,9 +2,11 @@
 
 The pane only displays; the screen runs the download and the extraction (workers) and
 feeds it: :meth:`PaperPane.begin`, :meth:`show_downloading`, :meth:`add_page`,
-:meth:`finish`, :meth:`show_error`, :meth:`show_empty`. Pages are wrapped to the width
-and drawn line by line (Textual's line API), so a 100-page paper costs a list of line
-offsets, and a find match maps to the line it is on.
+:meth:`finish`, :meth:`show_error`, :meth:`show_empty`. The core gives each page as
+paragraphs, one line each (``reader.core.pdf_reflow``); they are wrapped to the pane's
+width, a rule marks each page break, and the text is drawn line by line (Textual's line
+API), so a 100-page paper costs a list of line offsets, and a find match maps to the line
+it is on. Find treats any run of spaces or line breaks in the query as one.
 
 Find (``/`` or ``ctrl+f``, then ``n``/``N``) is bound on this pane, so those keys mean
 "find" only while the Paper tab has focus; elsewhere ``/`` filters and ``n`` edits the note.
@@ -168,7 +170,9 @@ class TextView(ScrollView, can_focus=True):
         return last == index - 1 and self._width == self._content_width()
 
     def _content_width(self) -> int:
-        return max(self.scrollable_content_region.width - 1, 10)
+        # One column is kept for the scrollbar, shown or not, so that its coming and going
+        # never leaves lines a cell too wide.
+        return max(self.content_region.width - 1, 10)
 
     def _layout_page(self, index: int) -> list[_Line]:
         lines: list[_Line] = []
@@ -230,7 +234,7 @@ class TextView(ScrollView, can_focus=True):
     def _find_in_page(self, index: int) -> None:
         if not self.query_text:
             return
-        pattern = re.compile(re.escape(self.query_text), re.IGNORECASE)
+        pattern = find_pattern(self.query_text)
         found = [(m.start(), m.end()) for m in pattern.finditer(self.pages[index]) if m.end() > m.start()]
         self._page_matches[index] = found
         self.matches = [(page, s, e) for page in sorted(self._page_matches) for s, e in self._page_matches[page]]
@@ -288,7 +292,7 @@ class TextView(ScrollView, can_focus=True):
         elif line.page == -2:
             text = Text(line.label, style=self._style("text-view--note"))
         else:
-            text = Text(self.pages[line.page][line.start:line.end].rstrip("\n"))
+            text = Text(self.pages[line.page][line.start:line.end].rstrip())
             found = self._page_matches.get(line.page)
             if found:
                 current = self.matches[self.current] if 0 <= self.current < len(self.matches) else None
@@ -303,6 +307,15 @@ class TextView(ScrollView, can_focus=True):
         text.truncate(width, overflow="ellipsis", pad=True)
         segments = list(Segment.apply_style(text.render(self.app.console), base))
         return Strip(segments, width).crop_extend(0, width, base).apply_offsets(0, number)
+
+
+def find_pattern(query: str) -> re.Pattern[str]:
+    """Case-insensitive ``query``, where a run of spaces also matches a line break (a phrase
+    over two lines of a list, or a query typed with two spaces)."""
+    words = query.split()
+    if not words:
+        return re.compile(re.escape(query), re.IGNORECASE)
+    return re.compile(r"\s+".join(re.escape(word) for word in words), re.IGNORECASE)
 
 
 class FindInput(Input):
