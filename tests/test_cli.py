@@ -40,10 +40,11 @@ def test_parse_json_shape(capsys, week):
     code, out, _ = cli(capsys, "parse", week, "--json")
     data = json.loads(out)
     assert code == 0
-    assert set(data) == {"source", "date", "title", "entries", "warnings"}
-    assert data["date"] == "2020-07-12" and data["title"] == "Papers that stood out"
+    assert set(data) == {"source", "date", "title", "name", "entries", "warnings"}
+    assert data["date"] == "2020-07-12" and data["title"] == data["name"] == "Papers that stood out"
     first = data["entries"][0]
-    assert set(first) == {"arxiv_id", "version", "title", "authors", "commentary", "references", "tags"}
+    assert set(first) == {"arxiv_id", "version", "title", "title_source", "authors", "commentary", "references", "tags", "note"}
+    assert first["title_source"] == "digest" and first["note"] == ""
     assert first["authors"] == ["Arash Vahdat", "Jan Kautz"]
     assert first["references"] == ["1902.02102"]
 

@@ -233,9 +233,11 @@ def _doi_start(text: str, pos: int, floor: int) -> int | None:
     return start
 
 
-def _scan(text: str, follow_redirects: bool = True) -> list[Link]:
+def _scan(text: str, follow_redirects: bool = True, limit: int | None = None) -> list[Link]:
     """``find_links`` on a text with no zero-width characters (redirects are followed one level)."""
     links: list[Link] = []
+    if limit is not None and limit <= 0:
+        return links
     done = 0  # nothing before this offset can start a new link
     for anchor in _ANCHOR.finditer(text):
         pos = anchor.start()
@@ -284,10 +286,12 @@ def _scan(text: str, follow_redirects: bool = True) -> list[Link]:
         arxiv_id, version, malformed = found
         links.append(Link(start, end, arxiv_id, version, text[start:end], malformed))
         done = end
+        if limit is not None and len(links) >= limit:
+            break
     return links
 
 
-def find_links(text: str) -> list[Link]:
+def find_links(text: str, limit: int | None = None) -> list[Link]:
     """Every arXiv link or ``arXiv:`` id mention in ``text``, in order, with character spans.
 
     Reads ``http(s)://``, ``www.`` and ``export.`` hosts, ``/abs/``, ``/pdf/`` (with or without
@@ -295,9 +299,10 @@ def find_links(text: str) -> list[Link]:
     Facebook ``l.php?u=`` redirects (the span is the whole redirect). Zero-width characters are
     ignored inside a link and never end up at its edges; trailing punctuation and glued non-ASCII
     text are outside the span. A link whose id part is not a valid id has ``malformed=True``.
+    With ``limit``, at most that many (the first ones).
     """
-    if not _ZERO_WIDTH_RE.search(text):
-        return _scan(text)
+    if text.isascii() or not _ZERO_WIDTH_RE.search(text):
+        return _scan(text, limit=limit)
     # Scan a copy without zero-width characters, then map offsets back: the k-th removed
     # character sat at clean offset removed[k] - k, so clean offset s maps to s + (#removed before it).
     removed = [m.start() for m in _ZERO_WIDTH_RE.finditer(text)]
@@ -307,7 +312,7 @@ def find_links(text: str) -> list[Link]:
         return clean_offset + bisect_right(clean_at, clean_offset)
 
     links = []
-    for link in _scan(_ZERO_WIDTH_RE.sub("", text)):
+    for link in _scan(_ZERO_WIDTH_RE.sub("", text), limit=limit):
         start, end = original(link.start), original(link.end - 1) + 1
         links.append(Link(start, end, link.arxiv_id, link.version, text[start:end], link.malformed))
     return links
