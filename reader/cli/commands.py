@@ -99,7 +99,7 @@ def _week(text: str) -> str:
 
 def _add_selection(p: argparse.ArgumentParser) -> None:
     where = p.add_mutually_exclusive_group()
-    where.add_argument("--digest", type=_date, metavar="DATE", help="papers of the digest(s) of that date")
+    where.add_argument("--digest", metavar="DIGEST", help="papers of the digest(s) of that date (YYYY-MM-DD), name or id")
     where.add_argument("--week", type=_week, metavar="WEEK", help="papers of digests in that ISO week, e.g. 2020-W28")
     p.add_argument("--tag", metavar="TAG", help="papers with this tag")
     read = p.add_mutually_exclusive_group()
@@ -166,9 +166,9 @@ def known_ids(snapshot, raw_ids: list[str]) -> list[str]:
 def selected_ids(snapshot, args: argparse.Namespace) -> list[str]:
     digest_ids = None
     if args.digest is not None:
-        digest_ids = [d.id for d in snapshot.digests_on(args.digest)]
+        digest_ids = digests_named(snapshot, args.digest)
         if not digest_ids:
-            raise CliError(f"no digest dated {args.digest.isoformat()}")
+            raise CliError(f"no digest dated or named {args.digest!r}")
     if args.tag is not None:
         from ..core.library import normalize_tag
 
@@ -188,10 +188,25 @@ def selected_ids(snapshot, args: argparse.Namespace) -> list[str]:
     return ids
 
 
+def digests_named(snapshot, text: str) -> list[str]:
+    """Ids of the digests ``text`` names: an id, a date (``YYYY-MM-DD``), or a name (case aside)."""
+    text = text.strip()
+    if text in snapshot.digest_by_id:
+        return [text]
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        day = None
+    if day is not None:
+        return [d.id for d in snapshot.digests_on(day)]
+    wanted = " ".join(text.split()).casefold()
+    return [d.id for d in snapshot.digests if wanted in (d.display_name.casefold(), (d.title or "").casefold())]
+
+
 # --- commands ------------------------------------------------------------
 def cmd_parse(args: argparse.Namespace) -> int:
     from ..core.digest import parse_text, read_digest_file
-    from ..core.importer import shown
+    from ..core.importer import shown, warning_line
 
     text, read_warnings = read_digest_file(args.file)
     parsed = parse_text(text, source=str(args.file), date=args.date)
@@ -208,7 +223,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
         if entry.references:
             print(f"      references: {' '.join(entry.references)}")
     for warning in parsed.warnings:
-        print(f"{shown(args.file)}:{warning.line}: warning: {shown(warning.message)}", file=sys.stderr)
+        print(warning_line(args.file, warning), file=sys.stderr)
     return 0
 
 
@@ -216,23 +231,23 @@ def cmd_import(args: argparse.Namespace) -> int:
     from ..core.importer import expand_paths, import_paths, shown
 
     library = open_library(args)
+    # One line per file, and its warnings, all on stdout in order: the command's result.
     for path in args.paths:
         if not path.exists():
-            print(f"{shown(path)}: error: no such file or directory", file=sys.stderr)
+            print(f"{shown(path)}: error: no such file or directory")
     paths = [path for path in args.paths if path.exists()]
     failed = len(paths) != len(args.paths)
     total = sum(1 for _ in expand_paths(paths))
     for path in paths:
         if path.is_dir() and next(expand_paths([path]), None) is None:
-            print(f"{shown(path)}: error: no .md, .txt or .markdown files in this folder", file=sys.stderr)
+            print(f"{shown(path)}: error: no .md, .txt or .markdown files in this folder")
             failed = True
     with _progress(total, "importing") as advance:
         outcomes = import_paths(library, paths, date=args.date, progress=lambda i, n, p: advance())
     for outcome in outcomes:
-        stream = sys.stderr if (outcome.error or outcome.skipped) else sys.stdout
-        print(outcome.summary(), file=stream)
-        for warning in outcome.warnings:
-            print(f"{shown(outcome.path)}:{warning.line}: warning: {shown(warning.message)}", file=sys.stderr)
+        print(outcome.summary())
+        for line in outcome.warning_lines():
+            print(line)
         failed |= outcome.error is not None
     if any(outcome.result for outcome in outcomes):
         keep_glance(library)

@@ -53,6 +53,7 @@ def paper_json(snapshot: Snapshot, arxiv_id: str, *, full: bool = False) -> dict
     data = {
         "arxiv_id": arxiv_id,
         "title": snapshot.title(arxiv_id),
+        "title_source": snapshot.title_source(arxiv_id),
         "authors": list(snapshot.authors(arxiv_id)),
         "read": state.read,
         "tags": list(state.tags),
