@@ -216,6 +216,29 @@ def test_awesome_list_entries_and_titles():
     assert parsed.warnings == []
 
 
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        ("- **Distilling the Knowledge in a Neural Network** (2015), G. Hinton et al. [[pdf]](http://arxiv.org/pdf/1503.02531)",
+         "Distilling the Knowledge in a Neural Network"),
+        ("- Tutorial on Variational Autoencoders (2016), C. Doersch. [[pdf]](https://arxiv.org/pdf/1606.05908)",
+         "Tutorial on Variational Autoencoders"),
+        ("- Achieving open vocabulary translation with hybrid word-character models, M. Luong and C. Manning. "
+         "[[pdf]](https://arxiv.org/pdf/1604.00788)", "Achieving open vocabulary translation with hybrid word-character models"),
+        ("* Deep Residual Learning for Image Recognition. Kaiming He, Xiangyu Zhang. CVPR 2016. [[pdf]](https://arxiv.org/pdf/1512.03385)",
+         "Deep Residual Learning for Image Recognition"),
+        ("- Attention Is All You Need — 트랜스포머의 시작 [[논문](https://arxiv.org/abs/1706.03762)]", "Attention Is All You Need"),
+        ("- 트랜스포머의 시작 [[논문](https://arxiv.org/abs/1706.03762)]", None),
+        ("| 2017-06 | Transformers | Google | [Attention Is All You Need](https://arxiv.org/pdf/1706.03762.pdf) |",
+         "Attention Is All You Need"),
+    ],
+)
+def test_list_items_with_years_bylines_and_notes(line, title):
+    (entry,) = parse(f"## Papers\n\n{line}\n- A project without a paper [[code](https://github.com/x/y)]\n").entries
+    assert entry.title == title
+    assert "project" not in entry.commentary
+
+
 def test_link_text_that_is_not_a_label_is_the_title():
     parsed = parse(f"- [Deep Residual Learning for Image Recognition]({U}1512.03385)\n- [arXiv]({U}1706.03762)\n")
     assert [(e.arxiv_id, e.title) for e in parsed.entries] == [

@@ -155,7 +155,7 @@ def weekly() -> ParsedDigest:
 def test_weekly_tables_sections_and_dates(weekly):
     assert sections(weekly) == [
         ("Top Papers of the Week (June 23 - June 29) - 2025", dt.date(2025, 6, 23),
-         ["2506.17298", "2506.15841", "2506.15799"]),
+         ["2506.17298", "2506.15841", "2506.15799", "2506.20001"]),
         ("Top Papers of the Week (December 30 - January 5) - 2025", dt.date(2024, 12, 30), ["2412.20138"]),
         ("Top Papers of the Week (Feb 6 - 12)", dt.date(2023, 2, 6), ["2302.04761", "2302.03668"]),
         ("Top Papers of the Week (Jan 30-Feb 5)", dt.date(2023, 1, 30), ["2301.12652"]),
@@ -163,7 +163,7 @@ def test_weekly_tables_sections_and_dates(weekly):
 
 
 def test_weekly_tables_rows(weekly):
-    first, second, third = weekly.sections[0].entries
+    first, second, third, fourth = weekly.sections[0].entries
     assert first.title == "Diffusion Language Models at Speed"
     assert first.commentary == (
         "This work trains a family of diffusion language models that decode many tokens per step, and compares "
@@ -175,6 +175,8 @@ def test_weekly_tables_rows(weekly):
     assert (second.title, second.commentary) == (
         "MEM1", "An RL recipe that keeps the memory of a language agent constant over long tasks.")
     assert third.title == "Steering Policies in Latent Space"
+    assert (fourth.title, fourth.commentary) == (  # one space where two were meant
+        "A Memory Layer for Agents", "Introduces one store that every tool of an agent reads and writes.")
     old = weekly.sections[2].entries
     assert [(e.title, e.commentary) for e in old] == [
         ("Toolformer: Language Models Can Teach Themselves to Use Tools", "a model that learns when to call which API."),
@@ -184,7 +186,7 @@ def test_weekly_tables_rows(weekly):
 
 
 def test_weekly_tables_whole_file_has_every_row(weekly):
-    assert len(weekly.entries) == 7
+    assert len(weekly.entries) == 8
     assert all(e.title for e in weekly.entries)
 
 

@@ -24,6 +24,13 @@ _NUMBERING = re.compile(r"^(?:#?\d{1,3}[.):]|\(\d{1,3}\)|\[\d{1,3}\])[ \t]+")
 # A trailing "(NeurIPS 2020)", "[ICLR 2021]", "(2020)": where and when, not the title.
 _VENUE_TAIL = re.compile(r"[ \t]*[(\[][^()\[\]]{0,40}(?:(?:19|20)\d\d|arXiv|preprint)[^()\[\]]{0,20}[)\]][ \t]*$", re.I)
 # A trailing ", A. Author et al., 2020" / " - Author et al.": a byline.
+_NOTE_AFTER = re.compile(r"[ \t]+[-–—|:][ \t]+")
+# A trailing ", M. Luong and C. Manning.": initials and surnames.
+_INITIALS_TAIL = re.compile(
+    r"[ \t]*,[ \t]*(?:[A-Z]\.(?:[ \t]?-?[A-Z]\.)*[ \t]?[A-Z][\w'’-]+(?:[ \t]*(?:,|and|&)[ \t]*)?)+\.?[ \t]*$"
+)
+# "Title (2017), S. Ioffe." / "Title(2017): A Tutorial": the year ends the title.
+_YEAR_SPLIT = re.compile(r"[ \t]*[(\[](?:19|20)\d\d[a-z]?[)\]](?=[,.:;]|[ \t]*$|[ \t]+[A-Z])")
 _BYLINE_TAIL = re.compile(r"[ \t]*[,\-–—][ \t]*[A-Z][^,()\[\]]{0,60}?\bet[ \t]+al\.?(?:,?[ \t]*\(?(?:19|20)\d\d\)?)?[ \t]*$")
 
 
@@ -162,12 +169,33 @@ def title_before(text: str) -> tuple[str, str] | None:
     lead = EMPHASIS.match(text)
     if lead is not None and lead.start() == 0 and (lead.end() == len(text) or not text[lead.end()].isalnum()):
         text = lead.group("text")  # "*Title*, A. Author et al." -> "Title"
-    text = _BYLINE_TAIL.sub("", _VENUE_TAIL.sub("", text))
+    text = _without_byline(text)
     text = unemphasise(MD_ESCAPE.sub(r"\1", text.strip(SEPARATORS + ",;/·•[(<")).strip())
     text = " ".join(text.split())
-    if not title_ok(text) or only_ids(text):
+    if text.endswith(SENTENCE_END) and ". " in text:
+        head = text.split(". ", 1)[0]  # "Title. A. Author, B. Author. Venue 2020."
+        if len(head.split()) >= 2:
+            text = head
+    if not title_ok(text):
+        # "Attention Is All You Need — 트랜스포머의 시작": the title, then a note in another script
+        head = _NOTE_AFTER.split(text, 1)[0].strip()
+        text = head if head != text and title_ok(head) and len(head.split()) >= 2 else ""
+    if not text or only_ids(text):
         return None
     return text, source
+
+
+def _without_byline(text: str) -> str:
+    """``Title (2017), A. Author et al.`` -> ``Title``: a year, venue or byline after a title."""
+    for _ in range(3):
+        cut = _VENUE_TAIL.sub("", _BYLINE_TAIL.sub("", _INITIALS_TAIL.sub("", text)))
+        if cut == text:
+            break
+        text = cut
+    year = _YEAR_SPLIT.search(text)
+    if year is not None and year.start() > 0 and len(text[: year.start()].split()) >= 1:
+        text = text[: year.start()]
+    return text
 
 
 def ends_like_sentence(text: str) -> bool:

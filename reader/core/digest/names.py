@@ -42,7 +42,8 @@ GENERIC_LABELS = frozenset(
     summary tldr here this source url details more read full preprint official discussion reddit hn
     pdf/abs abs/pdf preprint/pdf arxiv/pdf paper/code talk press news article medium substack
     neurips nips icml iclr cvpr iccv eccv acl emnlp naacl aaai ijcai kdd sigir icra iros corl tmlr jmlr
-    interspeech icassp colm uai aistats coling eacl www""".split()
+    interspeech icassp colm uai aistats coling eacl www
+    논문 링크 코드 원문 페이퍼 아카이브 깃허브 블로그 영상 발표 슬라이드 자료 요약 리뷰 트윗 프로젝트 데모""".split()
 )
 _LABEL_NOISE = re.compile(r"[^\w\s/&]|[\d_]")
 

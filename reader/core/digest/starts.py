@@ -189,6 +189,8 @@ def _title_first(ln: _Line, k: int, paragraph_start: bool) -> Start | None:
         found = (unit.label, "link")  # "- **[Title](link)**"
     if found is not None and ln.listed and not found[0].endswith(SENTENCE_END):
         return ln.start(k, 0, body, title=found[0], title_source=found[1])
+    if ln.listed and unit.md is not None and unit.label is None and rest_links:
+        return ln.start(k, 0, body)  # "- 트랜스포머의 시작 [[논문](URL)]": the item's paper, untitled
     if not ln.listed and _in_closing_parens(line, unit):
         lead = pre.rstrip().rstrip("(").strip()
         if lead:

@@ -16,6 +16,12 @@ _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 _SEPARATOR_ROW = re.compile(r"[ \t]*\|?(?:[ \t]*:?-{2,}:?[ \t]*\|)+[ \t]*(?::?-{2,}:?[ \t]*)?")
 _NUMBER = re.compile(r"^[ \t]*(?:#?\d{1,3}[.):]|\(\d{1,3}\))[ \t]*")
 _BR = re.compile(r"[ \t]*<br\s*/?>[ \t]*", re.IGNORECASE)
+# How a description's first sentence starts, after a title run into it with one space.
+_STARTER = re.compile(
+    r"[ \t]+(?=(?:This|These|We|Our|In this|Here|Introduces|Proposes|Presents|Shows|Describes|Develops|Releases"
+    r"|Trains|Studies|Explores|Investigates|Provides|Demonstrates|Finds|Reports|Evaluates|Surveys|Analyzes|Analyses)"
+    r"[ \t]+[a-z])"
+)
 _TITLE_SPLIT = re.compile(r"[ \t]{2,}|[ \t]+[-–—][ \t]+|<br\s*/?>", re.IGNORECASE)
 
 
@@ -37,7 +43,11 @@ def _title_and_description(text: str) -> tuple[str | None, str]:
     else:
         split = _TITLE_SPLIT.search(text)
         title, rest = (text[: split.start()], text[split.end() :]) if split else (text, "")
-        if split is None and not is_title_line(title):
+        starter = _STARTER.search(title)
+        if starter is not None and starter.start() > 0:
+            # "Title This paper presents …": one space where two were meant
+            title, rest = text[: starter.start()], text[starter.end() :]
+        elif split is None and not is_title_line(title):
             return None, text
     found = title_before(title)
     title = found[0] if found else None
@@ -79,7 +89,9 @@ def _row(doc: Doc, i: int) -> Start | None:
                 continue  # a link inside the description: a reference
             title, description = unit.label, _title_and_description(line[unit.end : cell[1]])[1]
         elif only_links(line, cell[0], spans, cell[1]):
-            if title_cell is None:
+            if unit.label is not None:  # ``| 2017-06 | Transformers | [Attention Is All You Need](…) |``
+                title, description = unit.label, ""
+            elif title_cell is None:
                 title, description = None, ""
             else:
                 title, description = _title_and_description(line[title_cell[0] : title_cell[1]])
