@@ -381,6 +381,21 @@ def test_note_whose_first_line_is_title_then_link(text, title, commentary):
     assert not any("none starts" in w.message for w in parsed.warnings)
 
 
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (f"Paper: {U}1906.08237\n\n순열 언어 모델.\n", None),
+        (f"논문 {U}1906.08237\n\n순열 언어 모델.\n", None),
+        (f"---\ntitle: XLNet\nurl: {U}1906.08237\ntags: [lm]\n---\n\n순열 언어 모델.\n", "XLNet"),
+    ],
+)
+def test_note_with_its_link_in_a_leading_label_or_front_matter(text, title):
+    parsed = parse(text)
+    (entry,) = parsed.entries
+    assert (entry.arxiv_id, entry.title, entry.commentary) == ("1906.08237", title, "순열 언어 모델.")
+    assert parsed.warnings == []
+
+
 def test_review_of_description_lines_with_links_in_parentheses():
     parsed = parse(
         f"""

@@ -272,10 +272,9 @@ def _scan(text: str, follow_redirects: bool = True, limit: int | None = None) ->
                 if m is None:
                     continue
                 start = pos if doi is None else doi
-                done = m.end()
                 if start > 0 and text[start - 1] in _GLUE_BEFORE_MENTION:
                     continue
-                read = _read_mention(text, m)
+                read = _read_mention(text, m)  # (runs are short: not moving ``done`` stays linear)
             if read is None:
                 continue
             end, found = read

@@ -180,7 +180,7 @@ def title_before(text: str) -> tuple[str, str] | None:
         # "Attention Is All You Need — 트랜스포머의 시작": the title, then a note in another script
         head = _NOTE_AFTER.split(text, 1)[0].strip()
         text = head if head != text and title_ok(head) and len(head.split()) >= 2 else ""
-    if not text or only_ids(text):
+    if not text or only_ids(text) or is_generic_label(text):
         return None
     return text, source
 

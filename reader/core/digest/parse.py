@@ -12,7 +12,7 @@ from .dates import file_date, file_name, file_title, heading_date
 from .lines import HEADING, Doc, classify, heading
 from .names import title_ok
 from .sections import LOOSE_HEADING, Section, barriers, plan
-from .starts import Start, choose, find_starts, leading_link_start
+from .starts import Start, choose, find_starts, front_matter_start, leading_link_start
 from .tables import table_starts
 from .titles import resolve_bare_titles
 
@@ -22,9 +22,10 @@ def parse(text: str, source: str, date: dt.date | None) -> ParsedDigest:
     limits, warnings = Limits(), Warnings()
     doc = classify(text.split("\n"), source, limits)
     starts = sorted(find_starts(doc) + table_starts(doc), key=lambda s: (s.begin, s.line))
-    starts = choose(starts)
+    named = front_matter_start(doc)
+    starts = choose(starts, named is not None)
     if not starts and any(not link.malformed for links in doc.links.values() for link in links):
-        lead = leading_link_start(doc)
+        lead = named or leading_link_start(doc)
         starts = [lead] if lead is not None else []
     resolve_bare_titles(doc, starts)
     starts.sort(key=lambda s: s.begin)
@@ -98,7 +99,7 @@ def _date_and_title(doc: Doc) -> tuple[dt.date | None, str | None]:
 
 def _first_heading(doc: Doc, starts: list[Start]) -> str | None:
     """The text of the first ``#`` heading before the first entry."""
-    first = starts[0].begin[0] if starts else len(doc.lines)
+    first = starts[0].line + 1 if starts else len(doc.lines)
     for i in range(doc.front_lines, first):
         if doc.kinds[i] == HEADING:
             head = heading(doc.lines[i])

@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 
 from reader.core.ids import Link
 
-from .lines import BLANK, CAN_START, HEADING, LINE_PREFIX, META, TABLE, Doc
+from .lines import BLANK, CAN_START, HEADING, LINE_PREFIX, META, TABLE, TEXT, Doc
 from .markup import Unit, link_spans, md_links, only_links, title_before, units
 from .names import (
     SENTENCE_END,
     SEPARATORS,
     group_at,
     is_generic_label,
+    is_title_line,
     lenient_authors,
     skip,
     starts_like_title,
@@ -87,6 +88,7 @@ class _Line:
     """One line's links, their markup and what the line starts with."""
 
     def __init__(self, doc: Doc, i: int) -> None:
+        self.doc = doc
         self.i = i
         self.line = line = doc.lines[i]
         self.links = doc.links[i]
@@ -102,6 +104,22 @@ class _Line:
 
     def only_links_after(self, pos: int) -> bool:
         return only_links(self.line, pos, self.spans)
+
+    def commentary_follows(self) -> bool:
+        """The next line is text of its own (no link, no list item): commentary under a title."""
+        j = self.i + 1
+        if j >= len(self.doc.lines) or self.doc.kinds[j] not in (TEXT, BLANK):
+            return False
+        if self.doc.kinds[j] == BLANK:
+            j += 1
+            while j < len(self.doc.lines) and self.doc.kinds[j] == BLANK:
+                j += 1
+        if j >= len(self.doc.lines) or self.doc.kinds[j] != TEXT:
+            return False
+        links, line = self.doc.links.get(j), self.doc.lines[j]
+        if not links or line[: links[0].start].strip(" \t<(["):
+            return True
+        return _glued(line, links[0].end) or _running_text(line, links[0].end, len(line))  # "URL와 비슷"
 
     def start(self, k: int, begin: int, body: int, **kw: object) -> Start:
         unit = self.units[k]
@@ -153,7 +171,10 @@ def _link_first(ln: _Line, k: int, stop: int) -> Start | None:
             found = lenient_authors(group[0])
             if found:
                 names, end = found, group[1]
-        body = len(line) if ln.only_links_after(end) else end
+        rest_links = ln.only_links_after(end)
+        if not (ln.listed or names or rest_links or titleish(label or "")):
+            return None  # "[earlier work](URL) 과 비슷하다": a sentence that starts with a link
+        body = len(line) if rest_links else end
         return ln.start(k, 0, body, title=label, authors=names, title_source="link", export=ln.heading)
     if _glued(line, unit.end):
         return None
@@ -165,11 +186,11 @@ def _link_first(ln: _Line, k: int, stop: int) -> Start | None:
     if header is not None and (header.authors or not line[header.end : stop].strip()):
         return ln.start(k, 0, header.end, title=header.title, authors=header.authors)
     rest = line[unit.end : stop].strip(SEPARATORS)
-    if stop == len(line) and titleish(rest):
-        return ln.start(k, 0, len(line), title=" ".join(rest.split()))
+    if stop == len(line) and (titleish(rest) or (is_title_line(rest) and ln.commentary_follows())):
+        return ln.start(k, 0, len(line), title=" ".join(rest.split()))  # "URL Title", commentary below
     if _running_text(line, unit.end, stop):
         return None
-    return ln.start(k, 0, unit.end, weak=True)
+    return ln.start(k, 0, unit.end, weak=not ln.listed)
 
 
 def _title_first(ln: _Line, k: int, paragraph_start: bool) -> Start | None:
@@ -181,6 +202,8 @@ def _title_first(ln: _Line, k: int, paragraph_start: bool) -> Start | None:
     pre = line[ln.first : unit.start]
     rest_links = ln.only_links_after(unit.end)
     body = len(line) if rest_links else unit.end
+    if rest_links and pre.strip() and is_generic_label(pre.strip(SEPARATORS + ",;*_")):
+        return ln.start(k, 0, body)  # "Paper: URL", "논문: URL"
     header = whole_line_header(pre.strip(SEPARATORS + ",;"))
     if header is not None:
         return ln.start(k, 0, body, title=header.title, authors=header.authors)
@@ -230,7 +253,9 @@ def _flattened(ln: _Line, k0: int, starts: list[Start]) -> None:
         if unit.start > 0 and line[unit.start - 1].isspace():
             gap_after_entry = starts and starts[-1].unit[1] == previous_end
             if gap_after_entry and not line[previous_end : unit.start].strip():
-                start = _after_link(ln, k, _next_stop(ln, k), mid_line=False)
+                plain_link = unit.md is None or titleish(unit.label or "")
+                if plain_link and not (_glued(line, unit.end) or _running_text(line, unit.end, len(line))):
+                    start = _after_link(ln, k, _next_stop(ln, k), mid_line=False)
             elif not _inside_parens(line, previous_end, unit.start):
                 start = _after_link(ln, k, _next_stop(ln, k), mid_line=True)
         if start is not None:
@@ -268,16 +293,16 @@ def find_starts(doc: Doc) -> list[Start]:
     return starts
 
 
-def choose(starts: list[Start]) -> list[Start]:
+def choose(starts: list[Start], named: bool = False) -> list[Start]:
     """The file-wide choices: "URL + commentary" lines start entries only where most entries are
     written so (else they are references in the entry being read); ``description (URL)`` lines
-    only in a file with no other entries."""
+    only in a file that opens with several such lines and has no other entries and no paper
+    ``named`` in its front matter."""
     weak = sum(1 for s in starts if s.weak)
-    bare = sum(1 for s in starts if s.bare)
     paren = sum(1 for s in starts if s.paren)
     others = len(starts) - weak - paren
-    keep_weak = weak > bare
-    keep_paren = others == 0 and (weak == 0 or not keep_weak)
+    keep_weak = weak > len(starts) - weak
+    keep_paren = paren >= 2 and others == 0 and not named and (weak == 0 or not keep_weak) and starts[0].paren
     return [s for s in starts if (not s.weak or keep_weak) and (not s.paren or keep_paren)]
 
 
@@ -291,7 +316,7 @@ def leading_link_start(doc: Doc) -> Start | None:
             continue
         seen += 1
         if seen > 3:
-            return None
+            break
         links = [lk for lk in doc.links.get(i, ()) if not lk.malformed]
         if links and kind in CAN_START:
             ln = _Line(doc, i)
@@ -306,4 +331,21 @@ def leading_link_start(doc: Doc) -> Start | None:
     return None
 
 
-__all__ = ["Start", "choose", "find_starts", "leading_link_start", "title_ok"]
+_PAPER_KEYS = frozenset("url source link arxiv arxiv_url paper paper_url pdf doi".split())
+
+
+def front_matter_start(doc: Doc) -> Start | None:
+    """A note whose front matter names its paper (``url: https://arxiv.org/abs/…``), titled by
+    its ``title:``; the links in its text are then references."""
+    for i in range(doc.front_lines):
+        key = doc.lines[i].partition(":")[0].strip().lower()
+        links = [lk for lk in doc.links.get(i, ()) if not lk.malformed]
+        if links and key in _PAPER_KEYS:
+            title = doc.front.get("title") or None
+            if title is not None and not title_ok(title):
+                title = None
+            return Start(links[0], i, (i, 0), (doc.front_lines, 0), title=title, header_end=i, bare=True)
+    return None
+
+
+__all__ = ["Start", "choose", "find_starts", "front_matter_start", "leading_link_start", "title_ok"]

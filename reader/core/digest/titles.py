@@ -92,7 +92,7 @@ def _title_before(doc: Doc, start: Start, floor: int) -> tuple[Header, int] | No
     return None
 
 
-def _heading_above(doc: Doc, start: Start, floor: int) -> tuple[str, str, int] | None:
+def _heading_above(doc: Doc, start: Start, floor: int, alone: bool) -> tuple[str, str, int] | None:
     """``(title, source, line)`` of a heading right above a link line (blank and ``Authors:``
     lines between): a machine-written digest's ``### Title``."""
     p = start.line - 1
@@ -106,8 +106,8 @@ def _heading_above(doc: Doc, start: Start, floor: int) -> tuple[str, str, int] |
     found = title_before(head[1])
     if found is None or is_generic_label(found[0]) or _WORDS.sub(" ", found[0].lower()).strip() in _SECTIONS:
         return None
-    if head[0] == 1 and not titleish(found[0]):
-        return None  # "# Reading group, spring": the digest's heading, not a paper's title
+    if head[0] == 1 and not titleish(found[0]) and not alone:
+        return None  # "# Reading group, spring" over one of several papers: the digest's heading
     return found[0], found[1], p
 
 
@@ -124,7 +124,7 @@ def resolve_bare_titles(doc: Doc, starts: list[Start]) -> None:
     after: dict[int, tuple[Header, int]] = {}
     for k in list(bare):
         floor = starts[k - 1].header_end if k > 0 else doc.front_lines - 1
-        above = _heading_above(doc, starts[k], floor)
+        above = _heading_above(doc, starts[k], floor, len(starts) == 1)
         if above is not None:
             start = starts[k]
             start.title, start.title_source, start.begin = above[0], above[1], (above[2], 0)
