@@ -122,6 +122,8 @@ def test_title_before_link_commentary_starting_with_a_link_and_a_particle():
         f"{U}2012.09999 is a very similar idea, with a codebook.",
         f"{U}2012.09999 and this one share the first author.",
         f"{U}2012.09999 처럼 codebook을 쓴다.",
+        f"[earlier work]({U}2012.09999) 과 아주 비슷한 아이디어.",
+        f"[the VQGAN paper]({U}2012.09999) showed this first.",
     ],
 )
 def test_link_then_running_text_after_a_bare_link_entry_is_a_reference(line):

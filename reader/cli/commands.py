@@ -217,6 +217,9 @@ def cmd_parse(args: argparse.Namespace) -> int:
         return 0
     when = parsed.date.isoformat() if parsed.date else "no date"
     print(f"{shown(args.file)}: {when}, {shown(parsed.title or 'no title')}, {len(parsed.entries)} entries")
+    for section in parsed.sections:  # a file of several digests
+        day = section.date.isoformat() if section.date else "no date"
+        print(f"  digest {shown(section.name or '')!r} ({day}): {len(section.entries)} entries")
     for entry in parsed.entries:
         authors = shown(", ".join(entry.authors))
         print(f"  {entry.arxiv_id}  {shown(entry.title or '(no title)')}" + (f"  ({authors})" if authors else ""))
