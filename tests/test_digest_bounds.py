@@ -59,3 +59,37 @@ def test_parse_time_is_linear_in_the_number_of_links():
     parse_text(big)
     t_big = time.perf_counter() - started
     assert t_big < 8 * t_small + 0.5, (t_small, t_big)
+
+
+def test_a_file_of_repeated_links_leaves_a_small_library(tmp_path):
+    """It once left a 48 MB catalog.json: every duplicate-link warning was stored."""
+    from reader.core.importer import import_paths
+    from reader.core.library import Library
+
+    path = tmp_path / "repeated.md"
+    path.write_text(repeated_links(4_000_000), encoding="utf-8")
+    (outcome,) = import_paths(Library(tmp_path / "lib"), [path])
+    assert outcome.result is not None and outcome.result.entries == 1000
+    assert len(outcome.warnings) <= 3
+    assert (tmp_path / "lib" / "catalog.json").stat().st_size < 1_000_000
+
+
+def test_links_beyond_the_limit_are_not_read_and_said_so(monkeypatch):
+    from reader.core.digest import bounds
+
+    monkeypatch.setattr(bounds, "MAX_LINKS", 50)
+    text = "".join(f"{U}2007.{k:05d}\ncomment {k}\n" for k in range(80))
+    parsed = parse_text(text)
+    assert [e.arxiv_id for e in parsed.entries] == [f"2007.{k:05d}" for k in range(50)]
+    assert [(w.line, w.message) for w in parsed.warnings] == [
+        (101, "more than 50 arXiv links: the rest, from this line on, were not read (split the file to import them all)")
+    ]
+
+
+def test_commentary_is_cut_at_its_limit_with_a_warning(monkeypatch):
+    from reader.core.digest import bounds
+
+    monkeypatch.setattr(bounds, "MAX_COMMENTARY", 1000)
+    parsed = parse_text(f"{U}2007.01758\n" + "코멘트 " * 1000 + "\n")
+    assert len(parsed.entries[0].commentary) <= 1000
+    assert [(w.line, w.message) for w in parsed.warnings] == [(1, "commentary on 2007.01758 cut at 1,000 characters")]

@@ -20,8 +20,8 @@ _FOLDED_LINES = 3  # lines a folded warning names
 
 @dataclass(slots=True)
 class Limits:
-    links: int = MAX_LINKS
-    commentary: int = MAX_COMMENTARY
+    links: int = field(default_factory=lambda: MAX_LINKS)
+    commentary: int = field(default_factory=lambda: MAX_COMMENTARY)
     unread_from: int | None = None  # 0-based line from which links were no longer read
 
 
