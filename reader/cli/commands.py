@@ -10,6 +10,7 @@ import shlex
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from . import CliError
@@ -261,17 +262,20 @@ class _progress:
     """A rich progress bar on stderr for long runs on a terminal; silent otherwise."""
 
     def __init__(self, total: int, label: str) -> None:
-        self.total, self.label, self.bar = total, label, None
+        from typing import Any
 
-    def __enter__(self):
+        self.total, self.label = total, label
+        self.bar: Any = None  # a rich Progress, imported only when shown
+
+    def __enter__(self) -> Callable[[], None]:
         if self.total >= 20 and sys.stderr.isatty():
             from rich.console import Console
             from rich.progress import Progress
 
-            self.bar = Progress(console=Console(stderr=True), transient=True)
-            self.bar.start()
-            task = self.bar.add_task(self.label, total=self.total)
-            return lambda: self.bar.advance(task)
+            bar = self.bar = Progress(console=Console(stderr=True), transient=True)
+            bar.start()
+            task = bar.add_task(self.label, total=self.total)
+            return lambda: bar.advance(task)
         return lambda: None
 
     def __exit__(self, *exc: object) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from typing import Any
 
 from ..core.ids import abs_url
 from ..core.mismatch import is_mismatched
@@ -50,7 +51,7 @@ def versions_text(snapshot: Snapshot, arxiv_id: str) -> str:
 def paper_json(snapshot: Snapshot, arxiv_id: str, *, full: bool = False) -> dict:
     """The object ``reader list --json`` prints; ``full`` adds what ``show --json`` needs."""
     state = snapshot.state(arxiv_id)
-    data = {
+    data: dict[str, Any] = {
         "arxiv_id": arxiv_id,
         "title": snapshot.title(arxiv_id),
         "title_source": snapshot.title_source(arxiv_id),

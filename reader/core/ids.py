@@ -282,6 +282,8 @@ def _scan(text: str, follow_redirects: bool = True, limit: int | None = None) ->
                 redirect = _redirect_at(text, start - 1, floor)
                 if redirect is not None and redirect[2] is not None:
                     start, end, found = redirect
+        if found is None:
+            continue
         arxiv_id, version, malformed = found
         links.append(Link(start, end, arxiv_id, version, text[start:end], malformed))
         done = end

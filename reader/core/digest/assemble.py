@@ -186,7 +186,7 @@ def attach(doc: Doc, pieces: list[Piece], barriers: list[int]) -> Loose:
                 loose.references.setdefault(bisect_right(barriers, i), []).append(link.arxiv_id)
     trailing = _trailing_tag_lines(doc)
     every = _trailing_tags_are_the_digests(doc, pieces, trailing)
-    notes: dict[int, list[str]] = {}
+    notes: dict[int, list[int]] = {}
     for i, kind in enumerate(doc.kinds):
         if kind not in (TAG, AUTHORS, NOTES):
             continue

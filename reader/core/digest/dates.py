@@ -180,9 +180,9 @@ def file_date(source: str | os.PathLike[str] | None) -> dt.date | None:
         if found is not None:
             return found
     for name in (path.stem, path.parent.name):
-        m = _ISO_WEEK.search(name)
-        if m is not None:
-            return iso_week_monday(int(m.group("y")), int(m.group("w")))
+        week = _ISO_WEEK.search(name)
+        if week is not None:
+            return iso_week_monday(int(week.group("y")), int(week.group("w")))
     return None
 
 
