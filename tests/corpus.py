@@ -112,7 +112,8 @@ class Corpus:
         url = self.url(arxiv_id)
         zw = rng.choice(INVISIBLE) if rng.random() < 0.1 else ""
         layout = rng.choice(["link", "link-title-authors", "title-link", "heading", "md-link", "link-title",
-                             "bold-before", "title-before", "label", "front-matter", "quote"])
+                             "bold-before", "title-before", "label", "front-matter", "quote", "heading-bullets",
+                             "fields", "authors-line", "dated-heading"])
         written: str | None = title
         if layout == "link":
             text, written = f"{zw}{url}\n\n{body}{tags}\n", None
@@ -134,6 +135,17 @@ class Corpus:
             text, written = f"{rng.choice(['Paper', '논문', 'arXiv', 'Link'])}: {url}\n\n{body}{tags}\n", None
         elif layout == "front-matter":
             text = f"---\ntitle: {title}\nsource: {url}\n---\n\n{body}{tags}\n"
+        elif layout == "heading-bullets":
+            text = f"# {title}\n\n- Link: {url}\n- Read on: {self.day()}\n\n{body}{tags}\n"
+            body = f"- Read on: {text.split('- Read on: ')[1].split(chr(10))[0]}\n\n{body}"
+        elif layout == "fields":
+            text = f"**Title:** {title}\n**URL:** {url}\n\n{body}{tags}\n"
+        elif layout == "authors-line":
+            text = f"{url}\n{title}\n{', '.join(names)}\n\n{body}{tags}\n"
+        elif layout == "dated-heading":
+            name = f"{folder}{self.day()}.md"
+            text, named = f"# {self.day()} {short}\n\n{url}\n\n{body}{tags}\n", None
+            written = short
         else:
             text = f"{url}\n\n*{title}* ({', '.join(names)})\n\n> An abstract in quotes.\n\n{body}{tags}\n"
             body = f"> An abstract in quotes.\n\n{body}"

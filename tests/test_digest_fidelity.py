@@ -526,3 +526,30 @@ def test_malformed_ids_anywhere_are_warned_about():
         (10, "malformed arXiv id '2001.0001'"),
         (15, "malformed arXiv id '1501.0001'"),
     ]
+
+
+# =================================================================================================
+# 4-6, more notes as note apps keep them
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "title", "authors"),
+    [
+        (f"# Attention Is All You Need\n\n- Link: {U}1706.03762\n- 읽은 날: 어제\n", "a.md",
+         "Attention Is All You Need", []),
+        (f"**Title:** XLNet: Generalized Autoregressive Pretraining\n**URL:** {U}1906.08237\n\n순열 LM.\n", "a.md",
+         "XLNet: Generalized Autoregressive Pretraining", []),
+        (f"Paper: [XLNet: Generalized Autoregressive Pretraining]({U}1906.08237)\n\n순열 LM.\n", "a.md",
+         "XLNet: Generalized Autoregressive Pretraining", []),
+        (f"{U}1706.03762\nAttention Is All You Need\nAshish Vaswani, Noam Shazeer, Niki Parmar\n\n트랜스포머.\n", "a.md",
+         "Attention Is All You Need", ["Ashish Vaswani", "Noam Shazeer", "Niki Parmar"]),
+        (f"# 190620 XLNet\n\n{U}1906.08237\n\n순열 LM.\n", "notes/190620.md", "XLNet", []),
+        (f"[1] Deep Residual Learning for Image Recognition. {U}1512.03385\n\n잔차.\n", "a.md",
+         "Deep Residual Learning for Image Recognition", []),
+    ],
+)
+def test_note_layouts_of_note_apps(text, source, title, authors):
+    parsed = parse(text, source=source)
+    (entry,) = parsed.entries
+    assert (entry.title, entry.authors) == (title, authors)
+    assert "Vaswani" not in entry.commentary and "Title:" not in entry.commentary

@@ -206,8 +206,8 @@ class PaperRecord:
     authors: tuple[str, ...] = ()
     added: str = ""
     origin: str = "digest"
-    # Where the digest's title came from (see ``Entry.title_source``): "link" and "file" titles
-    # are guesses that arXiv's title replaces once fetched.
+    # Where the digest's title came from (see ``Entry.title_source``): "link", "heading" and
+    # "file" titles are guesses that arXiv's title replaces once fetched.
     title_source: str | None = None
 
     def to_doc(self) -> dict:
@@ -257,7 +257,7 @@ class PaperState:
 
 
 UNTOUCHED = PaperState()
-GUESSED_TITLES = frozenset({"link", "file"})
+GUESSED_TITLES = frozenset({"link", "heading", "file"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,8 +32,9 @@ class Entry:
     references: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     line: int = 0  # where the entry starts in its file (1-based), 0 when unknown
-    # Where the title comes from: "digest" (written as a title), "link" (a link's text) or "file"
-    # (a one-paper note's file name). The last two are guesses arXiv's title replaces.
+    # Where the title comes from: "digest" (written as a title), "link" (a link's text), "heading"
+    # (a one-paper note's dated heading) or "file" (its file name). All but the first are guesses
+    # that arXiv's title replaces.
     title_source: str | None = None
     note: str = ""  # a ``Notes`` section under the entry (as the export writes the reader's notes)
 

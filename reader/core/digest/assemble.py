@@ -105,9 +105,11 @@ def tidy(pieces: list[str], unquote: bool) -> str:
     return "\n".join(out).strip()
 
 
-def _list_end(doc: Doc, start: Start, limit: tuple[int, int]) -> tuple[int, int]:
-    """Where a list item's text ends: at the next item of its list (same kind, no deeper) or a
-    heading, whichever comes first before ``limit``."""
+def _list_end(doc: Doc, start: Start, limit: tuple[int, int], *, any_item: bool) -> tuple[int, int]:
+    """Where a list item's text ends: at a heading or the next item of its list (same kind, no
+    deeper) — with ``any_item`` false, only an item with a link of its own (a note's
+    ``- Link: URL`` is followed by more about the paper; a link list's next item is another
+    project)."""
     marker = list_marker(doc.lines[start.line])
     if marker is None:
         return limit
@@ -117,8 +119,12 @@ def _list_end(doc: Doc, start: Start, limit: tuple[int, int]) -> tuple[int, int]
             return min((j, 0), limit)
         other = list_marker(doc.lines[j])
         if other is not None and other[0] <= depth and other[1] == kind:
-            return min((j, 0), limit)
+            if any_item or j in doc.links or _ANY_LINK.search(doc.lines[j]):
+                return min((j, 0), limit)
     return limit
+
+
+_ANY_LINK = re.compile(r"\]\(|https?://")
 
 
 def pieces_of(doc: Doc, starts: list[Start], barriers: list[int], warnings: Warnings) -> list[Piece]:
@@ -126,6 +132,7 @@ def pieces_of(doc: Doc, starts: list[Start], barriers: list[int], warnings: Warn
     the next section heading (``barriers``, sorted line numbers)."""
     n = len(doc.lines)
     out = []
+    lists = sum(1 for start in starts if start.listed) >= 2  # a list of papers, not a note's one bullet
     for k, start in enumerate(starts):
         end = starts[k + 1].begin if k + 1 < len(starts) else (n, 0)
         b = bisect_right(barriers, start.line)
@@ -134,7 +141,7 @@ def pieces_of(doc: Doc, starts: list[Start], barriers: list[int], warnings: Warn
         if start.stop is not None:
             end = min(end, start.stop)
         if start.listed:
-            end = _list_end(doc, start, end)
+            end = _list_end(doc, start, end, any_item=lists)
         pieces, cut = _slice(doc, start.body, end, doc.limits.commentary)
         if cut:
             warnings.add(start.line + 1, f"commentary on {start.link.arxiv_id} cut at {doc.limits.commentary:,} characters",

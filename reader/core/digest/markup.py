@@ -165,7 +165,7 @@ def title_before(text: str) -> tuple[str, str] | None:
             cursor = md.end
         pieces.append(text[cursor:])
         text = "".join(pieces)
-    text = _NUMBERING.sub("", text.strip(SEPARATORS + ",;/·•[(<"))
+    text = _NUMBERING.sub("", _NUMBERING.sub("", text.strip()).strip(SEPARATORS + ",;/·•[(<"))
     lead = EMPHASIS.match(text)
     if lead is not None and lead.start() == 0 and (lead.end() == len(text) or not text[lead.end()].isalnum()):
         text = lead.group("text")  # "*Title*, A. Author et al." -> "Title"
@@ -176,6 +176,8 @@ def title_before(text: str) -> tuple[str, str] | None:
         head = text.split(". ", 1)[0]  # "Title. A. Author, B. Author. Venue 2020."
         if len(head.split()) >= 2:
             text = head
+    elif text.endswith(".") and text.count(".") == 1 and len(text.split()) >= 2:
+        text = text[:-1]  # "[1] Title." in a list of references
     if not title_ok(text):
         # "Attention Is All You Need — 트랜스포머의 시작": the title, then a note in another script
         head = _NOTE_AFTER.split(text, 1)[0].strip()

@@ -10,7 +10,7 @@ from .assemble import Piece, attach, mark_skipped_headings, merge, pieces_of, un
 from .bounds import Limits, Warnings
 from .dates import file_date, file_name, file_title, heading_date
 from .lines import HEADING, Doc, classify, heading
-from .names import title_ok
+from .names import is_generic_label, title_ok
 from .sections import LOOSE_HEADING, Section, barriers, plan
 from .starts import Start, choose, find_starts, front_matter_start, leading_link_start
 from .tables import table_starts
@@ -49,8 +49,8 @@ def parse(text: str, source: str, date: dt.date | None) -> ParsedDigest:
         digest.entries = merge([p.entry for p in pieces], warnings)
     digest.references = unique([ref for refs in loose.references.values() for ref in refs])
     digest.tags = unique([tag for found in loose.tags.values() for tag in found])
-    if len(digest.entries) == 1 and not digest.entries[0].title:
-        _title_from_file(digest.entries[0], source)
+    if len(digest.entries) == 1 and not digest.entries[0].title and not any(p.start.export for p in pieces):
+        _title_from_heading(digest.entries[0], digest.title) or _title_from_file(digest.entries[0], source)
     if not doc.links:
         warnings.add(0, "no arXiv links found")
     elif not digest.entries:
@@ -59,12 +59,29 @@ def parse(text: str, source: str, date: dt.date | None) -> ParsedDigest:
     return digest
 
 
-def _title_from_file(entry: Entry, source: str) -> None:
+_DIGEST_WORDS = frozenset("papers paper week weekly digest readings reading notes roundup highlights links".split())
+
+
+def _title_from_heading(entry: Entry, heading_title: str | None) -> bool:
+    """A one-paper note headed ``# 190620 XLNet``: the heading's title is the paper's (unless it
+    reads like a digest's: "Papers that stood out this week")."""
+    if not heading_title or not title_ok(heading_title) or is_generic_label(heading_title):
+        return False
+    if _DIGEST_WORDS & set(heading_title.lower().replace(",", " ").split()):
+        return False
+    entry.title, entry.title_source = heading_title, "heading"
+    return True
+
+
+def _title_from_file(entry: Entry, source: str) -> bool:
+    """A one-paper note named ``190620 XLNet.md``: the name's title is the paper's."""
     guess = file_title(source)
     if guess and title_ok(guess):
         first = guess.split()[0]
         if guess[0].isupper() or guess[0].isdigit() or any(c.isupper() for c in first[1:]):
             entry.title, entry.title_source = guess, "file"
+            return True
+    return False
 
 
 def _warn_about_links(doc: Doc, warnings: Warnings) -> None:

@@ -117,7 +117,7 @@ class _Line:
         if j >= len(self.doc.lines) or self.doc.kinds[j] != TEXT:
             return False
         links, line = self.doc.links.get(j), self.doc.lines[j]
-        if not links or line[: links[0].start].strip(" \t<(["):
+        if not links or line[: links[0].start].strip(" \t<["):
             return True
         return _glued(line, links[0].end) or _running_text(line, links[0].end, len(line))  # "URL와 비슷"
 
@@ -203,7 +203,11 @@ def _title_first(ln: _Line, k: int, paragraph_start: bool) -> Start | None:
     rest_links = ln.only_links_after(unit.end)
     body = len(line) if rest_links else unit.end
     if rest_links and pre.strip() and is_generic_label(pre.strip(SEPARATORS + ",;*_")):
-        return ln.start(k, 0, body)  # "Paper: URL", "논문: URL"
+        # "Paper: URL", "- 논문: URL", "**URL:** [Title](URL)": the title, if not here, is nearby
+        found_label = unit.label
+        s = ln.start(k, 0, len(line), title=found_label, title_source="link",
+                     bare=found_label is None, plain=not ln.listed)
+        return s
     header = whole_line_header(pre.strip(SEPARATORS + ",;"))
     if header is not None:
         return ln.start(k, 0, body, title=header.title, authors=header.authors)

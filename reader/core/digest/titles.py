@@ -11,6 +11,7 @@ from .lines import AUTHORS, BLANK, CODE, HEADING, QUOTE, TEXT, Doc, heading, ind
 from .markup import title_before
 from .names import (
     EMPHASIS,
+    authors,
     Header,
     is_generic_label,
     is_title_line,
@@ -63,10 +64,13 @@ def _title_after(doc: Doc, start: Start, limit: int) -> tuple[Header, int] | Non
     if j >= limit or not _candidate_title_line(doc, j):
         return None
     last = j + 1 if j + 1 < limit and _continuation(doc, j) else j
-    text = " ".join(doc.lines[n].strip() for n in range(j, last + 1))
+    text = _unlabelled(" ".join(doc.lines[n].strip() for n in range(j, last + 1)))
     header = title_and_authors(text, 0, len(text), single=True)
     if header is not None and header.authors:
         return Header(header.title, header.authors, len(doc.lines[last]) if last > j else header.end), last
+    byline = _names_line(doc, last + 1, limit)
+    if byline is not None and is_title_line(text):  # the title, then its authors on a line of their own
+        return Header(" ".join(unemphasise(text).split()), byline, len(doc.lines[last + 1])), last + 1
     emphasised = EMPHASIS.fullmatch(text) is not None
     one_line = (j - 1 == start.line or _alone(doc, j - 1)) and _alone(doc, last + 1)
     if is_title_line(text) and (emphasised or one_line):
@@ -83,13 +87,29 @@ def _title_before(doc: Doc, start: Start, floor: int) -> tuple[Header, int] | No
         return None
     if not _alone(doc, p - 1):
         return None  # part of a longer paragraph
-    line = doc.lines[p]
-    header = whole_line_header(line.strip())
+    line = _unlabelled(doc.lines[p].strip())
+    header = whole_line_header(line)
     if header is not None:
         return header, p
     if is_title_line(line):
-        return Header(unemphasise(line.strip()), [], len(line)), p
+        return Header(unemphasise(line), [], len(doc.lines[p])), p
     return None
+
+
+_TITLE_LABEL = re.compile(r"[*_]{0,2}(?:title|paper title|제목)[*_]{0,2}[ \t]*:[*_]{0,2}[ \t]*(?P<title>.+)", re.IGNORECASE)
+
+
+def _unlabelled(text: str) -> str:
+    """``**Title:** XLNet: …`` -> ``XLNet: …``."""
+    m = _TITLE_LABEL.fullmatch(text.strip())
+    return m.group("title").strip().strip("*_").strip() if m else text
+
+
+def _names_line(doc: Doc, j: int, limit: int) -> list[str] | None:
+    """The names on line ``j`` when it is nothing but an author list (``A. Vaswani, N. Shazeer``)."""
+    if j >= limit or not _candidate_title_line(doc, j):
+        return None
+    return authors(doc.lines[j].strip().rstrip("."))
 
 
 def _heading_above(doc: Doc, start: Start, floor: int, alone: bool) -> tuple[str, str, int] | None:
