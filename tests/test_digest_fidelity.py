@@ -231,6 +231,7 @@ def test_awesome_list_entries_and_titles():
          "Deep Residual Learning for Image Recognition"),
         ("- Attention Is All You Need — 트랜스포머의 시작 [[논문](https://arxiv.org/abs/1706.03762)]", "Attention Is All You Need"),
         ("- 트랜스포머의 시작 [[논문](https://arxiv.org/abs/1706.03762)]", None),
+        ("- Paper2Code [[arXiv](https://arxiv.org/abs/2504.17192)] [[v2](https://arxiv.org/abs/2504.17192v2)]", "Paper2Code"),
         ("| 2017-06 | Transformers | Google | [Attention Is All You Need](https://arxiv.org/pdf/1706.03762.pdf) |",
          "Attention Is All You Need"),
     ],

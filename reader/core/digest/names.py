@@ -45,7 +45,8 @@ GENERIC_LABELS = frozenset(
     interspeech icassp colm uai aistats coling eacl www
     논문 링크 코드 원문 페이퍼 아카이브 깃허브 블로그 영상 발표 슬라이드 자료 요약 리뷰 트윗 프로젝트 데모""".split()
 )
-_LABEL_NOISE = re.compile(r"[^\w\s/&]|[\d_]")
+_LABEL_NOISE = re.compile(r"[^\w\s/&]|_")
+_NUMBER_WORD = re.compile(r"v?\d+")  # a year, a version: "arXiv 2020", "v2"
 
 
 def has_cjk(text: str) -> bool:
@@ -105,7 +106,7 @@ def titleish(text: str) -> bool:
 
 def is_generic_label(text: str) -> bool:
     """``arXiv``, ``[PDF]``, ``📄 Paper``, ``arXiv 2020``, ``Code & data``: a label, not a title."""
-    words = _LABEL_NOISE.sub(" ", text.lower()).replace("&", " ").split()
+    words = [w for w in _LABEL_NOISE.sub(" ", text.lower()).replace("&", " ").split() if not _NUMBER_WORD.fullmatch(w)]
     return not words or all(w in GENERIC_LABELS for w in words)
 
 
