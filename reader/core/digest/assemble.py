@@ -34,6 +34,7 @@ from .starts import Start
 _READ_STATE = re.compile(
     r"[ \t]*(?:(?:read|status):[ \t]|[-*+][ \t]+\[[ xX]\][ \t]*(?:read|unread|done)?[ \t]*$)", re.IGNORECASE
 )
+_RULE = re.compile(r"[ \t]{0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})")
 _LEADING_JUNK = " \t:;,\u2013\u2014|·-"
 # A line the export escaped so it would not end the Notes section: ``\# heading`` (and ``\\#`` for
 # a line that had a backslash of its own).
@@ -102,7 +103,21 @@ def tidy(pieces: list[str], unquote: bool) -> str:
     for line in lines:
         if line.strip() or (out and out[-1]):
             out.append(line if line.strip() else "")
+    while out and (not out[-1] or _RULE.fullmatch(out[-1])):
+        out.pop()  # a trailing "---" separates entries, it says nothing
     return "\n".join(out).strip()
+
+
+def _headings_by_level(doc: Doc) -> dict[int, list[int]]:
+    """For each level 1-6, the lines of the headings of that level or higher, in order."""
+    found: dict[int, list[int]] = {level: [] for level in range(1, 7)}
+    for i, kind in enumerate(doc.kinds):
+        if kind == HEADING:  # (a "## Notes" section under an entry is the entry's)
+            head = heading(doc.lines[i])
+            if head is not None:
+                for level in range(head[0], 7):
+                    found[level].append(i)
+    return found
 
 
 def _list_end(doc: Doc, start: Start, limit: tuple[int, int], *, any_item: bool) -> tuple[int, int]:
@@ -133,8 +148,14 @@ def pieces_of(doc: Doc, starts: list[Start], barriers: list[int], warnings: Warn
     n = len(doc.lines)
     out = []
     lists = sum(1 for start in starts if start.listed) >= 2  # a list of papers, not a note's one bullet
+    heads = _headings_by_level(doc)
     for k, start in enumerate(starts):
         end = starts[k + 1].begin if k + 1 < len(starts) else (n, 0)
+        if start.level:  # "### Title" over its links: "## Next session" ends its text
+            found = heads[start.level]
+            h = bisect_right(found, max(start.line, start.header_end))
+            if h < len(found):
+                end = min(end, (found[h], 0))
         b = bisect_right(barriers, start.line)
         if b < len(barriers):
             end = min(end, (barriers[b], 0))

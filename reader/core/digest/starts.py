@@ -65,6 +65,7 @@ class Start:
     lead: str = ""  # commentary written before the link on its line ("description (URL)")
     unit: tuple[int, int] = (0, 0)  # the markup the entry's link takes up on its line
     stop: tuple[int, int] | None = None  # where its text ends when that is before the next entry
+    level: int = 0  # its header is a heading of this level: a heading as high ends its text
 
 
 def _glued(line: str, pos: int) -> bool:
@@ -100,6 +101,7 @@ class _Line:
         self.prefix_end = prefix.end()
         self.listed = bool(prefix.group("list") or prefix.group("head"))
         self.heading = bool(prefix.group("head"))
+        self.level = len(prefix.group("head").strip()) if prefix.group("head") else 0
         self.first = self.prefix_end + 1 if line.startswith("<", self.prefix_end) else self.prefix_end
 
     def only_links_after(self, pos: int) -> bool:
@@ -175,7 +177,8 @@ def _link_first(ln: _Line, k: int, stop: int) -> Start | None:
         if not (ln.listed or names or rest_links or titleish(label or "")):
             return None  # "[earlier work](URL) 과 비슷하다": a sentence that starts with a link
         body = len(line) if rest_links else end
-        return ln.start(k, 0, body, title=label, authors=names, title_source="link", export=ln.heading)
+        return ln.start(k, 0, body, title=label, authors=names, title_source="link", export=ln.heading,
+                        level=ln.level)
     if _glued(line, unit.end):
         return None
     if ln.only_links_after(unit.end):

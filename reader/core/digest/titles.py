@@ -112,7 +112,7 @@ def _names_line(doc: Doc, j: int, limit: int) -> list[str] | None:
     return authors(doc.lines[j].strip().rstrip("."))
 
 
-def _heading_above(doc: Doc, start: Start, floor: int, alone: bool) -> tuple[str, str, int] | None:
+def _heading_above(doc: Doc, start: Start, floor: int, alone: bool) -> tuple[str, str, int, int] | None:
     """``(title, source, line)`` of a heading right above a link line (blank and ``Authors:``
     lines between): a machine-written digest's ``### Title``."""
     p = start.line - 1
@@ -128,7 +128,7 @@ def _heading_above(doc: Doc, start: Start, floor: int, alone: bool) -> tuple[str
         return None
     if head[0] == 1 and not titleish(found[0]) and not alone:
         return None  # "# Reading group, spring" over one of several papers: the digest's heading
-    return found[0], found[1], p
+    return found[0], found[1], p, head[0]
 
 
 def resolve_bare_titles(doc: Doc, starts: list[Start]) -> None:
@@ -147,7 +147,7 @@ def resolve_bare_titles(doc: Doc, starts: list[Start]) -> None:
         above = _heading_above(doc, starts[k], floor, len(starts) == 1)
         if above is not None:
             start = starts[k]
-            start.title, start.title_source, start.begin = above[0], above[1], (above[2], 0)
+            start.title, start.title_source, start.begin, start.level = above[0], above[1], (above[2], 0), above[3]
             bare.remove(k)
             continue
         limit = starts[k + 1].line if k + 1 < len(starts) else n
