@@ -64,6 +64,9 @@ def test_list_json_says_where_the_title_comes_from(capsys, tmp_path):
     _, out, _ = cli(capsys, "--data-dir", tmp_path / "lib", "list", "--json")
     (paper,) = json.loads(out)
     assert (paper["title"], paper["title_source"]) == ("XLNet", "digest")
+    _, out, _ = cli(capsys, "--data-dir", tmp_path / "lib", "show", "1906.08237")
+    assert out.splitlines()[:2] == [
+        "1906.08237  XLNet", "(title from the note's file name; 'reader fetch 1906.08237' gets arXiv's)"]
 
 
 # --- 7. names, and list --digest by date, name or id ---------------------------------------------

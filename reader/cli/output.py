@@ -94,6 +94,10 @@ def print_show(snapshot: Snapshot, arxiv_id: str) -> None:
     state = snapshot.state(arxiv_id)
     title = one_line(snapshot.title(arxiv_id) or "(no title)")
     print(f"{arxiv_id}  {title}")
+    paper = snapshot.papers.get(arxiv_id)
+    if paper is not None and paper.title_guessed and snapshot.title_source(arxiv_id) == "digest":
+        where = {"link": "a link's text", "heading": "the note's heading", "file": "the note's file name"}
+        print(f"(title from {where.get(paper.title_source or '', 'the digest')}; 'reader fetch {arxiv_id}' gets arXiv's)")
     authors = snapshot.authors(arxiv_id)
     if authors:
         print(textwrap.fill("Authors: " + ", ".join(one_line(a) for a in authors), 100, subsequent_indent="  "))
