@@ -6,15 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from .library import (
-    DigestRecord,
-    ImportResult,
-    PaperRecord,
-    PaperState,
-    digest_id_for,
-    normalize_tag,
-    now_iso,
-)
+from . import library
+from .library import DigestRecord, ImportResult, PaperRecord, PaperState, digest_id_for, normalize_tag
 from .models import Entry, ParsedDigest, ParseWarning
 
 
@@ -34,7 +27,7 @@ class ImportBatch:
         self.state_docs: dict[str, dict] = {}
         self.note_docs: dict[str, dict] = {}
         self.removed: set[str] = set()
-        self.stamp = now_iso()
+        self.stamp = library.now_iso()  # (looked up when called: tests set the clock)
 
     def _paper(self, arxiv_id: str) -> dict | None:
         return self.paper_docs.get(arxiv_id) or self.papers.get(arxiv_id)
