@@ -96,8 +96,8 @@ def print_show(snapshot: Snapshot, arxiv_id: str) -> None:
     print(f"{arxiv_id}  {title}")
     paper = snapshot.papers.get(arxiv_id)
     if paper is not None and paper.title_guessed and snapshot.title_source(arxiv_id) == "digest":
-        where = {"link": "a link's text", "heading": "the note's heading", "file": "the note's file name"}
-        print(f"(title from {where.get(paper.title_source or '', 'the digest')}; 'reader fetch {arxiv_id}' gets arXiv's)")
+        origins = {"link": "a link's text", "heading": "the note's heading", "file": "the note's file name"}
+        print(f"(title from {origins.get(paper.title_source or '', 'the digest')}; 'reader fetch {arxiv_id}' gets arXiv's)")
     authors = snapshot.authors(arxiv_id)
     if authors:
         print(textwrap.fill("Authors: " + ", ".join(one_line(a) for a in authors), 100, subsequent_indent="  "))
@@ -120,7 +120,8 @@ def print_show(snapshot: Snapshot, arxiv_id: str) -> None:
     for appearance in snapshot.appearances.get(arxiv_id, []):
         digest = appearance.digest
         print()
-        print(f"── {digest.label}  {one_line(digest.title or '')}".rstrip())
+        digest_title = one_line(digest.title or "")
+        print(f"── {digest.label}  {digest_title if digest_title != digest.label else ''}".rstrip())
         for paragraph in printable(appearance.entry.commentary).split("\n"):
             print(textwrap.fill(paragraph, 100) if paragraph.strip() else "")
         if appearance.entry.references:
