@@ -40,10 +40,11 @@ def test_parse_json_shape(capsys, week):
     code, out, _ = cli(capsys, "parse", week, "--json")
     data = json.loads(out)
     assert code == 0
-    assert set(data) == {"source", "date", "title", "entries", "warnings"}
-    assert data["date"] == "2020-07-12" and data["title"] == "Papers that stood out"
+    assert set(data) == {"source", "date", "title", "name", "entries", "warnings"}
+    assert data["date"] == "2020-07-12" and data["title"] == data["name"] == "Papers that stood out"
     first = data["entries"][0]
-    assert set(first) == {"arxiv_id", "version", "title", "authors", "commentary", "references", "tags"}
+    assert set(first) == {"arxiv_id", "version", "title", "title_source", "authors", "commentary", "references", "tags", "note"}
+    assert first["title_source"] == "digest" and first["note"] == ""
     assert first["authors"] == ["Arash Vahdat", "Jan Kautz"]
     assert first["references"] == ["1902.02102"]
 
@@ -62,16 +63,16 @@ def test_import_a_folder_with_bad_files(capsys, tmp_path, week):
     (folder / "empty.md").write_text("just words, no links\n", encoding="utf-8")
     (folder / "binary.md").write_bytes(b"\x00\x01\x02\x03" * 100)
     code, out, err = cli(capsys, "import", folder)
-    assert code == 1
+    assert code == 1 and err == ""  # every file's result on stdout
     assert "a.md: imported" in out
-    assert "empty.md: skipped: no arXiv links" in err
-    assert "binary.md: error:" in err
-    assert "Traceback" not in err
+    assert "empty.md: skipped: no arXiv links" in out
+    assert "binary.md: error:" in out
+    assert "Traceback" not in out + err
 
 
 def test_import_missing_path_is_one_line(capsys, tmp_path, week):
     code, out, err = cli(capsys, "import", tmp_path / "nope.md", week)
-    assert code == 1 and "nope.md: error: no such file" in err and "imported" in out
+    assert code == 1 and err == "" and "nope.md: error: no such file" in out and "imported" in out
 
 
 def test_list_json_and_filters(capsys, week):
@@ -80,7 +81,8 @@ def test_list_json_and_filters(capsys, week):
     cli(capsys, "tag", "https://arxiv.org/abs/2007.01758v2", "+gan", "+inversion")
     code, out, _ = cli(capsys, "list", "--json")
     papers = {p["arxiv_id"]: p for p in json.loads(out)}
-    assert set(papers["2007.03898"]) == {"arxiv_id", "title", "authors", "read", "tags", "note", "digests", "mentioned_in"}
+    assert set(papers["2007.03898"]) == {
+        "arxiv_id", "title", "title_source", "authors", "read", "tags", "note", "digests", "mentioned_in"}
     assert papers["2007.03898"]["read"] is True
     assert papers["2007.03898"]["mentioned_in"] == ["2007.01758"]
     assert papers["2007.01758"]["tags"] == ["gan", "inversion"]

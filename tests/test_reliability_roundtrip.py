@@ -46,16 +46,19 @@ LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZéüñøçłßα�
 word = st.text(LETTERS, min_size=1, max_size=10)
 TITLE_PIECES = [
     "*", "**", "_", "`", "[", "]", "(", ")", "[x]", "(2020)", "#", "#1", "\\", ":", "-", "—", "!", "?", ",", ";",
-    "'", '"', "&", "$\\mathcal{O}(n)$", "<b>", "[link](https://example.com)", "e.g.", "vs.", "3D", "100%", "n=1",
+    "'", '"', "&", "$\\mathcal{O}(n)$", "<b>", "[link]", "(https)", "e.g.", "vs.", "3D", "100%", "n=1",
     "and", "et", "al.", "A*", "C++", "Q&A", "**Bold**", "*Italic*", "_under_",
 ]
+# (Link syntax and URLs never make it into a title: issue 12. So titles hold brackets and
+# parentheses, but no ``[text](url)``.)
 title_token = st.one_of(word, word, word, st.sampled_from(TITLE_PIECES))
 titles = st.lists(title_token, min_size=1, max_size=14).map(" ".join)
 # Paper titles may name other papers ("Comment on arXiv:…"); digest titles are kept free of
 # arXiv links: a link in a digest heading can start an entry there, as in a real digest.
 # (A title that is nothing but ids and punctuation, like ``[arXiv:2001.00001](…)``, reads as
-# "no title" by design, so a title that mentions a paper also has a word in it.)
-ARXIV_MENTIONS = ["arXiv:2001.00001", "https://arxiv.org/abs/2001.00002", "(arXiv:1912.12294)"]
+# "no title" by design, so a title that mentions a paper also has a word in it. A URL is never
+# part of a title (issue 12: link text that is a URL is no title), so titles mention ids only.)
+ARXIV_MENTIONS = ["arXiv:2001.00001", "arXiv:2001.00002v2", "(arXiv:1912.12294)"]
 paper_titles = st.lists(
     st.one_of(title_token, st.sampled_from(ARXIV_MENTIONS)), min_size=1, max_size=14
 ).filter(lambda tokens: not set(tokens) & set(ARXIV_MENTIONS) or any(t.isalpha() for t in tokens)).map(" ".join)
@@ -275,7 +278,7 @@ def test_a_long_title_full_of_brackets():
     _check({ONE: _paper(" ".join(["[x]"] * 150), ["Ann Lee"]), TWO: _paper("Second")})
 
 
-@pytest.mark.parametrize("title", ["Comment on arXiv:2001.00001", "Reply to https://arxiv.org/abs/2001.00001 (v2)"])
+@pytest.mark.parametrize("title", ["Comment on arXiv:2001.00001", "Reply to arXiv:2001.00001 (v2)"])
 def test_a_title_that_names_another_paper(title):
     """parser: a link text with an arXiv id anywhere in it was dropped as "no title"; now
     only a link text that is nothing but an id is."""

@@ -10,6 +10,7 @@ import shlex
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from . import CliError
@@ -102,7 +103,7 @@ def _week(text: str) -> str:
 
 def _add_selection(p: argparse.ArgumentParser) -> None:
     where = p.add_mutually_exclusive_group()
-    where.add_argument("--digest", type=_date, metavar="DATE", help="papers of the digest(s) of that date")
+    where.add_argument("--digest", metavar="DIGEST", help="papers of the digest(s) of that date (YYYY-MM-DD), name or id")
     where.add_argument("--week", type=_week, metavar="WEEK", help="papers of digests in that ISO week, e.g. 2020-W28")
     p.add_argument("--tag", metavar="TAG", help="papers with this tag")
     read = p.add_mutually_exclusive_group()
@@ -188,7 +189,7 @@ def selected_ids(snapshot, args: argparse.Namespace) -> list[str]:
 # --- commands ------------------------------------------------------------
 def cmd_parse(args: argparse.Namespace) -> int:
     from ..core.digest import parse_text, read_digest_file
-    from ..core.importer import shown
+    from ..core.importer import shown, warning_line
 
     text, read_warnings = read_digest_file(args.file)
     parsed = parse_text(text, source=str(args.file), date=args.date)
@@ -199,13 +200,16 @@ def cmd_parse(args: argparse.Namespace) -> int:
         return 0
     when = parsed.date.isoformat() if parsed.date else "no date"
     print(f"{shown(args.file)}: {when}, {shown(parsed.title or 'no title')}, {len(parsed.entries)} entries")
+    for section in parsed.sections:  # a file of several digests
+        day = section.date.isoformat() if section.date else "no date"
+        print(f"  digest {shown(section.name or '')!r} ({day}): {len(section.entries)} entries")
     for entry in parsed.entries:
         authors = shown(", ".join(entry.authors))
         print(f"  {entry.arxiv_id}  {shown(entry.title or '(no title)')}" + (f"  ({authors})" if authors else ""))
         if entry.references:
             print(f"      references: {' '.join(entry.references)}")
     for warning in parsed.warnings:
-        print(f"{shown(args.file)}:{warning.line}: warning: {shown(warning.message)}", file=sys.stderr)
+        print(warning_line(args.file, warning), file=sys.stderr)
     return 0
 
 
@@ -213,23 +217,23 @@ def cmd_import(args: argparse.Namespace) -> int:
     from ..core.importer import expand_paths, import_paths, shown
 
     library = open_library(args)
+    # One line per file, and its warnings, all on stdout in order: the command's result.
     for path in args.paths:
         if not path.exists():
-            print(f"{shown(path)}: error: no such file or directory", file=sys.stderr)
+            print(f"{shown(path)}: error: no such file or directory")
     paths = [path for path in args.paths if path.exists()]
     failed = len(paths) != len(args.paths)
     total = sum(1 for _ in expand_paths(paths))
     for path in paths:
         if path.is_dir() and next(expand_paths([path]), None) is None:
-            print(f"{shown(path)}: error: no .md, .txt or .markdown files in this folder", file=sys.stderr)
+            print(f"{shown(path)}: error: no .md, .txt or .markdown files in this folder")
             failed = True
     with _progress(total, "importing") as advance:
         outcomes = import_paths(library, paths, date=args.date, progress=lambda i, n, p: advance())
     for outcome in outcomes:
-        stream = sys.stderr if (outcome.error or outcome.skipped) else sys.stdout
-        print(outcome.summary(), file=stream)
-        for warning in outcome.warnings:
-            print(f"{shown(outcome.path)}:{warning.line}: warning: {shown(warning.message)}", file=sys.stderr)
+        print(outcome.summary())
+        for line in outcome.warning_lines():
+            print(line)
         failed |= outcome.error is not None
     if any(outcome.result for outcome in outcomes):
         keep_glance(library)
@@ -240,17 +244,20 @@ class _progress:
     """A rich progress bar on stderr for long runs on a terminal; silent otherwise."""
 
     def __init__(self, total: int, label: str) -> None:
-        self.total, self.label, self.bar = total, label, None
+        from typing import Any
 
-    def __enter__(self):
+        self.total, self.label = total, label
+        self.bar: Any = None  # a rich Progress, imported only when shown
+
+    def __enter__(self) -> Callable[[], None]:
         if self.total >= 20 and sys.stderr.isatty():
             from rich.console import Console
             from rich.progress import Progress
 
-            self.bar = Progress(console=Console(stderr=True), transient=True)
-            self.bar.start()
-            task = self.bar.add_task(self.label, total=self.total)
-            return lambda: self.bar.advance(task)
+            bar = self.bar = Progress(console=Console(stderr=True), transient=True)
+            bar.start()
+            task = bar.add_task(self.label, total=self.total)
+            return lambda: bar.advance(task)
         return lambda: None
 
     def __exit__(self, *exc: object) -> None:

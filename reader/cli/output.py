@@ -58,6 +58,7 @@ def paper_json(snapshot: Snapshot, arxiv_id: str, *, full: bool = False, citatio
     data: dict[str, Any] = {
         "arxiv_id": arxiv_id,
         "title": snapshot.title(arxiv_id),
+        "title_source": snapshot.title_source(arxiv_id),
         "authors": list(snapshot.authors(arxiv_id)),
         "read": state.read,
         "tags": list(state.tags),
@@ -120,6 +121,10 @@ def print_show(snapshot: Snapshot, arxiv_id: str, citations: CitesIndex | None =
     state = snapshot.state(arxiv_id)
     title = one_line(snapshot.title(arxiv_id) or "(no title)")
     print(f"{arxiv_id}  {title}")
+    paper = snapshot.papers.get(arxiv_id)
+    if paper is not None and paper.title_guessed and snapshot.title_source(arxiv_id) == "digest":
+        origins = {"link": "a link's text", "heading": "the note's heading", "file": "the note's file name"}
+        print(f"(title from {origins.get(paper.title_source or '', 'the digest')}; 'reader fetch {arxiv_id}' gets arXiv's)")
     authors = snapshot.authors(arxiv_id)
     if authors:
         print(textwrap.fill("Authors: " + ", ".join(one_line(a) for a in authors), 100, subsequent_indent="  "))
@@ -142,7 +147,8 @@ def print_show(snapshot: Snapshot, arxiv_id: str, citations: CitesIndex | None =
     for appearance in snapshot.appearances.get(arxiv_id, []):
         digest = appearance.digest
         print()
-        print(f"── {digest.label}  {one_line(digest.title or '')}".rstrip())
+        digest_title = one_line(digest.title or "")
+        print(f"── {digest.label}  {digest_title if digest_title != digest.label else ''}".rstrip())
         for paragraph in printable(appearance.entry.commentary).split("\n"):
             print(textwrap.fill(paragraph, 100) if paragraph.strip() else "")
         if appearance.entry.references:

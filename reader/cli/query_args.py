@@ -49,7 +49,7 @@ def selection_query(snapshot: Snapshot, args: argparse.Namespace) -> Query:
         value = digest.isoformat() if hasattr(digest, "isoformat") else str(digest)
         node = Digest(value, tuple(words(value)))
         if not digests_matching(snapshot, node):
-            raise CliError(f"no digest dated {value}" if hasattr(digest, "isoformat") else f"no digest matches {value!r}")
+            raise CliError(f"no digest dated {value}" if hasattr(digest, "isoformat") else f"no digest dated or named {value!r}")
         terms.append(node)
     if getattr(args, "week", None) is not None:
         terms.append(Week(args.week))

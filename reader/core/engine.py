@@ -410,5 +410,5 @@ def _digest_matches(node: Digest | Week | Date, digest: DigestRecord) -> bool:
     if not node.tokens:
         return False
     look = needle(node.tokens)
-    names = (digest.title or "", Path(digest.source).stem)
+    names = (digest.display_name, digest.title or "", Path(digest.source).stem)
     return any(look in normalise(name) for name in names if name)

@@ -32,8 +32,10 @@ def _escape_title(title: str) -> str:
     return re.sub(r"([\\\[\]*_])", r"\\\1", title)
 
 
-# A line the parser would read as a heading of level 1-3: it would end the ``### Notes`` section.
-_NOTE_HEADING = re.compile(r"^([ \t]{0,3})(#{1,3}(?:[ \t]|$))")
+# A line the parser would read as a heading of level 1-3: it would end the ``### Notes`` section;
+# and one that already starts with backslashes before such a ``#`` (so the parser, which takes one
+# backslash away, gives the note back exactly).
+_NOTE_HEADING = re.compile(r"^([ \t]{0,3})(\\*#{1,3}(?:[ \t]|$))")
 
 
 def _note_text(note: str) -> str:
@@ -49,11 +51,13 @@ def _quote(text: str) -> str:
 
 
 def _digest_heading(digest: DigestRecord) -> str:
+    """``# DATE TITLE``, or ``# NAME`` for a digest without a date: reading the export back gives
+    the same digests, dates and names."""
     parts = [digest.date.isoformat()] if digest.date else []
     if digest.title:
         parts.append(digest.title)
     if not parts:
-        parts.append(digest.source.rsplit("/", 1)[-1] or digest.id)
+        parts.append(digest.display_name)
     text = one_line(" ".join(parts))  # one line, whatever the title holds
     if text.lower() in ("notes", "my notes", "notes:", "my notes:"):
         text = f"Digest: {text}"  # "# Notes" would hide the papers under it as notes

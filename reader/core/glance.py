@@ -124,6 +124,7 @@ def build(library: Library) -> dict:
             "id": digest_id,
             "date": doc.get("date"),
             "title": doc.get("title"),
+            "name": doc.get("name"),  # (the digest's readable name: see DigestRecord.display_name)
             "source": doc.get("source", ""),
             "imported_at": doc.get("imported_at", ""),
         }
@@ -217,6 +218,7 @@ def read(library: Library) -> Snapshot | None:
                 sha256="",
                 imported_at=item["imported_at"],
                 entries=entries,
+                name=item.get("name"),
             ))
         ids.update(dict.fromkeys(glance["extra"]))
         known = {i: PaperRecord.from_doc(i, doc) for i, doc in glance["papers"].items()}

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 __all__ = [
     "ARXIV_ID",
@@ -32,25 +32,40 @@ __all__ = [
 ]
 
 _MONTH = r"(?:0[1-9]|1[0-2])"
-_NEW_ID = rf"\d\d{_MONTH}\.\d{{4,5}}"
+# New-style numbers have four digits until 2014 and five from 2015 on (``1412.1234``, ``1501.00001``):
+# ``2203.0712`` is a truncated id, not a paper.
+_NEW_ID = rf"(?:(?:0\d|1[0-4]){_MONTH}\.\d{{4}}|(?:1[5-9]|[2-9]\d){_MONTH}\.\d{{5}})(?!\d)"
 _OLD_ID = rf"[a-z]+(?:-[a-z]+)?(?:\.[A-Za-z][A-Za-z-]{{1,15}})?/\d\d{_MONTH}\d{{3}}"
 
 #: An arXiv id with an optional version: group ``id`` is the bare id, ``version`` the digits after ``v``.
 ARXIV_ID = re.compile(rf"(?P<id>{_NEW_ID}|{_OLD_ID})(?:v(?P<version>\d{{1,4}}))?")
 
-# Links are found from two literal anchors, "arxiv" and "facebook.com/", searched case-insensitively
-# without re.IGNORECASE (so the scan stays a fast first-character skip); each hit is then read with an
+# Links are found from a few literal anchors searched case-insensitively without re.IGNORECASE (so the
+# scan stays a fast first-character skip): "arxiv"/"ar5iv" (arxiv.org, its mirrors, ``arXiv:``, the
+# ``10.48550/arXiv.`` DOI), the hosts that show arXiv papers under the same id, and an encoded
+# ``https://`` (a redirect carrying the URL in a query parameter). Each hit is then read with an
 # anchored pattern and its scheme/host prefix is looked up behind it. ASCII-only classes, so Hangul
 # glued to the end of a link (``…/2007.05869와``) is never part of it. Everything here is linear.
-_ANCHOR = re.compile(r"[aA][rR][xX][iI][vV]|[fF][aA][cC][eE][bB][oO][oO][kK]\.[cC][oO][mM]/")
-_AFTER_ARXIV = re.compile(
-    r"arxiv(?:\.org/(?:abs|pdf|html)/(?P<run>[A-Za-z0-9./-]*)(?P<tail>[?#][!-~]*)?"
-    r"|:[ \t]?(?P<prun>[A-Za-z0-9./-]+))",
+_ANCHOR = re.compile(
+    r"[aA][rR][xX5][iI][vV]"
+    r"|[aA][lL][pP][hH][aA][xX][iI][vV]\.[oO][rR][gG]/"
+    r"|[hH][uU][gG][gG][iI][nN][gG][fF][aA][cC][eE]\.[cC][oO]/"
+    r"|[hH][fF]\.[cC][oO]/"
+    r"|%(?:25)?3[aA]%(?:25)?2[fF]%(?:25)?2[fF]"
+)
+# The hosts that name a paper by its arXiv id, and the path words before the id.
+_AFTER_HOST = re.compile(
+    r"(?:arxiv\.org|ar5iv\.labs\.arxiv\.org|ar5iv\.org|arxiv-vanity\.com|alphaxiv\.org|huggingface\.co|hf\.co)"
+    r"/(?:abs|pdf|html|papers|overview)/(?P<run>[A-Za-z0-9./-]{0,80})(?P<tail>[?#][^\s()<>\[\]\"'`|{}]*)?",
     re.IGNORECASE,
 )
-_AFTER_FACEBOOK = re.compile(r"facebook\.com/l\.php\?[!-~]*", re.IGNORECASE)
-_ARXIV_HOSTS = ("www.", "export.")
-_FACEBOOK_HOSTS = ("lm.", "l.", "m.", "www.")
+_AFTER_MENTION = re.compile(r"arxiv:[ \t]?(?P<run>[A-Za-z0-9./-]{1,80})", re.IGNORECASE)
+_AFTER_DOI = re.compile(r"arxiv\.(?P<run>[A-Za-z0-9./-]{1,80})", re.IGNORECASE)
+_DOI_PREFIX = "10.48550/"
+# After "arxiv": an encoded host (``arxiv.org%2F``, ``arxiv%2Eorg``) means the link sits in a redirect.
+_ENCODED_AFTER = re.compile(r"[A-Za-z0-9.-]{0,12}%", re.ASCII)
+_HOST_PREFIXES = ("www.", "export.", "browse.", "m.")
+_DOI_HOSTS = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi.org/", "doi:")
 _SCHEMES = ("https://", "http://")
 # A link without a scheme must not be glued to a word or path before it ("myarxiv.org/…").
 _GLUE_BEFORE_URL = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./@-")
@@ -61,8 +76,14 @@ _ID_LIKE = re.compile(r"\d{4}\.|[a-z]+(?:-[a-z]+)?(?:\.[A-Za-z-]+)?/\d")
 # What may follow the id inside a URL path: nothing, a slash, or the ``.pdf`` of a PDF link.
 _PATH_REST = re.compile(r"(?:\.pdf)?/?", re.IGNORECASE)
 _TRAILING_PUNCT = ".,;:!?)]}'\"*_>"
+# A URL as one token: where a redirect starts and ends. Bounded look-behind and look-ahead.
+_URL_CHAR = r"[^\s()<>\[\]\"'`|{}\x7f-\U0010ffff]"
+_URL_BACK = 512
+_TOKEN_BACK = re.compile(_URL_CHAR + f"{{0,{_URL_BACK}}}")
+_TOKEN_AHEAD = re.compile(_URL_CHAR + "{0,4096}")
+_URL_START = re.compile(r"(?:https?://|www\.|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/)", re.IGNORECASE)
 #: Zero-width characters: never part of a link, and ignored inside one.
-ZERO_WIDTH = "\u200b\u200c\u200d\ufeff"
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 _ZERO_WIDTH_RE = re.compile(f"[{ZERO_WIDTH}]")
 
 
@@ -117,7 +138,10 @@ def _strip_trailing(text: str, end: int, floor: int) -> int:
     return end
 
 
-def _match_arxiv_url(url: str) -> tuple[str, int | None, bool] | None:
+Found = tuple[str, int | None, bool]  # (id, version, malformed)
+
+
+def _match_arxiv_url(url: str) -> Found | None:
     """The id of a lone arXiv URL (e.g. the target of a redirect), or None if it is not one."""
     links = _scan(url.strip(), follow_redirects=False)
     if not links or links[0].start != 0:
@@ -125,19 +149,39 @@ def _match_arxiv_url(url: str) -> tuple[str, int | None, bool] | None:
     return links[0].arxiv_id, links[0].version, links[0].malformed
 
 
-def _facebook_target(redirect: str) -> tuple[str, int | None, bool] | None:
-    """The arXiv id a ``l.facebook.com/l.php?u=…`` redirect points to, if it points to arXiv."""
-    if "://" not in redirect:
+def _redirect_target(redirect: str) -> Found | None:
+    """The arXiv paper a redirect (``l.facebook.com/l.php?u=…``, ``google.com/url?q=…``, Outlook
+    safe links, …) points to in one of its query parameters, if it points to one."""
+    if "://" not in redirect[:12]:
         redirect = "https://" + redirect
     try:
-        targets = parse_qs(urlsplit(redirect).query).get("u") or []
+        pairs = parse_qsl(urlsplit(redirect).query, keep_blank_values=False)
     except ValueError:
         return None
-    for target in targets:
-        found = _match_arxiv_url(target)
-        if found is not None:
-            return found
+    for _, value in pairs:
+        if "%" in value[:12]:  # encoded twice
+            value = unquote(value)
+        if "arxiv" in value.lower() or "ar5iv" in value.lower() or "/papers/" in value or "alphaxiv" in value:
+            found = _match_arxiv_url(value)
+            if found is not None:
+                return found
     return None
+
+
+def _url_token_start(text: str, pos: int, floor: int) -> int:
+    """Where the URL-like token ending at ``pos`` starts (no space or bracket in it), at or
+    after ``floor``; looks at most ``_URL_BACK`` characters back."""
+    window = text[max(floor, pos - _URL_BACK) : pos][::-1]
+    return pos - _TOKEN_BACK.match(window).end()  # type: ignore[union-attr]
+
+
+def _redirect_at(text: str, pos: int, floor: int) -> tuple[int, int, Found | None] | None:
+    """A redirect URL around ``pos``: ``(start, end, target)``, or None when no URL starts there."""
+    start = _url_token_start(text, pos, floor)
+    if not _URL_START.match(text, start, pos + 12):
+        return None
+    end = _strip_trailing(text, _TOKEN_AHEAD.match(text, pos).end(), pos)  # type: ignore[union-attr]
+    return start, end, _redirect_target(text[start:end])
 
 
 def _prefix_start(text: str, pos: int, hosts: tuple[str, ...], floor: int) -> tuple[int, bool]:
@@ -155,8 +199,8 @@ def _prefix_start(text: str, pos: int, hosts: tuple[str, ...], floor: int) -> tu
     return pos, False
 
 
-def _read_url(text: str, m: re.Match[str]) -> tuple[int, tuple[str, int | None, bool]] | None:
-    """``(end, found)`` for an ``arxiv.org/…`` match, or None when it names no paper."""
+def _read_url(text: str, m: re.Match[str]) -> tuple[int, Found] | None:
+    """``(end, found)`` for a ``host/abs/…`` match, or None when it names no paper."""
     if m.group("tail"):
         end = _strip_trailing(text, m.end(), m.start("tail"))
         run = m.group("run")
@@ -168,54 +212,87 @@ def _read_url(text: str, m: re.Match[str]) -> tuple[int, tuple[str, int | None, 
     return end, _read_id_run(run, _PATH_REST)
 
 
-def _scan(text: str, follow_redirects: bool = True) -> list[Link]:
+def _read_mention(text: str, m: re.Match[str]) -> tuple[int, Found] | None:
+    """``(end, found)`` for ``arXiv:ID`` or the DOI's ``arXiv.ID``, None for prose ("arXiv: we")."""
+    end = _strip_trailing(text, m.end(), m.start("run"))
+    run = text[m.start("run") : end]
+    if not _ID_LIKE.match(run):
+        return None
+    return end, _read_id_run(run, None)
+
+
+def _doi_start(text: str, pos: int, floor: int) -> int | None:
+    """Where ``10.48550/`` + ``arXiv.`` at ``pos`` starts, with its ``https://doi.org/`` or
+    ``doi:`` prefix; None when ``pos`` does not follow the arXiv DOI prefix."""
+    start = pos - len(_DOI_PREFIX)
+    if start < floor or text[start:pos] != _DOI_PREFIX:
+        return None
+    for host in _DOI_HOSTS:
+        if start - len(host) >= floor and text[start - len(host) : start].lower() == host:
+            return start - len(host)
+    return start
+
+
+def _scan(text: str, follow_redirects: bool = True, limit: int | None = None) -> list[Link]:
     """``find_links`` on a text with no zero-width characters (redirects are followed one level)."""
     links: list[Link] = []
+    if limit is not None and limit <= 0:
+        return links
     done = 0  # nothing before this offset can start a new link
     for anchor in _ANCHOR.finditer(text):
         pos = anchor.start()
         if pos < done:
             continue
-        if anchor.group()[0] in "fF":
-            start, _ = _prefix_start(text, pos, _FACEBOOK_HOSTS, done)
-            m = _AFTER_FACEBOOK.match(text, pos)
-            if m is None or start == pos:
+        floor = done  # the end of the previous link or of what was read as none
+        found: Found | None
+        if anchor.group()[0] == "%" or (
+            anchor.group()[:1] in "aA" and _ENCODED_AFTER.match(text, pos + 5) is not None
+        ):  # inside an encoded redirect
+            redirect = _redirect_at(text, pos, done)
+            if redirect is None:
                 continue
-            end = done = _strip_trailing(text, m.end(), pos)
-            if not follow_redirects:
+            start, end, found = redirect
+            done = end
+            if not follow_redirects or found is None:
                 continue
-            found = _facebook_target(text[start:end])
         else:
-            m = _AFTER_ARXIV.match(text, pos)
-            if m is None:
-                continue
-            if m.group("prun") is None:
-                start, has_scheme = _prefix_start(text, pos, _ARXIV_HOSTS, done)
+            m = _AFTER_HOST.match(text, pos)
+            if m is not None:
+                start, has_scheme = _prefix_start(text, pos, _HOST_PREFIXES, done)
                 done = m.end()  # also when skipped below: what it spans is no link of its own
                 if not has_scheme and start > 0 and text[start - 1] in _GLUE_BEFORE_URL:
                     continue
                 read = _read_url(text, m)
-                if read is None:
-                    continue
-                end, found = read
             else:
-                start = pos
+                m = _AFTER_MENTION.match(text, pos)
+                doi = None
+                if m is None:
+                    doi = _doi_start(text, pos, done)
+                    m = _AFTER_DOI.match(text, pos) if doi is not None else None
+                if m is None:
+                    continue
+                start = pos if doi is None else doi
                 if start > 0 and text[start - 1] in _GLUE_BEFORE_MENTION:
                     continue
-                end = _strip_trailing(text, m.end(), m.start("prun"))
-                run = text[m.start("prun") : end]
-                if not _ID_LIKE.match(run):
-                    continue
-                found = _read_id_run(run, None)
+                read = _read_mention(text, m)  # (runs are short: not moving ``done`` stays linear)
+            if read is None:
+                continue
+            end, found = read
+            if follow_redirects and start > 0 and text[start - 1] == "=":  # unencoded, in a redirect
+                redirect = _redirect_at(text, start - 1, floor)
+                if redirect is not None and redirect[2] is not None:
+                    start, end, found = redirect
         if found is None:
             continue
         arxiv_id, version, malformed = found
         links.append(Link(start, end, arxiv_id, version, text[start:end], malformed))
         done = end
+        if limit is not None and len(links) >= limit:
+            break
     return links
 
 
-def find_links(text: str) -> list[Link]:
+def find_links(text: str, limit: int | None = None) -> list[Link]:
     """Every arXiv link or ``arXiv:`` id mention in ``text``, in order, with character spans.
 
     Reads ``http(s)://``, ``www.`` and ``export.`` hosts, ``/abs/``, ``/pdf/`` (with or without
@@ -223,9 +300,10 @@ def find_links(text: str) -> list[Link]:
     Facebook ``l.php?u=`` redirects (the span is the whole redirect). Zero-width characters are
     ignored inside a link and never end up at its edges; trailing punctuation and glued non-ASCII
     text are outside the span. A link whose id part is not a valid id has ``malformed=True``.
+    With ``limit``, at most that many (the first ones).
     """
-    if not _ZERO_WIDTH_RE.search(text):
-        return _scan(text)
+    if text.isascii() or not _ZERO_WIDTH_RE.search(text):
+        return _scan(text, limit=limit)
     # Scan a copy without zero-width characters, then map offsets back: the k-th removed
     # character sat at clean offset removed[k] - k, so clean offset s maps to s + (#removed before it).
     removed = [m.start() for m in _ZERO_WIDTH_RE.finditer(text)]
@@ -235,7 +313,7 @@ def find_links(text: str) -> list[Link]:
         return clean_offset + bisect_right(clean_at, clean_offset)
 
     links = []
-    for link in _scan(_ZERO_WIDTH_RE.sub("", text)):
+    for link in _scan(_ZERO_WIDTH_RE.sub("", text), limit=limit):
         start, end = original(link.start), original(link.end - 1) + 1
         links.append(Link(start, end, link.arxiv_id, link.version, text[start:end], link.malformed))
     return links

@@ -39,9 +39,23 @@ class FileOutcome:
         warned = f", {warnings} warning{'s' * (warnings != 1)}" if warnings else ""
         entries = f"{result.entries} entr{'ies' if result.entries != 1 else 'y'}"
         if result.status == "unchanged":
-            return f"{name}: already imported ({entries})"
+            same = result.same_as
+            elsewhere = f" (same as {shown(same)})" if same and same != str(Path(self.path).resolve()) else ""
+            return f"{name}: already imported{elsewhere}, {entries}"
         verb = "imported" if result.status == "new" else "updated"
-        return f"{name}: {verb}, {entries}, {result.new_papers} new paper{'s' * (result.new_papers != 1)}{warned}"
+        digests = f"{result.digests} digests, " if result.digests > 1 else ""
+        papers = f"{result.new_papers} new paper{'s' * (result.new_papers != 1)}"
+        return f"{name}: {verb}, {digests}{entries}, {papers}{warned}"
+
+    def warning_lines(self) -> list[str]:
+        """One line per warning: ``FILE:LINE: warning: …``, or ``FILE: warning: …`` for one
+        about the whole file."""
+        return [warning_line(self.path, w) for w in self.warnings]
+
+
+def warning_line(path: object, warning: ParseWarning) -> str:
+    where = f"{shown(path)}:{warning.line}" if warning.line > 0 else shown(path)
+    return f"{where}: warning: {shown(warning.message)}"
 
 
 def shown(text: object) -> str:

@@ -119,18 +119,32 @@ class DigestRecord:
     references: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     warnings: tuple[ParseWarning, ...] = ()
+    name: str | None = None  # its heading, else its file's stem (see ``display_name``)
+    section: str = ""  # which of its file's sections it is ("" for a file of one digest)
 
     @property
     def week(self) -> str | None:
         return iso_week(self.date) if self.date else None
 
     @property
+    def display_name(self) -> str:
+        """A readable name: the digest's heading, else its file's stem (with its folder when the
+        stem says nothing, as ``2026-W06/README``). One line, safe to show."""
+        name = self.name or self.title
+        if not name:
+            path = Path(self.source)
+            stem = path.stem or path.name
+            generic = stem.lower() in ("readme", "index", "notes", "digest", "week", "weekly")
+            name = f"{path.parent.name}/{stem}" if generic and path.parent.name else stem
+        # Shown on screen: no escape sequences, no undecodable bytes of a file name.
+        return one_line(name.encode("utf-8", "replace").decode("utf-8")) or self.id
+
+    @property
     def label(self) -> str:
-        """``2020-07-12 · 2020-W28`` or the file name when the digest has no date."""
+        """``2020-07-12 · 2020-W28``, or the digest's name when it has no date."""
         if self.date:
             return f"{self.date.isoformat()} · {self.week}"
-        # A file name, shown on screen: no escape sequences, no undecodable bytes.
-        return one_line(Path(self.source).name.encode("utf-8", "replace").decode("utf-8"))
+        return self.display_name
 
     @property
     def paper_ids(self) -> tuple[str, ...]:
@@ -146,13 +160,15 @@ class DigestRecord:
             "sha256": self.sha256,
             "imported_at": self.imported_at,
             "entries": [
-                {key: value for key, value in entry.to_json().items() if key != "commentary"}
+                {key: value for key, value in entry.to_json().items() if key not in ("commentary", "note")}
                 | {"line": entry.line}
                 for entry in self.entries
             ],
             "references": list(self.references),
             "tags": list(self.tags),
             "warnings": [warning.to_json() for warning in self.warnings],
+            "name": self.name,
+            "section": self.section,
         }
 
     def commentary_doc(self) -> dict:
@@ -177,6 +193,8 @@ class DigestRecord:
                 ParseWarning(int(w.get("line", 0)), str(w.get("message", "")))
                 for w in doc.get("warnings", ())
             ),
+            name=doc.get("name"),
+            section=doc.get("section") or "",
         )
 
 
@@ -190,6 +208,9 @@ class PaperRecord:
     authors: tuple[str, ...] = ()
     added: str = ""
     origin: str = "digest"
+    # Where the digest's title came from (see ``Entry.title_source``): "link", "heading" and
+    # "file" titles are guesses that arXiv's title replaces once fetched.
+    title_source: str | None = None
 
     def to_doc(self) -> dict:
         return {
@@ -197,6 +218,7 @@ class PaperRecord:
             "authors": list(self.authors),
             "added": self.added,
             "origin": self.origin,
+            "title_source": self.title_source if self.title else None,
         }
 
     @classmethod
@@ -207,7 +229,13 @@ class PaperRecord:
             authors=tuple(doc.get("authors") or ()),
             added=doc.get("added", ""),
             origin=doc.get("origin", "digest"),
+            title_source=doc.get("title_source") or ("digest" if doc.get("title") else None),
         )
+
+    @property
+    def title_guessed(self) -> bool:
+        """The title is a guess from a link's text or a file name, not one written as a title."""
+        return bool(self.title) and self.title_source in GUESSED_TITLES
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +259,7 @@ class PaperState:
 
 
 UNTOUCHED = PaperState()
+GUESSED_TITLES = frozenset({"link", "heading", "file"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +271,8 @@ class ImportResult:
     entries: int
     new_papers: int
     warnings: tuple[ParseWarning, ...] = ()
+    digests: int = 1  # a file of several sections imports as several digests
+    same_as: str | None = None  # "unchanged": the source of the digest with the same content
 
 
 @dataclass(frozen=True, slots=True)
@@ -427,19 +458,32 @@ class Library:
     ) -> list[ImportResult]:
         """Store parsed digests, each with the sha256 of what it was parsed from.
 
-        One lock and one write per file for the whole batch. Read, tag and note state
-        is left alone; tags a digest gives a paper are added the first time it gives them.
+        One lock and one write per file for the whole batch. A file of several sections stores
+        a digest per section (and drops the sections it no longer has). Read and tag state is
+        left alone but for tags a digest gives a paper, added the first time it gives them; a
+        note the digest carries (as our export writes them) becomes the paper's note when it has
+        none, and otherwise stays in the commentary.
         """
-        with self.transaction("catalog", "commentary", "state"):
-            batch = _ImportBatch(
+        from .import_batch import ImportBatch
+
+        with self.transaction("catalog", "commentary", "notes", "state"):
+            batch = ImportBatch(
                 digests=self._rows(self._table("catalog", "digests")),
                 papers=self._rows(self._table("catalog", "papers")),
                 states=self._rows(self._table("state", "papers")),
+                notes=lambda: self._rows(self._table("notes", "notes")),  # read only for a note to add
             )
             results = [batch.add(parsed, sha256) for parsed, sha256 in items]
+            if batch.removed:
+                for name in ("catalog", "commentary"):
+                    table = self._table(name, "digests")
+                    gone = [doc_id for doc_id in batch.removed if table.contains(doc_id=doc_id)]
+                    if gone:
+                        table.remove(doc_ids=gone)
             _put_many(self._table("catalog", "digests"), batch.digest_docs)
             _put_many(self._table("commentary", "digests"), batch.commentary_docs)
             _put_many(self._table("catalog", "papers"), batch.paper_docs)
+            _put_many(self._table("notes", "notes"), batch.note_docs)
             _put_many(self._table("state", "papers"), batch.state_docs)
         return results
 
@@ -647,76 +691,6 @@ def _put_many(table: _Table, docs: dict[str, dict]) -> None:
     if existing:
         table.remove(doc_ids=existing)
     table.insert_multiple(Document(doc, doc_id=doc_id) for doc_id, doc in docs.items())
-
-
-class _ImportBatch:
-    """Works out the documents an import writes, from the tables as they are."""
-
-    def __init__(self, digests: dict, papers: dict, states: dict) -> None:
-        self.digests, self.papers, self.states = digests, papers, states
-        self.by_sha = {doc.get("sha256"): doc_id for doc_id, doc in digests.items()}
-        self.by_source = {doc.get("source"): doc_id for doc_id, doc in digests.items()}
-        self.digest_docs: dict[str, dict] = {}
-        self.commentary_docs: dict[str, dict] = {}
-        self.paper_docs: dict[str, dict] = {}
-        self.state_docs: dict[str, dict] = {}
-        self.stamp = now_iso()
-
-    def _paper(self, arxiv_id: str) -> dict | None:
-        return self.paper_docs.get(arxiv_id) or self.papers.get(arxiv_id)
-
-    def add(self, parsed: ParsedDigest, sha256: str) -> ImportResult:
-        if sha256 in self.by_sha:
-            return ImportResult(self.by_sha[sha256], "unchanged", len(parsed.entries), 0, ())
-        doc_id = self.by_source.get(parsed.source) or digest_id_for(parsed.source)
-        old = self.digest_docs.get(doc_id) or self.digests.get(doc_id)
-        old_tags = {
-            item["arxiv_id"]: set(item.get("tags") or ()) for item in (old or {}).get("entries", ())
-        }
-        record = DigestRecord(
-            id=doc_id,
-            date=parsed.date,
-            title=parsed.title,
-            source=parsed.source,
-            sha256=sha256,
-            imported_at=(old or {}).get("imported_at", self.stamp),
-            entries=tuple(parsed.entries),
-            references=tuple(parsed.references),
-            tags=tuple(parsed.tags),
-            warnings=tuple(parsed.warnings),
-        )
-        self.digest_docs[doc_id] = record.to_doc()
-        self.commentary_docs[doc_id] = record.commentary_doc()
-        self.by_sha[sha256] = doc_id
-        self.by_source[parsed.source] = doc_id
-        new_papers = sum(self._add_entry(entry, old_tags) for entry in parsed.entries)
-        status = "updated" if old else "new"
-        return ImportResult(doc_id, status, len(parsed.entries), new_papers, tuple(parsed.warnings))
-
-    def _add_entry(self, entry: Entry, old_tags: dict[str, set[str]]) -> bool:
-        """Record the paper of one entry; True when it is new to the library."""
-        known = self._paper(entry.arxiv_id)
-        if known is None or known.get("origin") == "commentary":
-            paper = PaperRecord(entry.arxiv_id, entry.title, tuple(entry.authors), self.stamp)
-            self.paper_docs[entry.arxiv_id] = paper.to_doc()
-        elif (not known.get("title") and entry.title) or (not known.get("authors") and entry.authors):
-            self.paper_docs[entry.arxiv_id] = dict(
-                known,
-                title=known.get("title") or entry.title,
-                authors=known.get("authors") or list(entry.authors),
-            )
-        fresh = [
-            normalize_tag(tag)
-            for tag in entry.tags
-            if tag not in old_tags.get(entry.arxiv_id, set()) and tag.strip("# ")
-        ]
-        if fresh:
-            doc = self.state_docs.get(entry.arxiv_id) or self.states.get(entry.arxiv_id)
-            state = PaperState.from_doc(doc)
-            merged = tuple(dict.fromkeys((*state.tags, *fresh)))
-            if merged != state.tags:
-                self.state_docs[entry.arxiv_id] = PaperState(state.read, merged, state.read_at).to_doc()
-        return known is None
 
 
 def _count(ids: list[str]) -> str:

@@ -31,4 +31,5 @@ def is_mismatched(snapshot: Snapshot, arxiv_id: str) -> bool:
     return any(
         titles_differ(appearance.entry.title, meta.get("title"))
         for appearance in snapshot.appearances.get(arxiv_id, ())
+        if appearance.entry.title_source == "digest"  # a link's text or a file name is no claim
     )

@@ -32,16 +32,27 @@ class Entry:
     references: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     line: int = 0  # where the entry starts in its file (1-based), 0 when unknown
+    # Where the title comes from: "digest" (written as a title), "link" (a link's text), "heading"
+    # (a one-paper note's dated heading) or "file" (its file name). All but the first are guesses
+    # that arXiv's title replaces.
+    title_source: str | None = None
+    note: str = ""  # a ``Notes`` section under the entry (as the export writes the reader's notes)
+
+    def __post_init__(self) -> None:
+        if self.title and self.title_source is None:
+            self.title_source = "digest"
 
     def to_json(self) -> dict:
         return {
             "arxiv_id": self.arxiv_id,
             "version": self.version,
             "title": self.title,
+            "title_source": self.title_source if self.title else None,
             "authors": list(self.authors),
             "commentary": self.commentary,
             "references": list(self.references),
             "tags": list(self.tags),
+            "note": self.note,
         }
 
     @classmethod
@@ -56,6 +67,7 @@ class Entry:
             references=list(data.get("references") or []),
             tags=list(data.get("tags") or []),
             line=int(data.get("line") or 0),
+            title_source=data.get("title_source"),
         )
 
 
@@ -69,17 +81,31 @@ class ParsedDigest:
     entries: list[Entry] = field(default_factory=list)
     warnings: list[ParseWarning] = field(default_factory=list)
     references: list[str] = field(default_factory=list)  # links before the first entry
-    tags: list[str] = field(default_factory=list)  # a trailing #tag line of a many-paper post
+    tags: list[str] = field(default_factory=list)  # a trailing #tag line: every entry's
+    name: str | None = None  # readable: its heading, else its file's stem
+    # A file of several dated sections (or our own export) is several digests: one per section,
+    # each with its own entries; ``entries`` above are all of them, merged by paper.
+    sections: list[ParsedDigest] = field(default_factory=list)
+    section: str = ""  # for a section: what tells it apart from the file's other sections
+    loose: bool = False  # the export's "Papers in no digest": papers to keep, in no digest
 
     def to_json(self) -> dict:
         """The exact shape ``reader parse --json`` prints."""
-        return {
+        data = {
             "source": self.source,
             "date": self.date.isoformat() if self.date else None,
             "title": self.title,
+            "name": self.name,
             "entries": [entry.to_json() for entry in self.entries],
             "warnings": [warning.to_json() for warning in self.warnings],
         }
+        if self.sections:
+            data["sections"] = [
+                {"name": s.name, "date": s.date.isoformat() if s.date else None, "title": s.title,
+                 "papers": [e.arxiv_id for e in s.entries], "loose": s.loose}
+                for s in self.sections
+            ]
+        return data
 
 
 def iso_week(day: dt.date) -> str:

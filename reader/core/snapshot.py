@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from .library import UNTOUCHED, DigestRecord, PaperRecord, PaperState
+from .library import GUESSED_TITLES, UNTOUCHED, DigestRecord, PaperRecord, PaperState
 from .models import Entry
 
 if TYPE_CHECKING:
@@ -222,15 +222,30 @@ class Snapshot:
         return record.get("status", "error") if record else "not_fetched"
 
     def title(self, arxiv_id: str) -> str | None:
-        """The title a digest gave, else arXiv's, else None."""
+        """The title a digest gave, else arXiv's, else None. A title the digest only hinted at
+        (a link's text, a note's file name) gives way to arXiv's once it is fetched."""
+        return self._title(arxiv_id)[0]
+
+    def title_source(self, arxiv_id: str) -> str | None:
+        """Where ``title`` comes from: ``digest`` or ``arxiv`` (None: no title)."""
+        return self._title(arxiv_id)[1]
+
+    def _title(self, arxiv_id: str) -> tuple[str | None, str | None]:
         paper = self.papers.get(arxiv_id)
+        guessed = None
         if paper and paper.title:
-            return paper.title
-        for appearance in self.appearances.get(arxiv_id, ()):
+            if not paper.title_guessed:
+                return paper.title, "digest"
+            guessed = paper.title
+        for appearance in self.appearances.get(arxiv_id, ()) if guessed is None else ():
             if appearance.entry.title:
-                return appearance.entry.title
+                if appearance.entry.title_source not in GUESSED_TITLES:
+                    return appearance.entry.title, "digest"
+                guessed = guessed or appearance.entry.title
         meta = self.arxiv(arxiv_id)
-        return meta.get("title") if meta else None
+        if meta and meta.get("title"):
+            return meta["title"], "arxiv"
+        return (guessed, "digest") if guessed else (None, None)
 
     def authors(self, arxiv_id: str) -> tuple[str, ...]:
         paper = self.papers.get(arxiv_id)
@@ -240,8 +255,9 @@ class Snapshot:
         return tuple(meta.get("authors") or ()) if meta else ()
 
     def digest_dates(self, arxiv_id: str) -> list[str]:
+        """The dates of the digests that list the paper; a digest's name when it has no date."""
         return [
-            a.digest.date.isoformat() if a.digest.date else a.digest.id
+            a.digest.date.isoformat() if a.digest.date else a.digest.display_name
             for a in self.appearances.get(arxiv_id, ())
         ]
 

@@ -123,9 +123,9 @@ async def test_starts_and_shows_headings_file_names_titles_and_tags_literally(ma
         shows(app, HEADING, TITLE, "#" + TAG)  # the list's title, its rows, the sidebar
         shows(app, COMMENTARY)  # the commentary tab
         assert FILE[:20] in screen_text(app)  # the sidebar (cut to its width)
-        await pilot.press("left_square_bracket")  # the undated digest: its file name is its title
+        await pilot.press("left_square_bracket")  # the undated digest: its file's stem is its name
         await pilot.pause(0.1)
-        shows(app, FILE + ".md")
+        shows(app, FILE)
         await pilot.press("right_square_bracket")
     assert app.return_code in (None, 0)
 
