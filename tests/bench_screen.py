@@ -61,10 +61,10 @@ class App:
         return self.tmux.start([*self.argv, "--data-dir", str(data)], env=self.env, cwd=self.cwd)
 
     def start_ready(self, data: Path) -> Pane:
-        """Started, its titles shown, and idle (everything read, indexes built)."""
+        """Started, its titles shown, and idle for 2 s (everything read, indexes built)."""
         pane = self.start(data)
         pane.wait_for(self.needles, timeout=STARTUP_TIMEOUT)
-        pane.settle(quiet=1.0, timeout=STARTUP_TIMEOUT)
+        pane.settle(quiet=2.0, timeout=STARTUP_TIMEOUT)
         return pane
 
 
@@ -293,7 +293,7 @@ def memory(app: App, used: Path) -> tuple[int, int]:
             if time.perf_counter() > deadline:
                 raise TerminalError("the search showed no result:\n" + pane.text())
             time.sleep(0.05)
-        pane.settle(quiet=1.0, view=lambda screen: [])  # (the input's cursor blinks)
+        pane.settle(quiet=2.0, view=lambda screen: [])  # (the input's cursor blinks)
         searched = pane.peak_rss()
         escape(pane)
     finally:
