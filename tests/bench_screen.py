@@ -40,6 +40,7 @@ Hello().run()
 """
 HELLO_READY = "hello-ready"
 STARTUP_TIMEOUT = 180.0  # seconds: a first start at 100,000 papers reads ~100 MB
+ANSWER_TIMEOUT = 30.0  # seconds a filter keystroke may take before the app is called stuck
 FILTER_TEXTS = ("attention", "인코더", "author:kingma", "tag:gan is:unread")
 
 
@@ -182,32 +183,52 @@ def list_pane(screen: Screen) -> Callable[[Screen], Screen]:
     raise TerminalError("no paper list on screen:\n" + "\n".join(screen))
 
 
-def filter_keystrokes(pane: Pane) -> tuple[list[float], int]:
+@dataclass
+class Filtering:
+    samples: list[float] = field(default_factory=list)
+    unchanged: int = 0  # keystrokes after which the list's pane did not change
+    stuck: str | None = None  # the query the app did not answer within ANSWER_TIMEOUT
+
+    def row(self) -> str:
+        text = f"{spread(self.samples)} over {len(self.samples)} keystrokes" if self.samples else "no keystroke answered"
+        if self.unchanged:
+            text += f" ({self.unchanged} changed nothing)"
+        if self.stuck is not None:
+            text += f"; typing to {self.stuck!r}: **not answered within {ANSWER_TIMEOUT:.0f} s** (stopped there)"
+        return text
+
+
+def filter_keystrokes(pane: Pane) -> Filtering:
     """In an idle app: ``/``, then each of FILTER_TEXTS typed a character at a time and
     erased; each keystroke timed until the list's pane stops changing. A keystroke that
     leaves the query the same but for spaces is typed but not timed (nothing changes
-    on screen). Returns the samples and how many keystrokes changed nothing there."""
+    on screen). Stops at a keystroke the app is still busy with after ANSWER_TIMEOUT."""
     pane.keys("/")
     time.sleep(0.3)
     view = list_pane(pane.screen())
     pane.settle(quiet=0.3, view=view)
-    samples, unchanged = [], 0
+    result = Filtering()
     for text in FILTER_TEXTS:
         queries = [text[:n] for n in range(1, len(text) + 1)] + [text[:n] for n in range(len(text) - 1, -1, -1)]
         previous = ""
         for query in queries:
             before = view(pane.screen(colours=True))
             sent = pane.type(query[-1]) if len(query) > len(previous) else pane.keys("BSpace")
+            took = None
             if query.strip() != previous.strip():
-                took = pane.last_change(before, sent, view=view, quiet=0.15, timeout=10)
-                if took is None:
-                    unchanged += 1
-                else:
-                    samples.append(took)
+                took = pane.last_change(before, sent, view=view, quiet=0.15, timeout=ANSWER_TIMEOUT)
+            try:
+                pane.settle(quiet=0.15, view=view, timeout=ANSWER_TIMEOUT)
+            except TerminalError:
+                result.stuck = query
+                return result
+            if took is not None:
+                result.samples.append(took)
+            elif query.strip() != previous.strip():
+                result.unchanged += 1
             previous = query
-            pane.settle(quiet=0.15, view=view)
     escape(pane)
-    return samples, unchanged
+    return result
 
 
 def all_papers(pane: Pane) -> None:
@@ -226,20 +247,23 @@ def all_papers(pane: Pane) -> None:
 class Keys:
     j_digest: tuple[list[float], list[float]]  # first change, last change
     j_all: tuple[list[float], list[float]]
-    filtering: list[float]
-    unchanged: int
+    filtering: Filtering
 
 
 def keys(app: App, used: Path, presses: int) -> Keys:
     pane = app.start_ready(used)
+    filtering = Filtering()
     try:
         j_digest = j_answered(pane, presses)
         all_papers(pane)
         j_all = j_answered(pane, presses)
-        filtering, unchanged = filter_keystrokes(pane)
+        filtering = filter_keystrokes(pane)
     finally:
-        pane.quit("q", timeout=STARTUP_TIMEOUT)
-    return Keys(j_digest, j_all, filtering, unchanged)
+        if filtering.stuck is None:
+            pane.quit("q", timeout=60)
+        else:
+            pane.kill()  # still busy: it would not see a q for minutes
+    return Keys(j_digest, j_all, filtering)
 
 
 def key_to_disk(app: App, used: Path, runs: int) -> dict[str, list[float]]:

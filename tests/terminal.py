@@ -118,6 +118,8 @@ class Tmux:
     def close(self) -> None:
         try:
             subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, timeout=10, check=False)
+            folder = Path(os.environ.get("TMUX_TMPDIR") or "/tmp") / f"tmux-{os.getuid()}"
+            (folder / self.socket).unlink(missing_ok=True)  # (tmux leaves it behind)
         finally:
             if self._client.stdin:
                 self._client.stdin.close()
