@@ -1,8 +1,11 @@
 """What users feel at 10,000 and 100,000 papers: a benchmark script (not a pytest test).
 
-    .venv/bin/python tests/bench.py                    # 10,000 papers in 500 digests (~10 min)
-    .venv/bin/python tests/bench.py --papers 100000    # 100,000 papers in 1,000 digests
+    .venv/bin/python tests/bench.py                    # 10,000 papers in 500 digests (~5 min)
+    .venv/bin/python tests/bench.py --papers 100000    # 100,000 papers in 1,000 digests (~10 min)
     .venv/bin/python tests/bench.py --papers 1000 --digests 50 --runs 3 --presses 5   # quick
+
+Needs tmux (the terminal the app is read through). ``--keep DIR`` keeps the libraries:
+``DIR/library`` as the last import left it, ``DIR/used`` after the app ran on it.
 
 Builds a library of realistic shape the way a user does: digests in the real layouts with
 Korean and English commentary are imported with ``reader import``, a reader's state is put
