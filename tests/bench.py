@@ -1,6 +1,6 @@
 """What users feel at 10,000 and 100,000 papers: a benchmark script (not a pytest test).
 
-    .venv/bin/python tests/bench.py                    # 10,000 papers in 500 digests (~5 min)
+    .venv/bin/python tests/bench.py                    # 10,000 papers in 500 digests (~3 min)
     .venv/bin/python tests/bench.py --papers 100000    # 100,000 papers in 1,000 digests (~10 min)
     .venv/bin/python tests/bench.py --papers 1000 --digests 50 --runs 3 --presses 5   # quick
 
