@@ -10,6 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import random
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reader.core.library import Library
 
 WORDS = (
     "diffusion transformer attention scaling contrastive sparse neural implicit graph "
@@ -37,17 +41,20 @@ class Paper:
         return f"https://arxiv.org/abs/{self.arxiv_id}"
 
 
-def _paper(rng: random.Random, day: dt.date, n: int, known: list[str]) -> Paper:
-    arxiv_id = f"{day:%y%m}.{n:05d}"
+def _paper(rng: random.Random, arxiv_id: str, n: int, known: list[str]) -> Paper:
     title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 10))).capitalize()
     title = f"{title} {n}"
     authors = rng.sample(NAMES, rng.randint(1, 5))
     text = (KOREAN if rng.random() < 0.6 else ENGLISH) * rng.randint(1, 4)
-    refs = [rng.choice(known) for _ in range(rng.randint(0, 2))] if known else []
-    styles = [" (https://arxiv.org/abs/{})", " see{}".replace("{}", "(https://arxiv.org/abs/{})"), " https://arxiv.org/abs/{}와 비슷하다."]
-    for ref in refs:
-        text += rng.choice(styles).format(ref)
+    # References to papers of the last few weeks (picked without copying the list).
+    window = min(len(known), 200)
+    for _ in range(rng.randint(0, 2) if window else 0):
+        ref = known[len(known) - 1 - rng.randrange(window)]
+        text += rng.choice(REFERENCE_STYLES).format(ref)
     return Paper(arxiv_id, title, authors, text.strip())
+
+
+REFERENCE_STYLES = (" (https://arxiv.org/abs/{})", " see(https://arxiv.org/abs/{})", " https://arxiv.org/abs/{}와 비슷하다.")
 
 
 def render(layout: str, day: dt.date, papers: list[Paper]) -> str:
@@ -72,17 +79,24 @@ def rng_tag(paper: Paper) -> str:
     return WORDS[int(paper.arxiv_id[-3:]) % len(WORDS)]
 
 
+NEWEST = dt.date(2025, 12, 28)  # the newest digest's date: weekly digests lead up to it
+
+
 def write_digests(folder: Path, n_digests: int = 500, n_papers: int = 10_000, seed: int = 11) -> list[Path]:
-    """Write ``n_digests`` weekly digests holding ``n_papers`` papers in all into ``folder``."""
+    """Write ``n_digests`` weekly digests holding ``n_papers`` papers in all into ``folder``
+    (the newest dated ``NEWEST``). Ids are valid and unique at any size: ``YYMM.NNNNN``
+    numbered within the digest's month (100,000 papers in 1,000 digests take ~2 s)."""
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
-    start = dt.date(2016, 1, 3)
+    start = NEWEST - dt.timedelta(weeks=n_digests - 1)
     per = max(1, n_papers // n_digests)
     known: list[str] = []
+    in_month: dict[str, int] = {}
     paths = []
     n = 0
     for d in range(n_digests):
         day = start + dt.timedelta(weeks=d)
+        month = f"{day:%y%m}"
         layout = LAYOUTS[d % len(LAYOUTS)]
         count = n_papers - n if d == n_digests - 1 else per
         if layout == "one_paper":
@@ -90,9 +104,72 @@ def write_digests(folder: Path, n_digests: int = 500, n_papers: int = 10_000, se
         papers = []
         for _ in range(count):
             n += 1
-            papers.append(_paper(rng, day, n, known[-200:]))
+            in_month[month] = in_month.get(month, 0) + 1
+            width = 4 if month < "1501" else 5  # arXiv ids had 4 digits after the dot until 2014
+            if in_month[month] >= 10**width:
+                raise ValueError(f"more than {10**width - 1:,} papers in {month}: use more digests")
+            papers.append(_paper(rng, f"{month}.{in_month[month]:0{width}d}", n, known))
         known.extend(p.arxiv_id for p in papers)
         path = folder / f"{day:%y%m%d} digest.md"
         path.write_text(render(layout, day, papers), encoding="utf-8")
         paths.append(path)
     return paths
+
+
+def add_state(library: Library, share: float = 0.2, note: str = ("My note on this paper. " * 45)[:1000],
+              seed: int = 3) -> list[str]:
+    """A reader's work on ``share`` of the papers: half of them read, a third tagged
+    ``to-read`` and a third ``gan``, a third with a ~1 KB note. Returns the touched ids.
+
+    Written with one table write per file through TinyDB's public API and the library's
+    own storage class (same files, format, lock and backups): the library's per-paper
+    calls take minutes at 100,000 papers (see the benchmark's report).
+    """
+    from reader.core.library import PaperState, now_iso
+
+    ids = sorted(library.papers())
+    touched = random.Random(seed).sample(ids, int(len(ids) * share))
+    stamp = now_iso()
+    states = {arxiv_id: PaperState.from_doc(doc) for arxiv_id, doc in library.raw_rows("state", "papers").items()}
+
+    def state(arxiv_id: str) -> PaperState:
+        return states.get(arxiv_id) or PaperState()
+
+    changed: dict[str, dict] = {}
+    for arxiv_id in touched[::2]:
+        old = state(arxiv_id)
+        changed[arxiv_id] = PaperState(True, old.tags, stamp).to_doc()
+    for arxiv_id, tag in [(i, "to-read") for i in touched[1::3]] + [(i, "gan") for i in touched[2::3]]:
+        old = PaperState.from_doc(changed.get(arxiv_id)) if arxiv_id in changed else state(arxiv_id)
+        if tag not in old.tags:
+            changed[arxiv_id] = PaperState(old.read, (*old.tags, tag), old.read_at).to_doc()
+    _put(library, "state", "papers", changed)
+    _put(library, "notes", "notes", {arxiv_id: {"text": note, "updated": stamp} for arxiv_id in touched[::3]})
+    return touched
+
+
+def _put(library: Library, file: str, table_name: str, docs: dict[str, dict]) -> None:
+    """Insert or replace ``docs`` in one write of ``file`` (a library file, by name)."""
+    from tinydb import TinyDB
+    from tinydb.table import Document, Table
+
+    from reader.core.storage import AtomicJSONStorage
+
+    # TinyDB's stubs say doc ids are ints; the library's are arXiv ids (str), as here.
+    class StrTable(Table):
+        document_id_class = str  # type: ignore[assignment]
+
+    class StrDB(TinyDB):
+        table_class = StrTable
+
+    with library.lock:
+        db = StrDB(library.data_dir / f"{file}.json", storage=AtomicJSONStorage,
+                   lock=library.lock, backups=library.backups, kind=file)
+        storage = db.storage
+        assert isinstance(storage, AtomicJSONStorage)
+        with storage.deferred():
+            table = db.table(table_name, cache_size=0)
+            existing = [doc_id for doc_id in docs if table.contains(doc_id=doc_id)]  # type: ignore[arg-type]
+            if existing:
+                table.remove(doc_ids=existing)  # type: ignore[arg-type]
+            table.insert_multiple(Document(doc, doc_id=doc_id) for doc_id, doc in docs.items())  # type: ignore[arg-type]

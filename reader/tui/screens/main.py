@@ -433,14 +433,15 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
             self._good_query = None
         old = self.visible_ids
         current = self.paper_id
-        if current not in set(ids):
+        shown = set(ids)  # (once: a view can hold 100,000 papers)
+        if current not in shown:
             position = old.index(current) if current in old else 0
-            survivors = [i for i in old[position:] if i in set(ids)] if current in old else []
-            current = survivors[0] if survivors else (ids[min(position, len(ids) - 1)] if ids else None)
+            survivor = next((i for i in old[position:] if i in shown), None) if current in old else None
+            current = survivor or (ids[min(position, len(ids) - 1)] if ids else None)
             self.paper_id = current
         if ids != old:  # a toggle in a 10k view changes no rows: don't rebuild them
             self.visible_ids = ids
-        if self.selection and not self.selection <= set(ids):
+        if self.selection and not self.selection <= shown:
             self.selection = self.selection & frozenset(ids)
         self._update_titles()
 
