@@ -470,6 +470,7 @@ class MainScreen(Screen[None]):
     action_toggle_sidebar = _delegate(navigation.toggle_sidebar)
     action_select = _delegate(navigation.select)
     action_extend = _delegate(navigation.extend)
+    action_show_tab = _delegate(navigation.show_tab)
 
     def action_prev_week(self) -> None:
         navigation.step_week(self, 1)  # older

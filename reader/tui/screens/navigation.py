@@ -47,7 +47,7 @@ def back(screen: MainScreen) -> None:
         screen.action_focus_papers()
 
 
-def action_show_tab(screen: MainScreen, tab: str) -> None:
+def show_tab(screen: MainScreen, tab: str) -> None:
     screen.query_one(DetailPane).show(tab)
 
 
