@@ -52,7 +52,7 @@ class ReaderApp(KeysInOrderApp, OneLineCrashApp):
         library.origin = Origin.new("app", "app")
         self.demo = demo
         self.service = service or LibraryService(library)
-        self._initial_load = initial_load or self.service.first_load()
+        self._initial_load: Future | None = initial_load or self.service.first_load()
         self.last_error: str | None = None
         self.fatal_error: str | None = None  # why the app stopped (run_app returns it)
         self.heap = heap or HeapKeeper()  # active when run_app made it; tests leave gc alone

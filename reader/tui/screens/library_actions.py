@@ -214,7 +214,7 @@ def export_view(screen: MainScreen) -> None:
 def open_search(screen: MainScreen) -> None:
     from .search import SearchScreen  # opened on s, not at startup
 
-    screen.search.start(self, screen.snapshot)
+    screen.search.start(screen, screen.snapshot)
 
     def chosen(arxiv_id: str | None) -> None:
         if arxiv_id:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual.dom import DOMNode
+
 from reader.core.views import ALL, View
 
 from ..widgets.detail import DetailPane
@@ -15,7 +17,7 @@ if TYPE_CHECKING:
 
 
 def pane_of_focus(screen: MainScreen) -> str:
-    node = screen.focused
+    node: DOMNode | None = screen.focused
     while node is not None:
         if node.id in ("weeks", "papers", "detail", "filter"):
             return node.id
