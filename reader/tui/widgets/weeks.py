@@ -76,10 +76,7 @@ class WeeksSidebar(LineList):
 
     def watch_snapshot(self, snapshot: Snapshot) -> None:
         self._progress.clear()
-        papers = snapshot.papers
-        self._unread = len(papers) - sum(
-            1 for i, state in snapshot.states.items() if state.read and i in papers
-        )
+        self._unread = len(snapshot.papers) - snapshot.read_count()  # (a glance's state file counts its set)
         self._top = snapshot.top_tags(9)
         counts = snapshot.tag_counts
         tags = sorted((t for t in counts if counts[t] > 0), key=lambda t: (-counts[t], t))
