@@ -98,16 +98,17 @@ def sentence(rng: random.Random, korean: bool) -> str:
 
 def synthetic_snapshot(n_papers: int, seed: int = 7) -> Snapshot:
     rng = random.Random(seed)
-    per_digest = 20
+    per_digest = 20 if n_papers <= 10_000 else 100  # 100,000 papers: 1,000 weekly digests of 100
     start = dt.date(2016, 1, 3)
     digests, papers, states, notes, metadata = [], {}, {}, {}, {}
-    n = 0
+    per_month: dict[str, int] = {}
     for d in range(n_papers // per_digest):
         day = start + dt.timedelta(weeks=d)
         entries = []
         for _ in range(per_digest):
-            n += 1
-            arxiv_id = f"{day:%y%m}.{n:05d}"
+            month = f"{day:%y%m}"
+            per_month[month] = n = per_month.get(month, 0) + 1
+            arxiv_id = f"{month}.{n:05d}"  # a valid new-style id (five digits since 2015)
             title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 10))).title()
             authors = [f"{rng.choice('ABCDEFGHJK')}. {rng.choice(SURNAMES)}" for _ in range(rng.randint(1, 6))]
             authors.append(f"Author {rng.randint(1, 5000)}")
