@@ -13,16 +13,18 @@ arXiv records), so a query without words needs no index at all. Words are looked
 index, which follows the snapshot's notes and tags by itself (``TextIndex.synced``); a new
 catalogue (an import, a reload) needs a new index, built off the UI thread.
 
-Evaluation narrows a candidate set: ``a b`` evaluates the cheaper term first and the other only
-over what is left; ``NOT a`` is the candidates minus ``a``'s; ``a OR b`` looks for ``b`` only
-among the candidates ``a`` did not match. No I/O.
+Every set of papers is a bitset (a Python int) over the papers numbered by the index
+(``reader/core/query_space.py``), so AND, OR and NOT cost microseconds at 100,000 papers; what
+the snapshot answers (read, tags, digests, years...) is made into a bitset once and cached while
+the snapshot's parts are the same objects. Evaluation narrows a candidate set: ``a b`` evaluates
+the cheaper term first and the other only over what is left; ``NOT a`` is the candidates minus
+``a``'s; ``a OR b`` looks for ``b`` only among the candidates ``a`` did not match. No I/O.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import operator
 import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -45,7 +47,8 @@ from .query import (
     Year,
     parse,
 )
-from .bitsets import bits_of, bits_of_array, bits_of_mask, mask_of, slots_in
+from .bitsets import bits_of, bits_of_mask, slots_in
+from .query_space import NumberedIds, Space, View
 from .search_index import FIELDS, PreparedText, TextIndex
 from .words import fold, needle, normalise
 
@@ -106,67 +109,6 @@ def _cost(node: Node) -> int:
     return 1
 
 
-class _Space:
-    """The papers one evaluation ranges over, numbered, so that every set of papers is a
-    bitset (``reader/core/bitsets.py``): the index's slots (without an index, the library's
-    papers in order), then any others the caller asked about (papers a digest mentions that
-    are not in the library, or a catalogue newer than the index)."""
-
-    __slots__ = ("base", "extra", "extra_slot", "size", "slot")
-
-    def __init__(self, base: list[str], slot: Mapping[str, int], extra: list[str]) -> None:
-        self.base, self.slot, self.extra = base, slot, extra
-        self.extra_slot = {arxiv_id: len(base) + k for k, arxiv_id in enumerate(extra)}
-        self.size = len(base) + len(extra)
-
-    def id_of(self, n: int) -> str:
-        return self.base[n] if n < len(self.base) else self.extra[n - len(self.base)]
-
-    def slots(self, ids: Iterable[str]) -> list[int | None]:
-        """Each id's slot (None: not in this space); C speed for the base's papers."""
-        ids = ids if isinstance(ids, (list, tuple)) else list(ids)
-        found: list[int | None] = list(map(self.slot.get, ids))
-        if self.extra_slot:
-            extra = self.extra_slot
-            found = [s if s is not None else extra.get(i) for s, i in zip(found, ids, strict=True)]
-        return found
-
-    def bits(self, ids: Iterable[str]) -> int:
-        """The bitset of ``ids`` (those in this space)."""
-        slots = [s for s in self.slots(ids) if s is not None]
-        return bits_of_array(slots, self.size) if len(slots) > 256 else bits_of(slots)
-
-
-class _View:
-    """A list of ids given to :meth:`Engine.filter` (a view of the app, say), as a bitset and as
-    an array of slots in the list's order: made once per list, as a view is filtered keystroke
-    after keystroke."""
-
-    __slots__ = ("bits", "ids", "order", "space")
-
-    def __init__(self, space: _Space, ids: list[str]) -> None:
-        import numpy as np
-
-        self.space, self.ids = space, ids
-        slots = space.slots(ids)
-        self.order = np.fromiter((-1 if s is None else s for s in slots), dtype=np.int64, count=len(slots))
-        self.bits = bits_of_array(self.order[self.order >= 0], space.size)
-
-    def kept(self, found: int) -> list[str]:
-        """The view's ids (in its order) whose bit is set in ``found``."""
-        if found == self.bits:
-            return list(self.ids)
-        if not found:
-            return []
-        import numpy as np
-
-        mask = mask_of(found, self.space.size)
-        where = np.flatnonzero(mask[self.order] & (self.order >= 0)).tolist()
-        if len(where) == 1:
-            return [self.ids[where[0]]]
-        return list(operator.itemgetter(*where)(self.ids)) if where else []
-
-
 class Engine:
     """The query engine of one library; see the module docstring. Safe to use from two
     threads at once (the UI's filter and a search worker): the index is replaced, never changed."""
@@ -176,7 +118,7 @@ class Engine:
         self.downloaded = frozenset(downloaded)
         self._synced: tuple[TextIndex, TextIndex] | None = None  # (built index, synced to the last snapshot)
         self._derived: dict[tuple[object, ...], tuple[tuple[object, ...], Any]] = {}
-        self._view: tuple[_Space, list[str], int, _View] | None = None  # the last list filtered
+        self._view: tuple[Space, list[str], int, View] | None = None  # the last list filtered
         self._lock = threading.Lock()
 
     @classmethod
@@ -226,7 +168,7 @@ class Engine:
         view, found = self._evaluate(snapshot, query, ids)
         return set(view.kept(found))
 
-    def _evaluate(self, snapshot: Snapshot, query: Query, ids: list[str]) -> tuple[_View, int]:
+    def _evaluate(self, snapshot: Snapshot, query: Query, ids: list[str]) -> tuple[View, int]:
         """The bitset of the ``ids`` that match ``query`` (which has a node), and their view."""
         assert query.node is not None
         index = self.index_for(snapshot) if self.needs_index(query) else self.index
@@ -235,21 +177,21 @@ class Engine:
         found = _Evaluation(self, snapshot, index, view.space).run(query.node, view.bits)
         return view, found
 
-    def _view_of(self, snapshot: Snapshot, index: TextIndex | None, ids: list[str]) -> _View:
-        """``ids`` as a :class:`_View`: the last one when it is the same list (the filter's
+    def _view_of(self, snapshot: Snapshot, index: TextIndex | None, ids: list[str]) -> View:
+        """``ids`` as a :class:`View`: the last one when it is the same list (the filter's
         next keystroke), else made (and its space with it)."""
         last = self._view
         if index is not None:
             base: list[str] = index.ids
             slot: Mapping[str, int] = index.slot
         else:
-            shared = self.derived(("all ids",), (snapshot.digests, snapshot.papers), lambda: _Ids(snapshot.all_ids()))
+            shared = self.derived(("all ids",), (snapshot.digests, snapshot.papers), lambda: NumberedIds(snapshot.all_ids()))
             base, slot = shared, shared.slot
         if last is not None and last[1] is ids and last[2] == len(ids) and last[0].base is base:
             return last[3]
         extra = list(dict.fromkeys(i for i, s in zip(ids, map(slot.get, ids), strict=True) if s is None))
-        space = self.derived(("space", tuple(extra)), (base,), lambda: _Space(base, slot, extra))
-        view = _View(space, ids)
+        space = self.derived(("space", tuple(extra)), (base,), lambda: Space(base, slot, extra))
+        view = View(space, ids)
         self._view = (space, ids, len(ids), view)
         return view
 
@@ -300,7 +242,7 @@ class Engine:
         numbered = self._derived.get(("all ids",))
         if numbered is not None and all(id(s) in current for s in numbered[0]):
             current.add(id(numbered[1]))
-        current.update(id(v) for (sources, v) in self._derived.values() if isinstance(v, _Space) and id(v.base) in current)
+        current.update(id(v) for (sources, v) in self._derived.values() if isinstance(v, Space) and id(v.base) in current)
         stale = [k for k, (sources, _) in self._derived.items() if not all(id(s) in current for s in sources)]
         if stale:
             with self._lock:
@@ -319,21 +261,13 @@ class Engine:
         return value
 
 
-class _Ids(list[str]):
-    """The library's ids with their slots, when there is no index to number them."""
-
-    def __init__(self, ids: list[str]) -> None:
-        super().__init__(ids)
-        self.slot = {arxiv_id: n for n, arxiv_id in enumerate(ids)}
-
-
 SMALL_CANDIDATES = 24  # papers: fewer are asked one by one about a word not looked up yet
 
 
 class _Evaluation:
     """One query over one snapshot: every set is a bitset over ``space``."""
 
-    def __init__(self, engine: Engine, snapshot: Snapshot, index: TextIndex | None, space: _Space) -> None:
+    def __init__(self, engine: Engine, snapshot: Snapshot, index: TextIndex | None, space: Space) -> None:
         self.engine = engine
         self.snap = snapshot
         self.index = index
@@ -461,7 +395,7 @@ class _Evaluation:
                         listed.update(ids)
                     if not dated or _digest_matches(node, digest):
                         found.update(ids)
-            if dated:  # a paper no digest lists: the day it was added
+            if isinstance(node, Date):  # a paper no digest lists: the day it was added
                 for arxiv_id, paper in snap.papers.items():
                     if arxiv_id not in listed and _within(_day(paper.added), node):
                         found.add(arxiv_id)
