@@ -12,8 +12,9 @@ the engine reads them as the app does (``core/search_sources.py``). Measured:
 * the filter as you type: every prefix of each query below, typed into the ``/`` filter over all
   papers and then deleted a letter at a time (what the app does on the UI thread per
   keystroke), p50/p95/max per keystroke;
-* ranked search (``s``, ``reader search``): each query once on a fresh index (nothing cached:
-  the first time it is typed) and best of 3 with the index's caches warm;
+* ranked search (``s``, ``reader search``): the first search on a new engine (it numbers the
+  library's papers once, as the app's engine does once per catalogue), then each query once
+  with the index's caches emptied (the first time it is typed) and best of 3 with them warm;
 * index memory: what the build allocates and keeps (tracemalloc), at ``--papers`` and at
   ``--memory-papers``.
 
@@ -199,10 +200,16 @@ def timings(snapshot: Snapshot, index: TextIndex, downloaded: set[str]) -> dict[
         cold(index)
     out["filter p50"], out["filter p95"], out["filter max"] = percentile(keys, 50), percentile(keys, 95), max(keys)
     out["keystrokes"] = len(keys)
-    # ranked search, first time and warm
+    # ranked search: the first one on a new engine (it numbers the library's papers once),
+    # then each query the first time it is typed (the index's caches cold, the engine the
+    # app's long-lived one) and warm
+    engine = Engine(cold(index), downloaded)
+    t0 = time.perf_counter()
+    engine.search(snapshot, "learning")
+    out["search, new engine"] = (time.perf_counter() - t0) * 1000
     first, warm = [], []
     for query in QUERIES:
-        engine = Engine(cold(index), downloaded)
+        cold(index)
         t0 = time.perf_counter()
         engine.search(snapshot, query)
         first.append((time.perf_counter() - t0) * 1000)
@@ -267,7 +274,8 @@ def bench(n_papers: int, n_texts: int, runs: int, memory_papers: list[int], text
     rows[f"/ filter per keystroke, typing and deleting, p50 / p95 / max ({med['keystrokes']:.0f} keystrokes)"] = (
         f"{med['filter p50']:.2f} / {med['filter p95']:.2f} / {med['filter max']:.1f} ms"
     )
-    rows[f"search, first time: p50 / p95 / max ({len(QUERIES)} queries)"] = (
+    rows["search, the first on a new engine (numbers the papers once)"] = f"{med['search, new engine']:.0f} ms"
+    rows[f"search, each query the first time (index caches cold): p50 / p95 / max ({len(QUERIES)} queries)"] = (
         f"{med['search first p50']:.1f} / {med['search first p95']:.1f} / {med['search first max']:.0f} ms"
     )
     rows["search, caches warm (best of 3): p50 / p95"] = f"{med['search warm p50']:.1f} / {med['search warm p95']:.1f} ms"
