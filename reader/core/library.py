@@ -9,6 +9,8 @@ Files in the data directory, each a TinyDB database kept by :class:`AtomicJSONSt
 ``notes.json``     the reader's notes, apart so a toggle never rewrites them.
 ``arxiv.json``     metadata fetched from arXiv.
 ``history.json``   the last changes, what each did and who made it (core/history.py).
+``exports.json``   what ``export --split`` last wrote into each note folder, per paper
+                  (core/note_folder.py): how the next export tells what changed there.
 
 A paper is stored once, whatever number of digests list it; each digest keeps its own
 entry (title as written, commentary, references) for it. Every document is keyed by a
@@ -34,7 +36,11 @@ from .note_merge import merge_notes
 from .storage import AtomicJSONStorage, Backups, LibraryError, Version, WriteLock, pid_alive
 from .text import one_line
 
-FILES = ("catalog", "commentary", "state", "notes", "arxiv", "history")
+FILES = ("catalog", "commentary", "state", "notes", "arxiv", "history", "exports")
+#: The format of an ``exports.json`` folder record this reader writes and reads.
+EXPORT_RECORD_FORMAT = 1
+#: Library files no view shows: a change to them alone is no reason to read the library again.
+_UNSHOWN = ("history", "exports")
 
 
 class _Table(Table):
@@ -309,8 +315,9 @@ class Library:
     def changed_on_disk(self) -> bool:
         """Does any library file hold a change not acknowledged yet (see
         :meth:`acknowledge`): another process's write, whether or not one of our own
-        writes has read it since? (The history is not shown, so not asked.)"""
-        return any(storage.changed_on_disk() for name, storage in self.storages().items() if name != "history")
+        writes has read it since? (The history and the export records are not shown, so
+        not asked.)"""
+        return any(storage.changed_on_disk() for name, storage in self.storages().items() if name not in _UNSHOWN)
 
     def versions(self) -> dict[str, Version | None]:
         """The version of each file as this library last read or wrote it."""
@@ -577,19 +584,48 @@ class Library:
 
         return self._change_note(arxiv_id, make)
 
-    def edit_note(self, arxiv_id: str, base: str, text: str, *, step: int | None = None) -> NoteSaved:
+    def edit_note(
+        self, arxiv_id: str, base: str, text: str, *, step: int | None = None, marks: tuple[str, str] | None = None
+    ) -> NoteSaved:
         """Save ``text``, an edit of the note that started from ``base``. When the note on
         disk is still ``base`` it becomes ``text``; when it changed meanwhile, the two
-        edits are merged so that both survive (core/note_merge.py). ``step``: the history
-        step of this edit's earlier saves (one visit to a note, one undo step)."""
+        edits are merged so that both survive (core/note_merge.py; ``marks``: the lines
+        around the two versions where both are kept). ``step``: the history step of this
+        edit's earlier saves (one visit to a note, one undo step)."""
 
         def make(old: str) -> tuple[str, bool, int]:
             if old == base:
                 return text, False, 0
-            merged = merge_notes(base, text, old)
+            merged = merge_notes(base, text, old, marks=marks)
             return merged.text, merged.text != text, merged.conflicts
 
         return self._change_note(arxiv_id, make, step=step)
+
+    # --- note folders -----------------------------------------------------
+    def export_record(self, folder: str) -> dict[str, dict]:
+        """What the last ``export --split`` into ``folder`` (a resolved path) wrote there,
+        per paper id (core/note_folder.py says what a paper's record holds); empty when
+        nothing was exported there. Raises LibraryError for a record of a newer reader."""
+        doc = self._table("exports", "folders").get(doc_id=folder)
+        if not doc:
+            return {}
+        _check_export_format(doc, folder)
+        papers = doc.get("papers")
+        return {key: dict(value) for key, value in papers.items() if isinstance(value, dict)} if isinstance(papers, dict) else {}
+
+    def save_export_record(self, folder: str, papers: dict[str, dict]) -> None:
+        """Record what an export just wrote into ``folder``: each paper of ``papers`` gets
+        its new record, every other paper keeps its own (on the record as it is on disk
+        now: two exports into one folder each add theirs)."""
+        if not papers:
+            return
+        with self.transaction("exports"):
+            table = self._table("exports", "folders")
+            doc = table.get(doc_id=folder) or {}
+            _check_export_format(doc, folder)
+            kept = doc.get("papers") if isinstance(doc.get("papers"), dict) else {}
+            merged = {**kept, **papers}
+            table.upsert(Document({"format": EXPORT_RECORD_FORMAT, "papers": merged}, doc_id=folder))
 
     # --- undo -------------------------------------------------------------
     def undo(self, *, session: str | None = None) -> UndoOutcome | None:
@@ -637,6 +673,15 @@ def _own(origin: Origin | None, session: str) -> bool:
         return True
     ended = origin.pid == os.getpid() or not pid_alive(origin.pid)  # (same pid: an app run before this one)
     return origin.kind == "app" and ended
+
+
+def _check_export_format(doc: dict, folder: str) -> None:
+    version = doc.get("format", EXPORT_RECORD_FORMAT)
+    if not isinstance(version, int) or version > EXPORT_RECORD_FORMAT:
+        raise LibraryError(
+            f"the library's record of the note folder {folder} was written by a newer reader "
+            f"(format {version}; this one reads up to {EXPORT_RECORD_FORMAT}); upgrade reader to export there"
+        )
 
 
 def _put_many(table: _Table, docs: dict[str, dict]) -> None:
