@@ -8,15 +8,25 @@ import os
 import sys
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from . import CliError
 
+if TYPE_CHECKING:
+    from ..core.snapshot import Snapshot
+
 SPLIT_HELP = (
-    "write one markdown file per paper into DIR ('<id> <title>.md', with YAML front matter). "
-    "Re-exporting rewrites only the front matter (reader's keys; keys you add are kept) and the "
-    "part between the 'reader:begin generated' and 'reader:end generated' markers; text you write "
-    "below the end marker is never changed. If you edited inside the generated part or removed a "
-    "marker, the file is left untouched and the new export is written beside it as "
-    "'<name>.reader-new.md' (exit code 1). A paper whose title changed has its file renamed."
+    "write one markdown file per paper into DIR ('<id> <title>.md', with YAML front matter), "
+    "for a note folder (Obsidian, Logseq). It works both ways: a note edited under '## My note' "
+    "and tags added or removed in the front matter's 'tags:' list go back into the library first "
+    "(a note also changed in the library since the last export is merged; where both changed the "
+    "same words both versions are kept between '<<<<<<<' and '>>>>>>>' lines, exit code 1). Then "
+    "it rewrites only the front matter (reader's keys; keys you add are kept) and the part between "
+    "the 'reader:begin generated' and 'reader:end generated' markers; text you write below the end "
+    "marker is never changed. If you edited inside the generated part above the note, removed a "
+    "marker or broke the front matter, the file is left untouched and the new export is written "
+    "beside it as '<name>.reader-new.md' (exit code 1). A file you renamed keeps its name; a file "
+    "under reader's name follows the paper's title; a deleted file is written again."
 )
 BIBTEX_HELP = (
     "write BibTeX (@misc with eprint/archivePrefix/primaryClass) instead of markdown. Keys look "
@@ -43,28 +53,31 @@ def export_special(args: argparse.Namespace, snapshot, ids: list[str]) -> int | 
     if split is not None:
         if getattr(args, "output", None) is not None:
             raise CliError("--split writes into its DIR; it takes no -o/--output")
-        return _split(snapshot, ids, split)
+        return _split(args, snapshot, ids, split)
     return _bibtex(snapshot, ids, getattr(args, "output", None))
 
 
-def _split(snapshot, ids: list[str], directory: Path) -> int:
+def _split(args: argparse.Namespace, snapshot: Snapshot, ids: list[str], directory: Path) -> int:
     from ..core.split_export import export_split
+    from .commands import open_library
 
     directory = directory.expanduser()
     if directory.exists() and not directory.is_dir():
         raise CliError(f"{directory} is not a directory")
     try:
-        result = export_split(snapshot, ids, directory)
+        result = export_split(snapshot, ids, directory, open_library(args))
     except OSError as exc:
         raise CliError(f"cannot write to {directory}: {exc.strerror or exc}") from None
     for warning in result.warnings:
         print(f"reader: warning: {warning}", file=sys.stderr)
     for arxiv_id, message in result.errors:
         print(f"reader: error: {arxiv_id}: {message}", file=sys.stderr)
+    for path, taken in result.taken:
+        print(f"took back from {path.name}: {', '.join(taken.changes)}")
     for old, new in result.renamed:
         print(f"renamed {old.name} -> {new.name}")
     print(result.summary())
-    return 1 if (result.conflicts or result.errors) else 0
+    return 1 if (result.conflicts or result.errors or result.note_conflicts) else 0
 
 
 def _bibtex(snapshot, ids: list[str], output: Path | None) -> int:
