@@ -1,4 +1,4 @@
-"""``reader export --split DIR`` / ``--bibtex``, and ``reader search``."""
+"""``reader export --split DIR`` / ``--bibtex`` / ``--csl-json`` / ``--ris``, and ``reader search``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import json
 import os
 import sys
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from . import CliError
@@ -33,19 +32,42 @@ BIBTEX_HELP = (
     "like 'vahdat2020nvae-2007.03898': the arXiv id makes them unique, so a paper's key never "
     "depends on which other papers are in the library or the export"
 )
+CSL_HELP = (
+    "write CSL-JSON (a list of items of type 'article', with the note in 'note' and the tags in "
+    "'keyword'): Zotero imports it (the note goes to the item's Extra field), as do pandoc and "
+    "most reference managers"
+)
+RIS_HELP = (
+    "write RIS (TY UNPB, with the note as an N1 note and the tags as KW): Zotero imports each "
+    "paper with its note as a child note, as do EndNote and Mendeley"
+)
 
 
 def add_export_arguments(p: argparse.ArgumentParser) -> None:
-    """The ``--split`` and ``--bibtex`` flags of ``reader export``."""
+    """The QUERY and the ``--split``, ``--bibtex``, ``--csl-json`` and ``--ris`` flags of ``reader export``."""
+    from .query_args import add_query_argument
+
+    add_query_argument(p, required=False)
     how = p.add_mutually_exclusive_group()
     how.add_argument("--split", type=Path, metavar="DIR", help=SPLIT_HELP)
     how.add_argument("--bibtex", action="store_true", help=BIBTEX_HELP)
+    how.add_argument("--csl-json", action="store_true", help=CSL_HELP)
+    how.add_argument("--ris", action="store_true", help=RIS_HELP)
 
 
-def export_special(args: argparse.Namespace, snapshot, ids: list[str]) -> int | None:
-    """Run ``export --split`` or ``export --bibtex``; None when neither was asked for."""
+#: The formats written to stdout or -o FILE: flag -> (name, writer module, function).
+_FORMATS = {
+    "bibtex": ("BibTeX", "bibtex", "export_bibtex"),
+    "csl_json": ("CSL-JSON", "reference_export", "export_csl_json"),
+    "ris": ("RIS", "reference_export", "export_ris"),
+}
+
+
+def export_special(args: argparse.Namespace, snapshot: Snapshot, ids: list[str]) -> int | None:
+    """Run ``export --split``, ``--bibtex``, ``--csl-json`` or ``--ris``; None when none was asked for."""
     split = getattr(args, "split", None)
-    if split is None and not getattr(args, "bibtex", False):
+    fmt = next((flag for flag in _FORMATS if getattr(args, flag, False)), None)
+    if split is None and fmt is None:
         return None
     if not ids:
         print("nothing to export: no papers match", file=sys.stderr)
@@ -54,7 +76,8 @@ def export_special(args: argparse.Namespace, snapshot, ids: list[str]) -> int | 
         if getattr(args, "output", None) is not None:
             raise CliError("--split writes into its DIR; it takes no -o/--output")
         return _split(args, snapshot, ids, split)
-    return _bibtex(snapshot, ids, getattr(args, "output", None))
+    assert fmt is not None
+    return _write_format(fmt, snapshot, ids, getattr(args, "output", None))
 
 
 def _split(args: argparse.Namespace, snapshot: Snapshot, ids: list[str], directory: Path) -> int:
@@ -80,11 +103,17 @@ def _split(args: argparse.Namespace, snapshot: Snapshot, ids: list[str], directo
     return 1 if (result.conflicts or result.errors or result.note_conflicts) else 0
 
 
-def _bibtex(snapshot, ids: list[str], output: Path | None) -> int:
-    from ..core.bibtex import export_bibtex
+def _write_format(fmt: str, snapshot: Snapshot, ids: list[str], output: Path | None) -> int:
+    import importlib
 
-    text = export_bibtex(snapshot, ids)
+    name, module, function = _FORMATS[fmt]
+    writer = getattr(importlib.import_module(f"..core.{module}", __package__), function)
+    text = writer(snapshot, ids)
     if output is None:
+        if sys.stdout.isatty():  # a terminal must never receive escape sequences from notes
+            from ..core.text import printable
+
+            text = printable(text)
         sys.stdout.write(text)
         return 0
     from ..core.fs import atomic_write
@@ -93,7 +122,7 @@ def _bibtex(snapshot, ids: list[str], output: Path | None) -> int:
         atomic_write(output, text.encode("utf-8"))
     except OSError as exc:
         raise CliError(f"cannot write {output}: {exc.strerror or exc}") from None
-    print(f"exported {len(ids)} paper{'s' * (len(ids) != 1)} to {output} as BibTeX")
+    print(f"exported {len(ids)} paper{'s' * (len(ids) != 1)} to {output} as {name}")
     return 0
 
 
