@@ -59,6 +59,7 @@ _NOTE_HEADING_RE = re.compile(r"^## My note[ \t]*\r?$", re.MULTILINE)
 # markdown shows as the same text; a note taken back gets its "<!--" again.
 _MARKER_LIKE = re.compile(r"^(\s*)<!--(\s*reader:(?:begin|end) generated)", re.MULTILINE)
 _ESCAPED_MARKER = re.compile(r"^(\s*)&lt;!--(\s*reader:(?:begin|end) generated)", re.MULTILINE)
+_TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
 
 
 def folder_key(directory: Path) -> str:
@@ -77,9 +78,15 @@ def note_as_written(note: str) -> str:
     return escape_markers(printable(note).strip("\n"))
 
 
+def _plain(text: str) -> str:
+    """``text`` as an editor may leave it unchanged: line ends ``\n``, no spaces at line ends
+    (many editors drop them on save)."""
+    return _TRAILING_SPACE.sub("", text.replace("\r\n", "\n"))
+
+
 def head_hash(head: str) -> str:
-    """A hash of the generated part above the note, line ends aside."""
-    return hashlib.sha256(head.replace("\r\n", "\n").encode("utf-8")).hexdigest()[:16]
+    """A hash of the generated part above the note, line ends and trailing spaces aside."""
+    return hashlib.sha256(_plain(head).encode("utf-8")).hexdigest()[:16]
 
 
 def split_region(region: str) -> tuple[str, str] | None:
@@ -161,16 +168,14 @@ def find_edits(
                 raise FolderConflict("text inside the generated part was edited")
             raise FolderConflict(f"the '{NOTE_HEADING}' heading of the generated part was removed")
         head, text = parts
-        head_edited = head.replace("\r\n", "\n") != head_now() and (
-            record is None or head_hash(head) != record.get("head")
-        )
+        head_edited = _plain(head) != _plain(head_now()) and (record is None or head_hash(head) != record.get("head"))
         if head_edited:
             raise FolderConflict(f"text inside the generated part, above '{NOTE_HEADING}', was edited")
         if record is not None and isinstance(record.get("note"), str):
             base = record["note"]
-            if text != note_as_written(base):
+            if _plain(text) != _plain(note_as_written(base)):
                 note = _ESCAPED_MARKER.sub(r"\1<!--\2", text)
-        elif text != note_as_written(library_note):
+        elif _plain(text) != _plain(note_as_written(library_note)):
             raise FolderConflict(
                 "its note differs from the library's and the library has no record of what was "
                 "exported here (by an older reader?): copy what you want to keep into the library's "
