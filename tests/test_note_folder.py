@@ -375,3 +375,29 @@ def test_cli_lists_what_it_took_back(lib, vault, capsys):
     assert code == 0
     assert f"took back from {NVAE_NAME}: note, +x" in out
     assert "took back 1 note and 1 tag change from the folder" in out
+
+
+def test_an_editor_that_strips_trailing_spaces_edits_nothing(lib, vault):
+    """Many editors drop trailing spaces on save (the Authors line ends with two, a markdown
+    line break): that is no edit of the generated part, nor of the note."""
+    lib.set_note(NVAE, "a line with trailing spaces   \nnext")
+    export(lib, vault)
+    path = vault / NVAE_NAME
+    path.write_text(re.sub(r"[ \t]+$", "", path.read_text(encoding="utf-8"), flags=re.MULTILINE), encoding="utf-8")
+    steps = len(lib.history())
+    result = export(lib, vault)
+    assert not result.conflicts and not result.taken and len(lib.history()) == steps
+    assert lib.note(NVAE) == "a line with trailing spaces   \nnext"
+    # an edit made in such an editor still comes back
+    path.write_text(re.sub(r"[ \t]+$", "", path.read_text(encoding="utf-8"), flags=re.MULTILINE).replace("next", "next, edited"), encoding="utf-8")
+    result = export(lib, vault)
+    assert not result.conflicts and lib.note(NVAE).endswith("next, edited")
+
+
+def test_file_names_reach_the_terminal_without_escape_sequences(lib, vault, capsys):
+    moved = vault / "notes \x1b[31mred\x1b[0m.md"
+    (vault / NVAE_NAME).rename(moved)
+    edit(moved, "First thoughts.", "Edited.")
+    run(["--data-dir", str(lib.data_dir), "export", "--split", str(vault)])
+    out, err = capsys.readouterr()
+    assert "took back from notes red.md: note" in out and "\x1b" not in out + err

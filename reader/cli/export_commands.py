@@ -91,15 +91,18 @@ def _split(args: argparse.Namespace, snapshot: Snapshot, ids: list[str], directo
         result = export_split(snapshot, ids, directory, open_library(args))
     except OSError as exc:
         raise CliError(f"cannot write to {directory}: {exc.strerror or exc}") from None
+    from ..core.text import one_line
+
+    # File names are the user's: no escape sequence of one reaches the terminal.
     for warning in result.warnings:
-        print(f"reader: warning: {warning}", file=sys.stderr)
+        print(f"reader: warning: {one_line(warning)}", file=sys.stderr)
     for arxiv_id, message in result.errors:
-        print(f"reader: error: {arxiv_id}: {message}", file=sys.stderr)
+        print(f"reader: error: {arxiv_id}: {one_line(message)}", file=sys.stderr)
     for path, taken in result.taken:
-        print(f"took back from {path.name}: {', '.join(taken.changes)}")
+        print(one_line(f"took back from {path.name}: {', '.join(taken.changes)}"))
     for old, new in result.renamed:
-        print(f"renamed {old.name} -> {new.name}")
-    print(result.summary())
+        print(one_line(f"renamed {old.name} -> {new.name}"))
+    print(one_line(result.summary()))
     return 1 if (result.conflicts or result.errors or result.note_conflicts) else 0
 
 
