@@ -99,8 +99,22 @@ def test_a_note_edited_in_its_file_goes_into_the_library(lib, vault):
     assert "took back 1 note and 0 tag changes" in result.summary()
     # one undo step, the command's
     (step,) = lib.history()[steps:]
-    assert step.label == f"note on {NVAE}" and step.origin.kind == "command" and step.origin.name == "export"
-    assert step.papers[NVAE]["note"] == [OLD_NOTE, wanted]
+    assert step.label == f"from note folder vault: {NVAE}" and step.origin.kind == "command" and step.origin.name == "export"
+    assert step.papers == {NVAE: {"note": [OLD_NOTE, wanted]}}
+
+
+def test_everything_taken_back_is_one_step_of_the_history(lib, vault):
+    edit(vault / NVAE_NAME, "First thoughts.", "Edited.")
+    edit(vault / NVAE_NAME, 'tags:\n  - "vae"\n', "tags: [vae, both]\n")
+    edit(vault / STYLEGAN_NAME, "## My note\n", "## My note\n\nA new note.")
+    edit(vault / STYLEGAN_NAME, "tags: []\n", "tags: [gan]\n")
+    steps = len(lib.history())
+    result = export(lib, vault)
+    (step,) = lib.history()[steps:]
+    assert step.label == "from note folder vault: 2 papers" and step.origin.kind == "command"
+    assert step.papers[NVAE]["tags"] == {"added": ["both"], "removed": []} and "note" in step.papers[NVAE]
+    assert step.papers[STYLEGAN]["note"] == ["", "A new note."] and step.papers[STYLEGAN]["tags"]["added"] == ["gan"]
+    assert "took back 2 notes and 2 tag changes" in result.summary()
 
 
 def test_a_note_changed_in_the_library_goes_into_the_file(lib, vault):
@@ -315,8 +329,10 @@ def test_undo_puts_back_what_was_taken(lib, vault):
     edit(vault / NVAE_NAME, "First thoughts.", "Edited.")
     edit(vault / NVAE_NAME, 'tags:\n  - "vae"\n', "tags: []\n")
     export(lib, vault)
-    assert lib.undo() and lib.state(NVAE).tags == ("vae",)
-    assert lib.undo() and lib.note(NVAE) == OLD_NOTE
+    assert lib.note(NVAE) != OLD_NOTE and lib.state(NVAE).tags == ()
+    outcome = lib.undo()
+    assert outcome is not None and outcome.undone == (NVAE,)
+    assert lib.state(NVAE).tags == ("vae",) and lib.note(NVAE) == OLD_NOTE
 
 
 # --------------------------------------------------------------------------- links

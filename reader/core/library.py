@@ -24,7 +24,7 @@ import os
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tinydb import TinyDB
@@ -248,6 +248,19 @@ class ImportResult:
     entries: int
     new_papers: int
     warnings: tuple[ParseWarning, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PaperEdit:
+    """A change made to a paper elsewhere (in a note folder): ``note``, an edit of ``base``
+    (None: the note is left as it is), kept with ``marks`` around both versions where it
+    clashes with a change made meanwhile; tags to ``add`` and to ``remove``."""
+
+    note: str | None = None
+    base: str = ""
+    add: tuple[str, ...] = ()
+    remove: tuple[str, ...] = ()
+    marks: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -593,13 +606,47 @@ class Library:
         around the two versions where both are kept). ``step``: the history step of this
         edit's earlier saves (one visit to a note, one undo step)."""
 
-        def make(old: str) -> tuple[str, bool, int]:
-            if old == base:
-                return text, False, 0
-            merged = merge_notes(base, text, old, marks=marks)
-            return merged.text, merged.text != text, merged.conflicts
+        return self._change_note(arxiv_id, lambda old: _merged_note(old, base, text, marks), step=step)
 
-        return self._change_note(arxiv_id, make, step=step)
+    def apply_edits(self, edits: dict[str, PaperEdit], label: str) -> dict[str, tuple[NoteSaved | None, PaperState]]:
+        """Changes made to many papers elsewhere (a note folder), as one step of the history:
+        each note edit merged with the note on disk as :meth:`edit_note` merges, each tag
+        change applied to the tags on disk. Returns each paper's saved note (None: none was
+        given) and its state now."""
+        done: dict[str, tuple[NoteSaved | None, PaperState]] = {}
+        steps: dict[str, dict] = {}
+        # Notes and states are written before their undo record.
+        with self.transaction("history", "state", "notes"):
+            notes, states = self._table("notes", "notes"), self._table("state", "papers")
+            stamp = now_iso()
+            for arxiv_id, edit in edits.items():
+                step: dict = {}
+                saved = None
+                if edit.note is not None:
+                    raw_note = notes.get(doc_id=arxiv_id)
+                    old = raw_note.get("text", "") if raw_note else ""
+                    new, merged, conflicts = _merged_note(old, edit.base, edit.note, edit.marks)
+                    saved = NoteSaved(new, merged, conflicts, changed=new != old)
+                    if new != old:
+                        notes.upsert(Document({"text": new, "updated": stamp}, doc_id=arxiv_id))
+                        step["note"] = [old, new]
+                raw = states.get(doc_id=arxiv_id)
+                state = PaperState.from_doc(raw)
+                add = [normalize_tag(tag) for tag in edit.add]
+                remove = {normalize_tag(tag) for tag in edit.remove}
+                tags = tuple(dict.fromkeys([*(tag for tag in state.tags if tag not in remove), *add]))
+                if tags != state.tags:
+                    state = PaperState(state.read, tags, state.read_at)
+                    doc = state.to_doc()
+                    step.update(state_step(dict(raw) if raw is not None else None, doc))
+                    states.upsert(Document(doc, doc_id=arxiv_id))
+                if step:
+                    steps[arxiv_id] = step
+                done[arxiv_id] = (saved, state)
+            if steps:
+                seq = self._record_history(label, steps)
+                done = {i: (replace(n, step=seq) if n is not None and n.changed else n, st) for i, (n, st) in done.items()}
+        return done
 
     # --- note folders -----------------------------------------------------
     def export_record(self, folder: str) -> dict[str, dict]:
@@ -663,6 +710,15 @@ class Library:
             table = self._table("arxiv", "papers")
             for arxiv_id, record in records.items():
                 table.upsert(Document(record, doc_id=arxiv_id))
+
+
+def _merged_note(old: str, base: str, text: str, marks: tuple[str, str] | None) -> tuple[str, bool, int]:
+    """``text``, an edit of ``base``, saved over ``old``, the note on disk: ``(the note, merged
+    with a change made meanwhile?, places both versions were kept)``."""
+    if old == base:
+        return text, False, 0
+    merged = merge_notes(base, text, old, marks=marks)
+    return merged.text, merged.text != text, merged.conflicts
 
 
 def _own(origin: Origin | None, session: str) -> bool:
@@ -773,6 +829,7 @@ __all__ = [
     "Change",
     "NoteSaved",
     "Origin",
+    "PaperEdit",
     "UndoOutcome",
     "DigestRecord",
     "ImportResult",

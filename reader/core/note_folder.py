@@ -18,8 +18,9 @@ so that the next export knows exactly what changed on each side, whatever the fi
   removed there removed (``Library.change_tags``), whatever the library did to other tags;
 * anything else in the generated part was edited: the file is left alone (a conflict).
 
-Each change taken back is an operation on the library as it is on disk, recorded in the undo
-history as the command's step. Without a record (a folder exported by an older reader, or a
+The changes taken back are operations on the library as it is on disk (note edits with their
+base, tags added and removed), recorded together as one step of the undo history, the
+command's. Without a record (a folder exported by an older reader, or a
 library restored from an older backup) nothing tells which side changed: tags only there are
 added (none removed) and a note that differs from the library's is a conflict.
 """
@@ -37,7 +38,7 @@ from typing import TYPE_CHECKING
 from .split_format import FolderConflict, FrontMatterError, front_matter_tags
 
 if TYPE_CHECKING:
-    from .library import Library
+    from .library import Library, PaperState
 
 __all__ = [
     "NOTE_HEADING",
@@ -192,25 +193,43 @@ class Taken:
     note: str | None = None  # the library's note now, when the file's note was taken
     merged: bool = False  # merged with a change the library had meanwhile
     conflicts: int = 0  # places both versions were kept, between marker lines
-    tags: tuple[str, ...] | None = None  # the library's tags now, when tags were taken
+    state: PaperState | None = None  # the library's read flag and tags now
     changes: list[str] = field(default_factory=list)  # "note", "+tag", "-tag"
 
 
-def take_back(library: Library, arxiv_id: str, edits: Edits, file_name: str) -> Taken:
-    """Save a file's edits in the library: the note as an edit of the recorded one (merged
-    with what the library has now), then the tags added and removed there. Each is one
-    step of the undo history."""
-    taken = Taken(arxiv_id)
-    if edits.note is not None:
-        marks = (f"<<<<<<< from the note folder ({file_name})", ">>>>>>> in the library")
-        saved = library.edit_note(arxiv_id, edits.base, edits.note, marks=marks)
-        taken.note, taken.merged, taken.conflicts = saved.text, saved.merged, saved.conflicts
-        if saved.changed:
-            taken.changes.append("note")
-    if edits.add or edits.remove:
-        before = library.state(arxiv_id).tags  # (for the report only; the change reads its own)
-        library.change_tags([arxiv_id], edits.add, edits.remove)
-        taken.tags = library.state(arxiv_id).tags
-        taken.changes += [f"+{tag}" for tag in taken.tags if tag not in before]
-        taken.changes += [f"-{tag}" for tag in before if tag not in taken.tags]
+def take_back(
+    library: Library, edits: dict[str, tuple[Edits, str]], folder: Path, before: dict[str, tuple[str, ...]]
+) -> dict[str, Taken]:
+    """Save the files' edits in the library (paper id -> its edits and its file's name), as
+    one step of the undo history: each note as an edit of the one written there (merged with
+    what the library has now), and the tags added and removed there. ``before``: each
+    paper's tags as the export found them (to say what changed)."""
+    from .library import PaperEdit
+
+    batch = {
+        arxiv_id: PaperEdit(
+            edit.note,
+            edit.base,
+            edit.add,
+            edit.remove,
+            marks=(f"<<<<<<< from the note folder ({name})", ">>>>>>> in the library"),
+        )
+        for arxiv_id, (edit, name) in edits.items()
+    }
+    who = next(iter(edits)) if len(edits) == 1 else f"{len(edits)} papers"
+    done = library.apply_edits(batch, f"from note folder {folder.name}: {who}")
+    taken: dict[str, Taken] = {}
+    for arxiv_id, (saved, state) in done.items():
+        was = before.get(arxiv_id, ())
+        changes = ["note"] if saved is not None and saved.changed else []
+        changes += [f"+{tag}" for tag in state.tags if tag not in was]
+        changes += [f"-{tag}" for tag in was if tag not in state.tags]
+        taken[arxiv_id] = Taken(
+            arxiv_id,
+            note=saved.text if saved is not None else None,
+            merged=saved.merged if saved is not None else False,
+            conflicts=saved.conflicts if saved is not None else 0,
+            state=state,
+            changes=changes,
+        )
     return taken

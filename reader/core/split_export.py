@@ -367,29 +367,33 @@ def _links(snapshot: Snapshot, names: dict[str, str]) -> Links:
 
 def _take_back(library: Library, snapshot: Snapshot, plans: dict[str, _Plan], result: SplitResult) -> Snapshot:
     """Save every file's edits in the library; the snapshot with the notes and tags it has now."""
-    notes: dict[str, str] = {}
-    states = {}
+    edits = {}
     for plan in plans.values():
         if plan.conflict is not None or not plan.edits or plan.path is None:
             continue
         for tag in plan.edits.dropped:
             result.warnings.append(f"{plan.path.name}: {tag!r} in its tags: list is no tag; left it out")
-        taken = take_back(library, plan.arxiv_id, plan.edits, plan.target.name)
+        edits[plan.arxiv_id] = (plan.edits, plan.target.name)
+    if not edits:
+        return snapshot
+    before = {arxiv_id: snapshot.state(arxiv_id).tags for arxiv_id in edits}
+    notes: dict[str, str] = {}
+    states = {}
+    for arxiv_id, taken in take_back(library, edits, result.directory, before).items():
+        target = plans[arxiv_id].target
         if taken.note is not None:
-            notes[plan.arxiv_id] = taken.note
-        if taken.tags is not None:
-            states[plan.arxiv_id] = library.state(plan.arxiv_id)
+            notes[arxiv_id] = taken.note
+        if taken.state is not None:
+            states[arxiv_id] = taken.state
         if taken.changes:
-            result.taken.append((plan.target, taken))
+            result.taken.append((target, taken))
         if taken.conflicts:
-            result.note_conflicts.append(plan.target)
+            result.note_conflicts.append(target)
             result.warnings.append(
-                f"{plan.target.name}: the note was changed both here and in the library since the last "
+                f"{target.name}: the note was changed both here and in the library since the last "
                 "export; both versions are kept, between '<<<<<<< from the note folder' and "
                 "'>>>>>>> in the library' lines, in the library and in the file: keep what you want"
             )
-    if not notes and not states:
-        return snapshot
     return snapshot.with_changes(notes={**snapshot.notes, **notes}, states={**snapshot.states, **states})
 
 
