@@ -597,16 +597,12 @@ class Library:
 
         return self._change_note(arxiv_id, make)
 
-    def edit_note(
-        self, arxiv_id: str, base: str, text: str, *, step: int | None = None, marks: tuple[str, str] | None = None
-    ) -> NoteSaved:
+    def edit_note(self, arxiv_id: str, base: str, text: str, *, step: int | None = None) -> NoteSaved:
         """Save ``text``, an edit of the note that started from ``base``. When the note on
         disk is still ``base`` it becomes ``text``; when it changed meanwhile, the two
-        edits are merged so that both survive (core/note_merge.py; ``marks``: the lines
-        around the two versions where both are kept). ``step``: the history step of this
-        edit's earlier saves (one visit to a note, one undo step)."""
-
-        return self._change_note(arxiv_id, lambda old: _merged_note(old, base, text, marks), step=step)
+        edits are merged so that both survive (core/note_merge.py). ``step``: the history
+        step of this edit's earlier saves (one visit to a note, one undo step)."""
+        return self._change_note(arxiv_id, lambda old: _merged_note(old, base, text, None), step=step)
 
     def apply_edits(self, edits: dict[str, PaperEdit], label: str) -> dict[str, tuple[NoteSaved | None, PaperState]]:
         """Changes made to many papers elsewhere (a note folder), as one step of the history:
