@@ -9,6 +9,8 @@ Files in the data directory, each a TinyDB database kept by :class:`AtomicJSONSt
 ``notes.json``     the reader's notes, apart so a toggle never rewrites them.
 ``arxiv.json``     metadata fetched from arXiv.
 ``history.json``   the last changes, what each did and who made it (core/history.py).
+``exports.json``   what ``export --split`` last wrote into each note folder, per paper
+                  (core/note_folder.py): how the next export tells what changed there.
 
 A paper is stored once, whatever number of digests list it; each digest keeps its own
 entry (title as written, commentary, references) for it. Every document is keyed by a
@@ -21,6 +23,7 @@ import datetime as dt
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from tinydb import TinyDB
@@ -42,6 +45,7 @@ from .records import (
     DigestRecord,
     ImportResult,
     NoteSaved,
+    PaperEdit,
     PaperRecord,
     PaperState,
     normalize_tag,
@@ -56,7 +60,11 @@ from .storage import (
     pid_alive,
 )
 
-FILES = ("catalog", "commentary", "state", "notes", "arxiv", "history")
+FILES = ("catalog", "commentary", "state", "notes", "arxiv", "history", "exports")
+#: The format of an ``exports.json`` folder record this reader writes and reads.
+EXPORT_RECORD_FORMAT = 1
+#: Library files no view shows: a change to them alone is no reason to read the library again.
+_UNSHOWN = ("history", "exports")
 
 
 class _Table(Table):
@@ -112,8 +120,9 @@ class Library:
     def changed_on_disk(self) -> bool:
         """Does any library file hold a change not acknowledged yet (see
         :meth:`acknowledge`): another process's write, whether or not one of our own
-        writes has read it since? (The history is not shown, so not asked.)"""
-        return any(storage.changed_on_disk() for name, storage in self.storages().items() if name != "history")
+        writes has read it since? (The history and the export records are not shown, so
+        not asked.)"""
+        return any(storage.changed_on_disk() for name, storage in self.storages().items() if name not in _UNSHOWN)
 
     def versions(self) -> dict[str, Version | None]:
         """The version of each file as this library last read or wrote it."""
@@ -399,14 +408,73 @@ class Library:
         disk is still ``base`` it becomes ``text``; when it changed meanwhile, the two
         edits are merged so that both survive (core/note_merge.py). ``step``: the history
         step of this edit's earlier saves (one visit to a note, one undo step)."""
+        return self._change_note(arxiv_id, lambda old: _merged_note(old, base, text, None), step=step)
 
-        def make(old: str) -> tuple[str, bool, int]:
-            if old == base:
-                return text, False, 0
-            merged = merge_notes(base, text, old)
-            return merged.text, merged.text != text, merged.conflicts
+    def apply_edits(self, edits: dict[str, PaperEdit], label: str) -> dict[str, tuple[NoteSaved | None, PaperState]]:
+        """Changes made to many papers elsewhere (a note folder), as one step of the history:
+        each note edit merged with the note on disk as :meth:`edit_note` merges, each tag
+        change applied to the tags on disk. Returns each paper's saved note (None: none was
+        given) and its state now."""
+        done: dict[str, tuple[NoteSaved | None, PaperState]] = {}
+        steps: dict[str, dict] = {}
+        # Notes and states are written before their undo record.
+        with self.transaction("history", "state", "notes"):
+            notes, states = self._table("notes", "notes"), self._table("state", "papers")
+            stamp = now_iso()
+            for arxiv_id, edit in edits.items():
+                step: dict = {}
+                saved = None
+                if edit.note is not None:
+                    raw_note = notes.get(doc_id=arxiv_id)
+                    old = raw_note.get("text", "") if raw_note else ""
+                    new, merged, conflicts = _merged_note(old, edit.base, edit.note, edit.marks)
+                    saved = NoteSaved(new, merged, conflicts, changed=new != old)
+                    if new != old:
+                        notes.upsert(Document({"text": new, "updated": stamp}, doc_id=arxiv_id))
+                        step["note"] = [old, new]
+                raw = states.get(doc_id=arxiv_id)
+                state = PaperState.from_doc(raw)
+                add = [normalize_tag(tag) for tag in edit.add]
+                remove = {normalize_tag(tag) for tag in edit.remove}
+                tags = tuple(dict.fromkeys([*(tag for tag in state.tags if tag not in remove), *add]))
+                if tags != state.tags:
+                    state = PaperState(state.read, tags, state.read_at)
+                    doc = state.to_doc()
+                    step.update(state_step(dict(raw) if raw is not None else None, doc))
+                    states.upsert(Document(doc, doc_id=arxiv_id))
+                if step:
+                    steps[arxiv_id] = step
+                done[arxiv_id] = (saved, state)
+            if steps:
+                seq = self._record_history(label, steps)
+                done = {i: (replace(n, step=seq) if n is not None and n.changed else n, st) for i, (n, st) in done.items()}
+        return done
 
-        return self._change_note(arxiv_id, make, step=step)
+    # --- note folders -----------------------------------------------------
+    def export_record(self, folder: str) -> dict[str, dict]:
+        """What the last ``export --split`` into ``folder`` (a resolved path) wrote there,
+        per paper id (core/note_folder.py says what a paper's record holds); empty when
+        nothing was exported there. Raises LibraryError for a record of a newer reader."""
+        doc = self._table("exports", "folders").get(doc_id=folder)
+        if not doc:
+            return {}
+        _check_export_format(doc, folder)
+        papers = doc.get("papers")
+        return {key: dict(value) for key, value in papers.items() if isinstance(value, dict)} if isinstance(papers, dict) else {}
+
+    def save_export_record(self, folder: str, papers: dict[str, dict]) -> None:
+        """Record what an export just wrote into ``folder``: each paper of ``papers`` gets
+        its new record, every other paper keeps its own (on the record as it is on disk
+        now: two exports into one folder each add theirs)."""
+        if not papers:
+            return
+        with self.transaction("exports"):
+            table = self._table("exports", "folders")
+            doc = table.get(doc_id=folder) or {}
+            _check_export_format(doc, folder)
+            kept = doc.get("papers") if isinstance(doc.get("papers"), dict) else {}
+            merged = {**kept, **papers}
+            table.upsert(Document({"format": EXPORT_RECORD_FORMAT, "papers": merged}, doc_id=folder))
 
     # --- undo -------------------------------------------------------------
     def undo(self, *, session: str | None = None) -> UndoOutcome | None:
@@ -446,6 +514,15 @@ class Library:
                 table.upsert(Document(record, doc_id=arxiv_id))
 
 
+def _merged_note(old: str, base: str, text: str, marks: tuple[str, str] | None) -> tuple[str, bool, int]:
+    """``text``, an edit of ``base``, saved over ``old``, the note on disk: ``(the note, merged
+    with a change made meanwhile?, places both versions were kept)``."""
+    if old == base:
+        return text, False, 0
+    merged = merge_notes(base, text, old, marks=marks)
+    return merged.text, merged.text != text, merged.conflicts
+
+
 def _own(origin: Origin | None, session: str) -> bool:
     """Is a step of ``origin`` the app's own, for the app session ``session``?"""
     if origin is None:
@@ -454,6 +531,15 @@ def _own(origin: Origin | None, session: str) -> bool:
         return True
     ended = origin.pid == os.getpid() or not pid_alive(origin.pid)  # (same pid: an app run before this one)
     return origin.kind == "app" and ended
+
+
+def _check_export_format(doc: dict, folder: str) -> None:
+    version = doc.get("format", EXPORT_RECORD_FORMAT)
+    if not isinstance(version, int) or version > EXPORT_RECORD_FORMAT:
+        raise LibraryError(
+            f"the library's record of the note folder {folder} was written by a newer reader "
+            f"(format {version}; this one reads up to {EXPORT_RECORD_FORMAT}); upgrade reader to export there"
+        )
 
 
 def _put_many(table: _Table, docs: dict[str, dict]) -> None:
@@ -475,6 +561,7 @@ __all__ = [
     "Change",
     "NoteSaved",
     "Origin",
+    "PaperEdit",
     "UndoOutcome",
     "DigestRecord",
     "ImportResult",
