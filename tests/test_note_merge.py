@@ -17,6 +17,7 @@ CASES = [
     ("one two three", "one TWO three", "one two THREE", "one TWO THREE", 0),
     ("same", "same!", "same!", "same!", 0),
     ("", "typed", "", "typed", 0),
+    ("alpha", "alpha\nalpha", "alpha\n", "alpha\nalpha\n", 0),  # an added empty line is a line
 ]
 
 
@@ -32,6 +33,11 @@ def test_both_changing_the_same_word_keeps_both_between_markers():
     lines = result.text.split("\n")
     assert lines[0] == OURS_MARK and lines[-1] == THEIRS_MARK
     assert "the dog sat" in lines and "the bird sat" in lines
+
+
+def test_markers_can_be_named():
+    result = merge_notes("the cat sat", "the dog sat", "the bird sat", marks=("<<<<<<< from the folder", ">>>>>>> in the library"))
+    assert result.text.split("\n") == ["<<<<<<< from the folder", "the dog sat", "=======", "the bird sat", ">>>>>>> in the library"]
 
 
 def test_regions_cover_all_three_texts_in_order():

@@ -9,14 +9,11 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from .. import __version__
+from .common import CliError
 
 
 if TYPE_CHECKING:
     import argparse
-
-
-class CliError(Exception):
-    """An error to print as one line (``reader: error: ...``) before exiting 1."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,10 +27,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"reader {__version__}")
     parser.add_argument("--data-dir", metavar="DIR", help="library directory (default: $READER_DATA_DIR or the platform data dir)")
     parser.add_argument("--demo", action="store_true", help="open the app on a throwaway library holding the bundled demo digest")
-    from . import commands
+    from . import arxiv_commands, commands, search_commands
 
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.register(sub)
+    commands.register(sub)  # parse, import, list, show, mark, tag, note, export, doctor
+    arxiv_commands.register(sub)  # fetch, download, text
+    search_commands.register(sub)  # search
     return parser
 
 

@@ -35,7 +35,7 @@ def open_app(args) -> int:
 
 def _run(library, *, demo: bool) -> None:
     from ..tui import run_app
-    from . import CliError
+    from .common import CliError
 
     error = run_app(library, demo=demo)
     if error:

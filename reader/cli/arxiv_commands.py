@@ -9,7 +9,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from . import CliError
+from .common import CliError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -36,7 +36,7 @@ def _bar(label: str):
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
-    from .commands import keep_glance, known_ids, load_snapshot, open_library
+    from .common import keep_glance, known_ids, load_snapshot, open_library
 
     library = open_library(args)
     snapshot = load_snapshot(library)
@@ -124,7 +124,7 @@ def _terminate_as_interrupt() -> Iterator[None]:
 def cmd_text(args: argparse.Namespace) -> int:
     from ..core.locations import cache_dir
     from ..core.pdf import cached_text, extract_text, pdf_path
-    from .commands import canonical_ids
+    from .common import canonical_ids
 
     (arxiv_id,) = canonical_ids([args.id])
     cache = cache_dir()

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.ids import abs_url
 from ..core.mismatch import is_mismatched
+from ..core.present import versions_text
 from ..core.snapshot import Snapshot
 from ..core.text import one_line, printable
 
@@ -39,16 +40,6 @@ def paper_line(snapshot: Snapshot, arxiv_id: str) -> str:
     if snapshot.note(arxiv_id).strip():
         parts.append("[note]")
     return "  ".join(parts)
-
-
-def versions_text(snapshot: Snapshot, arxiv_id: str) -> str:
-    """``v3`` or, when a digest named an older version, ``digest names v1, latest v3``."""
-    meta = snapshot.arxiv(arxiv_id) or {}
-    latest = meta.get("version")
-    named = sorted({a.entry.version for a in snapshot.appearances.get(arxiv_id, ()) if a.entry.version})
-    if latest and named and named != [latest]:
-        return f"digest names {', '.join(f'v{v}' for v in named)}, latest v{latest}"
-    return f"v{latest}" if latest else "version unknown"
 
 
 def paper_json(snapshot: Snapshot, arxiv_id: str, *, full: bool = False, citations: CitesIndex | None = None) -> dict:

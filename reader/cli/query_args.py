@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from . import CliError
+from .common import CliError
 
 if TYPE_CHECKING:
     from ..core.engine import Engine
@@ -102,7 +102,7 @@ def selected_ids(snapshot: Snapshot, args: argparse.Namespace) -> list[str]:
     cites, cited_by = getattr(args, "cites", None), getattr(args, "cited_by", None)
     if cites or cited_by:
         from ..core.citations import citation_filter
-        from .commands import canonical_ids
+        from .common import canonical_ids
 
         try:
             ids = citation_filter(

@@ -21,8 +21,8 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from .fs import atomic_write
-from .library import DigestRecord, LazyEntries, PaperRecord
 from .models import Entry
+from .records import DigestRecord, LazyEntries, PaperRecord
 from .storage import load_json
 
 if TYPE_CHECKING:

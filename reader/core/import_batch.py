@@ -6,15 +6,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from . import library
-from .library import DigestRecord, ImportResult, PaperRecord, PaperState, digest_id_for, normalize_tag
 from .models import Entry, ParsedDigest, ParseWarning
+from .records import (
+    DigestRecord,
+    ImportResult,
+    PaperRecord,
+    PaperState,
+    digest_id_for,
+    normalize_tag,
+)
 
 
 class ImportBatch:
     """Works out the documents an import writes, from the tables as they are."""
 
-    def __init__(self, digests: dict, papers: dict, states: dict, notes: Callable[[], dict]) -> None:
+    def __init__(
+        self, digests: dict, papers: dict, states: dict, notes: Callable[[], dict], *, stamp: str
+    ) -> None:
         self.digests, self.papers, self.states, self._notes = digests, papers, states, notes
         self.by_sha: dict[str, str] = {}
         self.by_source: dict[str, list[str]] = {}
@@ -27,7 +35,7 @@ class ImportBatch:
         self.state_docs: dict[str, dict] = {}
         self.note_docs: dict[str, dict] = {}
         self.removed: set[str] = set()
-        self.stamp = library.now_iso()  # (looked up when called: tests set the clock)
+        self.stamp = stamp
 
     def _paper(self, arxiv_id: str) -> dict | None:
         return self.paper_docs.get(arxiv_id) or self.papers.get(arxiv_id)

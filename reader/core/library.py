@@ -9,6 +9,8 @@ Files in the data directory, each a TinyDB database kept by :class:`AtomicJSONSt
 ``notes.json``     the reader's notes, apart so a toggle never rewrites them.
 ``arxiv.json``     metadata fetched from arXiv.
 ``history.json``   the last changes, what each did and who made it (core/history.py).
+``exports.json``   what ``export --split`` last wrote into each note folder, per paper
+                  (core/note_folder.py): how the next export tells what changed there.
 
 A paper is stored once, whatever number of digests list it; each digest keeps its own
 entry (title as written, commentary, references) for it. Every document is keyed by a
@@ -19,22 +21,50 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import replace
 from pathlib import Path
 
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
-from .history import HISTORY_LIMIT, Change, Origin, UndoOutcome, inverse, state_step, step_doc, trim
-from .models import Entry, ParsedDigest, ParseWarning, iso_week
+from .history import (
+    HISTORY_LIMIT,
+    Change,
+    Origin,
+    UndoOutcome,
+    inverse,
+    state_step,
+    step_doc,
+    trim,
+)
+from .models import ParsedDigest
 from .note_merge import merge_notes
-from .storage import AtomicJSONStorage, Backups, LibraryError, Version, WriteLock, pid_alive
-from .text import one_line
+from .records import (
+    DigestRecord,
+    ImportResult,
+    NoteSaved,
+    PaperEdit,
+    PaperRecord,
+    PaperState,
+    normalize_tag,
+    now_iso,
+)
+from .storage import (
+    AtomicJSONStorage,
+    Backups,
+    LibraryError,
+    Version,
+    WriteLock,
+    pid_alive,
+)
 
-FILES = ("catalog", "commentary", "state", "notes", "arxiv", "history")
+FILES = ("catalog", "commentary", "state", "notes", "arxiv", "history", "exports")
+#: The format of an ``exports.json`` folder record this reader writes and reads.
+EXPORT_RECORD_FORMAT = 1
+#: Library files no view shows: a change to them alone is no reason to read the library again.
+_UNSHOWN = ("history", "exports")
 
 
 class _Table(Table):
@@ -43,256 +73,6 @@ class _Table(Table):
 
 class _Database(TinyDB):
     table_class = _Table
-
-
-def now_iso() -> str:
-    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
-
-
-def normalize_tag(raw: str) -> str:
-    """A tag as stored: no leading '#', no control characters, spaces become '-'.
-
-    Raises ValueError for a tag with nothing in it.
-    """
-    cleaned = "".join(ch for ch in raw if unicodedata.category(ch)[0] != "C")
-    cleaned = "-".join(cleaned.split()).lstrip("#")
-    if not cleaned:
-        raise ValueError(f"empty tag {raw!r}")
-    return cleaned
-
-
-class LazyEntries(Sequence):
-    """A digest's entries, made into :class:`Entry` objects only when first used.
-
-    Loading a library of 10,000 papers makes 10,000 entries; the lists on screen need
-    a few dozen of them, so the rest wait until a view asks for them.
-    """
-
-    __slots__ = ("_raw", "_commentary", "_built")
-
-    def __init__(self, raw: list[dict], commentary: dict | None) -> None:
-        self._raw = raw
-        self._commentary = commentary or {}
-        self._built: tuple[Entry, ...] | None = None
-
-    def _all(self) -> tuple[Entry, ...]:
-        if self._built is None:
-            texts = self._commentary
-            self._built = tuple(
-                Entry.from_json(item, texts.get(item["arxiv_id"], "")) for item in self._raw
-            )
-        return self._built
-
-    def ids(self) -> tuple[str, ...]:
-        return tuple(item["arxiv_id"] for item in self._raw)
-
-    def __getitem__(self, index):
-        return self._all()[index]
-
-    def __len__(self) -> int:
-        return len(self._raw)
-
-    def __iter__(self) -> Iterator[Entry]:
-        return iter(self._all())
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Sequence) and tuple(self) == tuple(other)
-
-    def __hash__(self) -> int:
-        return hash(self._all())
-
-    def __repr__(self) -> str:
-        return f"LazyEntries({len(self)} entries)"
-
-
-@dataclass(frozen=True, slots=True)
-class DigestRecord:
-    """One imported digest: a week's post."""
-
-    id: str
-    date: dt.date | None
-    title: str | None
-    source: str
-    sha256: str
-    imported_at: str
-    entries: Sequence[Entry] = ()
-    references: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-    warnings: tuple[ParseWarning, ...] = ()
-    name: str | None = None  # its heading, else its file's stem (see ``display_name``)
-    section: str = ""  # which of its file's sections it is ("" for a file of one digest)
-
-    @property
-    def week(self) -> str | None:
-        return iso_week(self.date) if self.date else None
-
-    @property
-    def display_name(self) -> str:
-        """A readable name: the digest's heading, else its file's stem (with its folder when the
-        stem says nothing, as ``2026-W06/README``). One line, safe to show."""
-        name = self.name or self.title
-        if not name:
-            path = Path(self.source)
-            stem = path.stem or path.name
-            generic = stem.lower() in ("readme", "index", "notes", "digest", "week", "weekly")
-            name = f"{path.parent.name}/{stem}" if generic and path.parent.name else stem
-        # Shown on screen: no escape sequences, no undecodable bytes of a file name.
-        return one_line(name.encode("utf-8", "replace").decode("utf-8")) or self.id
-
-    @property
-    def label(self) -> str:
-        """``2020-07-12 · 2020-W28``, or the digest's name when it has no date."""
-        if self.date:
-            return f"{self.date.isoformat()} · {self.week}"
-        return self.display_name
-
-    @property
-    def paper_ids(self) -> tuple[str, ...]:
-        if isinstance(self.entries, LazyEntries):
-            return self.entries.ids()
-        return tuple(entry.arxiv_id for entry in self.entries)
-
-    def to_doc(self) -> dict:
-        return {
-            "date": self.date.isoformat() if self.date else None,
-            "title": self.title,
-            "source": self.source,
-            "sha256": self.sha256,
-            "imported_at": self.imported_at,
-            "entries": [
-                {key: value for key, value in entry.to_json().items() if key not in ("commentary", "note")}
-                | {"line": entry.line}
-                for entry in self.entries
-            ],
-            "references": list(self.references),
-            "tags": list(self.tags),
-            "warnings": [warning.to_json() for warning in self.warnings],
-            "name": self.name,
-            "section": self.section,
-        }
-
-    def commentary_doc(self) -> dict:
-        """What ``commentary.json`` keeps for this digest: paper id -> commentary."""
-        return {entry.arxiv_id: entry.commentary for entry in self.entries if entry.commentary}
-
-    @classmethod
-    def from_doc(cls, doc_id: str, doc: dict, commentary: dict | None = None) -> DigestRecord:
-        """A record from its catalog document and (when loaded) its commentary document."""
-        date = doc.get("date")
-        return cls(
-            id=doc_id,
-            date=dt.date.fromisoformat(date) if date else None,
-            title=doc.get("title"),
-            source=doc.get("source", ""),
-            sha256=doc.get("sha256", ""),
-            imported_at=doc.get("imported_at", ""),
-            entries=LazyEntries(doc.get("entries", []), commentary),
-            references=tuple(doc.get("references", ())),
-            tags=tuple(doc.get("tags", ())),
-            warnings=tuple(
-                ParseWarning(int(w.get("line", 0)), str(w.get("message", "")))
-                for w in doc.get("warnings", ())
-            ),
-            name=doc.get("name"),
-            section=doc.get("section") or "",
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class PaperRecord:
-    """A paper, stored once. ``origin`` is ``digest``, or ``commentary`` for a paper
-    queued because a commentary mentioned it."""
-
-    arxiv_id: str
-    title: str | None = None
-    authors: tuple[str, ...] = ()
-    added: str = ""
-    origin: str = "digest"
-    # Where the digest's title came from (see ``Entry.title_source``): "link", "heading" and
-    # "file" titles are guesses that arXiv's title replaces once fetched.
-    title_source: str | None = None
-
-    def to_doc(self) -> dict:
-        return {
-            "title": self.title,
-            "authors": list(self.authors),
-            "added": self.added,
-            "origin": self.origin,
-            "title_source": self.title_source if self.title else None,
-        }
-
-    @classmethod
-    def from_doc(cls, doc_id: str, doc: dict) -> PaperRecord:
-        return cls(
-            arxiv_id=doc_id,
-            title=doc.get("title"),
-            authors=tuple(doc.get("authors") or ()),
-            added=doc.get("added", ""),
-            origin=doc.get("origin", "digest"),
-            title_source=doc.get("title_source") or ("digest" if doc.get("title") else None),
-        )
-
-    @property
-    def title_guessed(self) -> bool:
-        """The title is a guess from a link's text or a file name, not one written as a title."""
-        return bool(self.title) and self.title_source in GUESSED_TITLES
-
-
-@dataclass(frozen=True, slots=True)
-class PaperState:
-    """What the reader did with a paper."""
-
-    read: bool = False
-    tags: tuple[str, ...] = ()
-    read_at: str | None = None
-
-    def to_doc(self) -> dict:
-        return {"read": self.read, "tags": list(self.tags), "read_at": self.read_at}
-
-    @classmethod
-    def from_doc(cls, doc: dict | None) -> PaperState:
-        if not doc:
-            return UNTOUCHED
-        return cls(
-            read=bool(doc.get("read")), tags=tuple(doc.get("tags") or ()), read_at=doc.get("read_at")
-        )
-
-
-UNTOUCHED = PaperState()
-GUESSED_TITLES = frozenset({"link", "heading", "file"})
-
-
-@dataclass(frozen=True, slots=True)
-class ImportResult:
-    """What importing one parsed digest did."""
-
-    digest_id: str
-    status: str  # "new", "updated" or "unchanged"
-    entries: int
-    new_papers: int
-    warnings: tuple[ParseWarning, ...] = ()
-    digests: int = 1  # a file of several sections imports as several digests
-    same_as: str | None = None  # "unchanged": the source of the digest with the same content
-
-
-@dataclass(frozen=True, slots=True)
-class NoteSaved:
-    """What a note edit stored: ``text``, and whether it had to be ``merged`` with a
-    change made meanwhile (``conflicts``: places where both versions were kept, marked).
-    ``step`` is the history step it is part of (None: nothing changed)."""
-
-    text: str
-    merged: bool = False
-    conflicts: int = 0
-    step: int | None = None
-    changed: bool = True
-
-
-def digest_id_for(source: str) -> str:
-    """A short, stable id for the digest imported from ``source``."""
-    import hashlib
-
-    return "d" + hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
 class Library:
@@ -340,8 +120,9 @@ class Library:
     def changed_on_disk(self) -> bool:
         """Does any library file hold a change not acknowledged yet (see
         :meth:`acknowledge`): another process's write, whether or not one of our own
-        writes has read it since? (The history is not shown, so not asked.)"""
-        return any(storage.changed_on_disk() for name, storage in self.storages().items() if name != "history")
+        writes has read it since? (The history and the export records are not shown, so
+        not asked.)"""
+        return any(storage.changed_on_disk() for name, storage in self.storages().items() if name not in _UNSHOWN)
 
     def versions(self) -> dict[str, Version | None]:
         """The version of each file as this library last read or wrote it."""
@@ -468,6 +249,7 @@ class Library:
 
         with self.transaction("catalog", "commentary", "notes", "state"):
             batch = ImportBatch(
+                stamp=now_iso(),
                 digests=self._rows(self._table("catalog", "digests")),
                 papers=self._rows(self._table("catalog", "papers")),
                 states=self._rows(self._table("state", "papers")),
@@ -626,14 +408,73 @@ class Library:
         disk is still ``base`` it becomes ``text``; when it changed meanwhile, the two
         edits are merged so that both survive (core/note_merge.py). ``step``: the history
         step of this edit's earlier saves (one visit to a note, one undo step)."""
+        return self._change_note(arxiv_id, lambda old: _merged_note(old, base, text, None), step=step)
 
-        def make(old: str) -> tuple[str, bool, int]:
-            if old == base:
-                return text, False, 0
-            merged = merge_notes(base, text, old)
-            return merged.text, merged.text != text, merged.conflicts
+    def apply_edits(self, edits: dict[str, PaperEdit], label: str) -> dict[str, tuple[NoteSaved | None, PaperState]]:
+        """Changes made to many papers elsewhere (a note folder), as one step of the history:
+        each note edit merged with the note on disk as :meth:`edit_note` merges, each tag
+        change applied to the tags on disk. Returns each paper's saved note (None: none was
+        given) and its state now."""
+        done: dict[str, tuple[NoteSaved | None, PaperState]] = {}
+        steps: dict[str, dict] = {}
+        # Notes and states are written before their undo record.
+        with self.transaction("history", "state", "notes"):
+            notes, states = self._table("notes", "notes"), self._table("state", "papers")
+            stamp = now_iso()
+            for arxiv_id, edit in edits.items():
+                step: dict = {}
+                saved = None
+                if edit.note is not None:
+                    raw_note = notes.get(doc_id=arxiv_id)
+                    old = raw_note.get("text", "") if raw_note else ""
+                    new, merged, conflicts = _merged_note(old, edit.base, edit.note, edit.marks)
+                    saved = NoteSaved(new, merged, conflicts, changed=new != old)
+                    if new != old:
+                        notes.upsert(Document({"text": new, "updated": stamp}, doc_id=arxiv_id))
+                        step["note"] = [old, new]
+                raw = states.get(doc_id=arxiv_id)
+                state = PaperState.from_doc(raw)
+                add = [normalize_tag(tag) for tag in edit.add]
+                remove = {normalize_tag(tag) for tag in edit.remove}
+                tags = tuple(dict.fromkeys([*(tag for tag in state.tags if tag not in remove), *add]))
+                if tags != state.tags:
+                    state = PaperState(state.read, tags, state.read_at)
+                    doc = state.to_doc()
+                    step.update(state_step(dict(raw) if raw is not None else None, doc))
+                    states.upsert(Document(doc, doc_id=arxiv_id))
+                if step:
+                    steps[arxiv_id] = step
+                done[arxiv_id] = (saved, state)
+            if steps:
+                seq = self._record_history(label, steps)
+                done = {i: (replace(n, step=seq) if n is not None and n.changed else n, st) for i, (n, st) in done.items()}
+        return done
 
-        return self._change_note(arxiv_id, make, step=step)
+    # --- note folders -----------------------------------------------------
+    def export_record(self, folder: str) -> dict[str, dict]:
+        """What the last ``export --split`` into ``folder`` (a resolved path) wrote there,
+        per paper id (core/note_folder.py says what a paper's record holds); empty when
+        nothing was exported there. Raises LibraryError for a record of a newer reader."""
+        doc = self._table("exports", "folders").get(doc_id=folder)
+        if not doc:
+            return {}
+        _check_export_format(doc, folder)
+        papers = doc.get("papers")
+        return {key: dict(value) for key, value in papers.items() if isinstance(value, dict)} if isinstance(papers, dict) else {}
+
+    def save_export_record(self, folder: str, papers: dict[str, dict]) -> None:
+        """Record what an export just wrote into ``folder``: each paper of ``papers`` gets
+        its new record, every other paper keeps its own (on the record as it is on disk
+        now: two exports into one folder each add theirs)."""
+        if not papers:
+            return
+        with self.transaction("exports"):
+            table = self._table("exports", "folders")
+            doc = table.get(doc_id=folder) or {}
+            _check_export_format(doc, folder)
+            kept = doc.get("papers") if isinstance(doc.get("papers"), dict) else {}
+            merged = {**kept, **papers}
+            table.upsert(Document({"format": EXPORT_RECORD_FORMAT, "papers": merged}, doc_id=folder))
 
     # --- undo -------------------------------------------------------------
     def undo(self, *, session: str | None = None) -> UndoOutcome | None:
@@ -673,6 +514,15 @@ class Library:
                 table.upsert(Document(record, doc_id=arxiv_id))
 
 
+def _merged_note(old: str, base: str, text: str, marks: tuple[str, str] | None) -> tuple[str, bool, int]:
+    """``text``, an edit of ``base``, saved over ``old``, the note on disk: ``(the note, merged
+    with a change made meanwhile?, places both versions were kept)``."""
+    if old == base:
+        return text, False, 0
+    merged = merge_notes(base, text, old, marks=marks)
+    return merged.text, merged.text != text, merged.conflicts
+
+
 def _own(origin: Origin | None, session: str) -> bool:
     """Is a step of ``origin`` the app's own, for the app session ``session``?"""
     if origin is None:
@@ -681,6 +531,15 @@ def _own(origin: Origin | None, session: str) -> bool:
         return True
     ended = origin.pid == os.getpid() or not pid_alive(origin.pid)  # (same pid: an app run before this one)
     return origin.kind == "app" and ended
+
+
+def _check_export_format(doc: dict, folder: str) -> None:
+    version = doc.get("format", EXPORT_RECORD_FORMAT)
+    if not isinstance(version, int) or version > EXPORT_RECORD_FORMAT:
+        raise LibraryError(
+            f"the library's record of the note folder {folder} was written by a newer reader "
+            f"(format {version}; this one reads up to {EXPORT_RECORD_FORMAT}); upgrade reader to export there"
+        )
 
 
 def _put_many(table: _Table, docs: dict[str, dict]) -> None:
@@ -702,6 +561,7 @@ __all__ = [
     "Change",
     "NoteSaved",
     "Origin",
+    "PaperEdit",
     "UndoOutcome",
     "DigestRecord",
     "ImportResult",
@@ -710,4 +570,5 @@ __all__ = [
     "PaperRecord",
     "PaperState",
     "normalize_tag",
+    "now_iso",
 ]

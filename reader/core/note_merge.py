@@ -88,8 +88,10 @@ class Merged:
     conflicts: int  # places where both versions were kept between markers
 
 
-def merge_notes(base: str, ours: str, theirs: str) -> Merged:
-    """``ours`` (an edit of ``base``) merged with ``theirs`` (what the note became meanwhile)."""
+def merge_notes(base: str, ours: str, theirs: str, *, marks: tuple[str, str] | None = None) -> Merged:
+    """``ours`` (an edit of ``base``) merged with ``theirs`` (what the note became meanwhile).
+    ``marks``: the lines that open ``ours`` and close ``theirs`` where both are kept
+    (default :data:`OURS_MARK` and :data:`THEIRS_MARK`)."""
     if theirs == base or ours == theirs:
         return Merged(ours, 0)
     if ours == base:
@@ -99,7 +101,7 @@ def merge_notes(base: str, ours: str, theirs: str) -> Merged:
     conflicts = 0
     for kind, z1, z2, a1, a2, b1, b2 in merge_regions(base_lines, our_lines, their_lines):
         if kind == "conflict":
-            lines, clash = _merge_words(base_lines[z1:z2], our_lines[a1:a2], their_lines[b1:b2])
+            lines, clash = _merge_words(base_lines[z1:z2], our_lines[a1:a2], their_lines[b1:b2], marks)
             conflicts += clash
             out.extend(lines)
         else:
@@ -107,11 +109,16 @@ def merge_notes(base: str, ours: str, theirs: str) -> Merged:
     return Merged("\n".join(out), conflicts)
 
 
-def _merge_words(base: list[str], ours: list[str], theirs: list[str]) -> tuple[list[str], int]:
+def _merge_words(
+    base: list[str], ours: list[str], theirs: list[str], marks: tuple[str, str] | None = None
+) -> tuple[list[str], int]:
     """Lines both sides changed, merged word by word; both kept, marked, if they clash."""
+    if not base:  # both added lines at the same place: keep both, this edit's first (joined
+        return [*ours, *theirs], 0  # into words, an added empty line would be no text at all)
     merged = _refine("\n".join(base), "\n".join(ours), "\n".join(theirs), words=True)
     if merged is None:
-        return [OURS_MARK, *ours, SPLIT_MARK, *theirs, THEIRS_MARK], 1
+        opening, closing = marks or (OURS_MARK, THEIRS_MARK)
+        return [opening, *ours, SPLIT_MARK, *theirs, closing], 1
     return merged.split("\n"), 0
 
 

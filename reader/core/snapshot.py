@@ -11,12 +11,11 @@ import datetime as dt
 import enum
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
-from functools import cached_property
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from .library import GUESSED_TITLES, UNTOUCHED, DigestRecord, PaperRecord, PaperState
 from .models import Entry
+from .records import GUESSED_TITLES, UNTOUCHED, DigestRecord, PaperRecord, PaperState
 
 if TYPE_CHECKING:
     from .library import Library
@@ -71,6 +70,110 @@ class Appearances(Mapping):
         return len(self._index())
 
 
+class SnapshotIndexes:
+    """The indexes that depend only on a snapshot's digests, each built on first use.
+
+    Made once per ``digests`` tuple and carried by identity from snapshot to snapshot
+    (:meth:`Snapshot.with_changes` keeps it while the digests are the same object): a
+    toggle, a note or a fetch never rebuilds them. Thread-safe to read while one thread
+    builds them: each index is assigned whole.
+    """
+
+    def __init__(self, digests: tuple[DigestRecord, ...]) -> None:
+        self.digests = digests
+        self._digest_by_id: dict[str, DigestRecord] | None = None
+        self._appearances: Appearances | None = None
+        self._mentions: Mentions | None = None
+
+    @property
+    def digest_by_id(self) -> dict[str, DigestRecord]:
+        found = self._digest_by_id
+        if found is None:
+            found = self._digest_by_id = {digest.id: digest for digest in self.digests}
+        return found
+
+    @property
+    def appearances(self) -> Appearances:
+        found = self._appearances
+        if found is None:
+            found = self._appearances = Appearances(self.digests)
+        return found
+
+    @property
+    def mentions(self) -> Mentions:
+        found = self._mentions
+        if found is None:
+            found = self._mentions = Mentions.build(self.digests)
+        return found
+
+    @property
+    def mentions_known(self) -> bool:
+        """Is the mention index built (asking for it would cost nothing)?"""
+        return self._mentions is not None
+
+    def warm(self, *, mentions: bool = False) -> None:
+        """Build the indexes now (off the UI thread): the sidebar's first, then the index
+        of which digest lists which paper (~3 ms at 10,000 papers); with ``mentions``, the
+        mention index too (~0.1 s)."""
+        self.digest_by_id  # noqa: B018 - built on first use
+        len(self.appearances)
+        if mentions:
+            self.mentions  # noqa: B018 - built on first use
+
+    def key(self) -> tuple[tuple[str, str, str], ...]:
+        """What the digests are, as stored: equal keys, equal indexes."""
+        return tuple((d.id, d.sha256, d.imported_at) for d in self.digests)
+
+    def adopt_mentions(self, other: SnapshotIndexes) -> None:
+        """Take ``other``'s mention index when both hold the same digests (a reload after an
+        undo, a fetch, a queued paper…: ~30 ms saved at 10,000 papers)."""
+        if other is self or other._mentions is None or self._mentions is not None:
+            return
+        if self.key() == other.key():
+            self._mentions = other._mentions
+
+
+@dataclass(frozen=True, slots=True)
+class Mentions:
+    """Which papers the digests' commentary references."""
+
+    in_papers: dict[str, list[str]]  # paper id -> ids of the papers whose commentary references it
+    by_digests: dict[str, list[str]]  # paper id -> ids of digests that mention it (entry or preface)
+
+    @classmethod
+    def build(cls, digests: tuple[DigestRecord, ...]) -> Mentions:
+        in_papers: dict[str, dict[str, None]] = {}
+        by_digests: dict[str, dict[str, None]] = {}
+        for digest in digests:
+            refs = [*digest.references]
+            for entry in digest.entries:
+                refs.extend(entry.references)
+                for ref in entry.references:
+                    in_papers.setdefault(ref, {})[entry.arxiv_id] = None
+            for ref in refs:
+                by_digests.setdefault(ref, {})[digest.id] = None
+        return cls({r: list(ids) for r, ids in in_papers.items()}, {r: list(ids) for r, ids in by_digests.items()})
+
+
+class StateIndexes:
+    """The indexes that depend only on a snapshot's states (carried like
+    :class:`SnapshotIndexes`, by identity of the ``states`` dict)."""
+
+    def __init__(self, states: dict[str, PaperState]) -> None:
+        self.states = states
+        self._tag_counts: Counter[str] | None = None
+
+    @property
+    def tag_counts(self) -> Counter[str]:
+        found = self._tag_counts
+        if found is None:
+            found = Counter()
+            for state in self.states.values():
+                found.update(state.tags)
+            self._tag_counts = found
+        return found
+
+
 class Read(enum.Enum):
     """How much of the library a snapshot holds."""
 
@@ -87,6 +190,17 @@ class Snapshot:
     notes: dict[str, str]
     metadata: dict[str, dict]
     read: Read = Read.ALL  # how much of the library it holds (the app's first loads hold less)
+    # Carried from snapshot to snapshot while ``digests`` / ``states`` are the same objects
+    # (made in __post_init__ otherwise).
+    indexes: SnapshotIndexes = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
+    state_indexes: StateIndexes = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        # (frozen: the two index holders are set here, as a constructor would)
+        if self.indexes is None or self.indexes.digests is not self.digests:
+            object.__setattr__(self, "indexes", SnapshotIndexes(self.digests))
+        if self.state_indexes is None or self.state_indexes.states is not self.states:
+            object.__setattr__(self, "state_indexes", StateIndexes(self.states))
 
     @property
     def complete(self) -> bool:
@@ -126,70 +240,41 @@ class Snapshot:
     def empty(cls) -> Snapshot:
         return cls((), {}, {}, {}, {})
 
-    # Indexes that depend only on the digests, not on states, notes or metadata.
-    DIGEST_INDEXES = ("digest_by_id", "appearances", "mentioned_in", "mentioned_by_digests")
-
-    def with_changes(self, **changes) -> Snapshot:
-        """A copy with some fields replaced, keeping the digest-only indexes already
-        computed when the digests are unchanged (a toggle must not rebuild them)."""
-        new = replace(self, **changes)
-        if "digests" not in changes:
-            for name in self.DIGEST_INDEXES:
-                if name in self.__dict__:
-                    new.__dict__[name] = self.__dict__[name]
-        return new
+    def with_changes(self, **changes: object) -> Snapshot:
+        """A copy with some fields replaced. The digest-only indexes already built are
+        kept while the digests are unchanged (a toggle must not rebuild them)."""
+        return replace(self, **changes)  # type: ignore[arg-type]
 
     def with_digests_from(self, other: Snapshot) -> Snapshot:
-        """A copy with ``other``'s digests (and ``read``), keeping the digest-only
-        indexes ``other`` has computed: how the full digests, read in the background,
-        join the snapshot the UI has been changing meanwhile."""
-        new = replace(self, digests=other.digests, read=other.read)
-        for name in self.DIGEST_INDEXES:
-            if name in other.__dict__:
-                new.__dict__[name] = other.__dict__[name]
-        if "tag_counts" in self.__dict__:  # the states are the same
-            new.__dict__["tag_counts"] = self.__dict__["tag_counts"]
-        return new
+        """A copy with ``other``'s digests (and ``read``) and the indexes ``other`` has
+        built: how the full digests, read in the background, join the snapshot the UI
+        has been changing meanwhile."""
+        return replace(self, digests=other.digests, read=other.read, indexes=other.indexes)
 
     # --- indexes ----------------------------------------------------------
-    @cached_property
+    @property
     def digest_by_id(self) -> dict[str, DigestRecord]:
-        return {digest.id: digest for digest in self.digests}
+        return self.indexes.digest_by_id
 
-    @cached_property
+    @property
     def appearances(self) -> Appearances:
         """Paper id -> every digest entry for it, newest digest first (a read-only
         mapping, filled in as papers are asked for)."""
-        return Appearances(self.digests)
+        return self.indexes.appearances
 
-    @cached_property
+    @property
     def mentioned_in(self) -> dict[str, list[str]]:
         """Paper id -> ids of the papers whose commentary references it, in order."""
-        found: dict[str, dict[str, None]] = {}
-        for digest in self.digests:
-            for entry in digest.entries:
-                for ref in entry.references:
-                    found.setdefault(ref, {})[entry.arxiv_id] = None
-        return {ref: list(ids) for ref, ids in found.items()}
+        return self.indexes.mentions.in_papers
 
-    @cached_property
+    @property
     def mentioned_by_digests(self) -> dict[str, list[str]]:
         """Paper id -> ids of digests that mention it (in an entry or the preface)."""
-        found: dict[str, dict[str, None]] = {}
-        for digest in self.digests:
-            refs = [*digest.references]
-            for entry in digest.entries:
-                refs.extend(entry.references)
-            for ref in refs:
-                found.setdefault(ref, {})[digest.id] = None
-        return {ref: list(ids) for ref, ids in found.items()}
+        return self.indexes.mentions.by_digests
 
-    @cached_property
+    @property
     def tag_counts(self) -> Counter[str]:
-        counts: Counter[str] = Counter()
-        for state in self.states.values():
-            counts.update(state.tags)
-        return counts
+        return self.state_indexes.tag_counts
 
     def queued_ids(self) -> list[str]:
         """Papers added because a commentary mentioned them, in the order they were added."""

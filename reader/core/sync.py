@@ -29,6 +29,12 @@ class FetchSummary:
         return f"fetched {total} paper{'s' * (total != 1)}: " + ", ".join(parts)
 
 
+def worth_fetching(record: dict | None) -> bool:
+    """Is a paper with this metadata record worth asking arXiv about? None yet, or its
+    last fetch failed for a reason that may pass (the network)."""
+    return record is None or (record.get("status") == "error" and bool(record.get("transient")))
+
+
 def ids_to_fetch(library: Library, ids: Iterable[str] | None = None) -> list[str]:
     """The ids to ask arXiv about: those given, else every paper with no metadata yet.
 
@@ -38,12 +44,7 @@ def ids_to_fetch(library: Library, ids: Iterable[str] | None = None) -> list[str
     if ids is not None:
         return list(dict.fromkeys(ids))
     records = library.metadata()
-    wanted = []
-    for arxiv_id in library.papers():
-        record = records.get(arxiv_id)
-        if record is None or (record.get("status") == "error" and record.get("transient")):
-            wanted.append(arxiv_id)
-    return wanted
+    return [arxiv_id for arxiv_id in library.papers() if worth_fetching(records.get(arxiv_id))]
 
 
 def fetch_metadata(

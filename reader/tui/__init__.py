@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import sys
-import time
 from typing import TYPE_CHECKING
+
+from .trace import trace, trace_gc
 
 if TYPE_CHECKING:
     from reader.core.library import Library
-
-
-_TRACE = os.environ.get("READER_TRACE")
-
-
-def trace(label: str) -> None:
-    """With $READER_TRACE=path, append ``time label`` to it (startup profiling)."""
-    if _TRACE:
-        with open(_TRACE, "a", encoding="utf-8") as handle:
-            handle.write(f"{time.time():.4f} {label} [cpu {time.process_time() * 1000:.0f}]\n")
 
 
 def run_app(library: Library, *, demo: bool = False) -> str | None:
@@ -34,15 +23,9 @@ def run_app(library: Library, *, demo: bool = False) -> str | None:
     trace("run_app")
     from .heap import HeapKeeper
 
-    if _TRACE:
-        import gc
-
-        _trace_gc(gc)
+    trace_gc()
     heap = HeapKeeper()
     heap.pause()
-    # The library thread reads in the background while the UI answers keys: let the UI
-    # thread have the interpreter back within 1 ms, not the default 5.
-    sys.setswitchinterval(0.001)
     from .service import LibraryService
 
     service = LibraryService(library)
@@ -61,21 +44,6 @@ def run_app(library: Library, *, demo: bool = False) -> str | None:
     finally:
         service.close()
         heap.restore()
-
-
-def _trace_gc(gc) -> None:
-    """With $READER_TRACE: note every garbage collection over 5 ms."""
-    started = [0.0]
-
-    def callback(phase: str, info: dict) -> None:
-        if phase == "start":
-            started[0] = time.perf_counter()
-        elif time.perf_counter() - started[0] > 0.005:
-            took = (time.perf_counter() - started[0]) * 1000
-            trace(f"gc generation {info['generation']} took {took:.0f} ms, {info['collected']} freed, "
-                  f"{len(gc.get_objects(2))} in the oldest generation, {gc.get_freeze_count()} frozen")
-
-    gc.callbacks.append(callback)
 
 
 def _import_demo(library: Library) -> None:

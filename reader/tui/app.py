@@ -6,7 +6,6 @@ import os
 import time
 from collections.abc import Mapping
 from concurrent.futures import Future
-from pathlib import Path
 
 from textual import events
 from textual.actions import ActionParseResult
@@ -53,7 +52,7 @@ class ReaderApp(KeysInOrderApp, OneLineCrashApp):
         library.origin = Origin.new("app", "app")
         self.demo = demo
         self.service = service or LibraryService(library)
-        self._initial_load = initial_load or self.service.first_load()
+        self._initial_load: Future | None = initial_load or self.service.first_load()
         self.last_error: str | None = None
         self.fatal_error: str | None = None  # why the app stopped (run_app returns it)
         self.heap = heap or HeapKeeper()  # active when run_app made it; tests leave gc alone
@@ -86,11 +85,6 @@ class ReaderApp(KeysInOrderApp, OneLineCrashApp):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
             self.heap.last_input = time.monotonic()
-            if self.bench_key_pending and isinstance(event, events.Key):
-                from . import trace
-
-                self.bench_key_pending = False
-                trace(f"first key received: {event.key}")
         await super().on_event(event)
 
     def why_stopped(self) -> str | None:
@@ -115,35 +109,12 @@ class ReaderApp(KeysInOrderApp, OneLineCrashApp):
         indexes built after it) made; see heap.py."""
         self.heap.freeze(moment)
 
-    def take_initial_load(self) -> Future | None:
-        future, self._initial_load = self._initial_load, None
-        return future
-
     def on_mount(self) -> None:
         self.theme = os.environ.get("READER_THEME", "textual-dark")
-        self.push_screen(MainScreen())
+        initial, self._initial_load = self._initial_load, None
+        self.push_screen(MainScreen(self.service, self.library, initial_load=initial, width=self.size.width))
         if self.heap.active:
             self.set_timer(2.0, self.resume_gc)  # in case there is no list to paint
-
-    # --- for tests/bench_tui.py and $READER_TRACE -------------------------------------
-    bench_frame: str | None = None  # set while drawing a frame worth a time stamp
-    bench_key_pending = True  # (for $READER_TRACE: when the first key arrives)
-
-    def frame_written(self) -> None:
-        """A frame went to the terminal (MainScreen calls this after each refresh)."""
-        what, self.bench_frame = self.bench_frame, None
-        if what == "ready":
-            self._stamp("list painted", "READER_BENCH_READY")
-        elif what == "key":
-            self._stamp("first key answered", "READER_BENCH_KEY")
-
-    def _stamp(self, label: str, variable: str) -> None:
-        from . import trace
-
-        trace(label)
-        path = os.environ.get(variable)
-        if path and not Path(path).exists():
-            Path(path).write_text(f"{time.time():.6f} {time.process_time():.6f}")
 
     async def run_action(
         self,
@@ -167,7 +138,7 @@ class ReaderApp(KeysInOrderApp, OneLineCrashApp):
         that cannot be saved stops the exit: the reader is told why and chooses."""
         main = self._main()
         if main is not None:
-            main.stop_background()
+            main.arxiv.stop()
             error = main.flush_note(wait=True)
             if error is not None:
                 self._offer_retry(main, error)

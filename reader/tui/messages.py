@@ -1,19 +1,33 @@
-"""Messages the library thread's results arrive as (posted to the main screen).
+"""The messages background work arrives as, posted to the main screen.
 
-Widgets' own messages live in the widget classes (``PapersList.Highlighted`` etc.); the
-arXiv and PDF workers' messages in ``arxiv_messages.py`` (imported when first used).
+Every result of the library thread, the compute thread and the workers comes back as one
+of these, and only so: the screen's handlers set state from them. Widgets' own messages
+live in the widget classes (``PapersList.Highlighted`` etc.).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from .service import Loaded
+from reader.core.library import LibraryError
+
+if TYPE_CHECKING:
+    from reader.core.history import UndoOutcome
+    from reader.core.importer import FileOutcome
+    from reader.core.library import NoteSaved
+    from reader.core.pdf_text import PaperText
+    from reader.core.snapshot import Snapshot
+    from reader.core.sync import FetchSummary
+
+    from .service import Loaded
+    from .writer import NoteDraft
 
 
+# --- loading (the library thread) --------------------------------------------------
 @dataclass
 class SnapshotLoaded(Message):
     loaded: Loaded
@@ -30,18 +44,121 @@ class DiskPolled(Message):
 
 
 @dataclass
-class Written(Message):
-    """A write finished: ``kind`` says which, ``result`` is what it returned."""
+class MentionsCounted(Message):
+    """The snapshot's mention index was built (off the UI thread): the sidebar can count."""
 
-    kind: str
-    result: Any = None
+    snapshot: Snapshot
+
+
+@dataclass
+class IndexesBuilt(Message):
+    """The indexes built after the whole library was read are done (the last startup step)."""
+
+
+# --- writes (the library thread) ---------------------------------------------------
+@dataclass
+class Written(Message):
+    """A write finished that needs no more than the library read again (a queued paper)."""
+
+
+@dataclass
+class WriteFailed(Message):
+    """A write failed: ``error`` says why (one line)."""
+
+    error: str
+
+
+@dataclass
+class NoteWritten(Message):
+    """``draft`` was saved as ``saved`` (merged with a change made elsewhere, maybe)."""
+
+    draft: NoteDraft
+    saved: NoteSaved
+
+
+@dataclass
+class NoteFailed(Message):
+    draft: NoteDraft
+    error: str
+
+
+@dataclass
+class UndoDone(Message):
+    """``outcome`` is None when there was nothing to undo."""
+
+    outcome: UndoOutcome | None
+
+
+@dataclass
+class Imported(Message):
+    path: Path
+    outcomes: list[FileOutcome]
+
+
+@dataclass
+class Exported(Message):
+    """The notes of ``count`` papers were written to ``path`` (or ``error`` says why not)."""
+
+    count: int
+    path: Path | None = None
     error: str | None = None
+
+
+# --- arXiv metadata and PDFs (workers; see jobs.py) ---------------------------------
+@dataclass
+class FetchProgress(Message):
+    done: int
+    total: int
+
+
+@dataclass
+class FetchDone(Message):
+    """The fetch is over: ``summary`` says what it did, or ``error`` why it could not run."""
+
+    summary: FetchSummary | None = None
+    error: str | None = None
+
+
+@dataclass
+class PdfProgress(Message):
+    arxiv_id: str
+    done: int
+    total: int | None
+
+
+@dataclass
+class PdfDownloaded(Message):
+    arxiv_id: str
+
+
+@dataclass
+class PdfFailed(Message):
+    arxiv_id: str
+    reason: str
+
+
+@dataclass
+class PageExtracted(Message):
+    """Page ``index`` (0-based) of ``total`` from text job ``job`` for ``arxiv_id``."""
+
+    arxiv_id: str
+    job: int
+    index: int
+    total: int
+    text: str
+
+
+@dataclass
+class TextDone(Message):
+    """Text job ``job`` for ``arxiv_id`` is over."""
+
+    arxiv_id: str
+    job: int
+    result: PaperText
 
 
 def describe_error(exc: BaseException) -> str:
     """One line for a notification; never a traceback."""
-    from reader.core.library import LibraryError
-
     if isinstance(exc, (LibraryError, ValueError, OSError)):
         return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return f"{type(exc).__name__}: {exc}".splitlines()[0]

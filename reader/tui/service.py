@@ -20,21 +20,13 @@ from reader.core.library import Library
 from reader.core.snapshot import Read, Snapshot
 
 from .heap import paused
+from .trace import trace, trace_job
 
 # The glance (core/glance.py) is brought up to date this long after a full read that
 # found it stale, and after changes to the files it is made from, once writes have
 # paused this long (writing it takes ~15 ms at 10,000 papers: not between two keys).
 GLANCE_AFTER_LOAD = 1.0
 GLANCE_AFTER_WRITE = 5.0
-
-
-def _trace_slow(fn, started: float) -> None:
-    """With $READER_TRACE: note library jobs over 20 ms."""
-    from . import _TRACE, trace
-
-    took = time.perf_counter() - started
-    if _TRACE and took > 0.02:
-        trace(f"library job {getattr(fn, '__name__', fn)} took {took * 1000:.0f} ms")
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +98,7 @@ class LibraryService:
                     self.writes_done += 1
                     self._glance_moved(GLANCE_AFTER_WRITE)
                 future.set_result(result)
-            _trace_slow(fn, started)
+            trace_job(fn, started)
 
     def submit(self, fn: Callable[..., Any], *args: Any, write: bool = False, **kwargs: Any) -> Future:
         """Run ``fn(*args, **kwargs)`` on the library thread after everything already asked."""
@@ -157,8 +149,6 @@ class LibraryService:
         ms), else the library without its commentary."""
         from reader.core import glance
 
-        from . import trace
-
         trace("glance read start")
         snapshot = glance.read(self.library)
         trace(f"glance read done ({'used' if snapshot is not None else 'stale or missing'})")
@@ -171,8 +161,6 @@ class LibraryService:
         return self.submit(self._first_load)
 
     def _load(self, commentary: bool) -> Loaded:
-        from . import trace
-
         trace(f"load start (commentary={commentary})")
         with paused():  # no garbage collection while parsing (heap.py)
             # Snapshot.load acknowledges the file versions it holds: changed_on_disk()
@@ -180,9 +168,8 @@ class LibraryService:
             if commentary:
                 self.library.load_all()  # every file read, so a damaged one is found now
             snapshot = Snapshot.load(self.library, commentary=commentary)
-        snapshot.digest_by_id  # noqa: B018 - the sidebar needs it first
+        snapshot.indexes.warm()  # off the UI thread: the sidebar needs them first
         if commentary:
-            len(snapshot.appearances)  # its index of which digest lists which paper (~3 ms)
             self._after_full_read()
         trace("load done")
         return Loaded(snapshot, self.writes_done)
@@ -191,8 +178,6 @@ class LibraryService:
         """``base`` (a load without commentary) with its digests read again, with their
         commentary: the second half of the first load. Reads everything again if any
         other file changed since."""
-        from . import trace
-
         trace("commentary load start")
         storages = self.library.storages()
         if any(st.changed_on_disk() for name, st in storages.items() if name not in ("commentary", "history")):
@@ -202,8 +187,7 @@ class LibraryService:
             digests = tuple(self.library.digests(commentary=True))
             self.library.acknowledge({"commentary": storages["commentary"].version})
         full = base.with_changes(digests=digests, read=Read.ALL)
-        full.digest_by_id  # noqa: B018
-        len(full.appearances)  # its index of which digest lists which paper (~3 ms)
+        full.indexes.warm()
         self._after_full_read()
         trace("commentary load done")
         return Loaded(full, self.writes_done, join=True)

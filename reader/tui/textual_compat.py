@@ -35,14 +35,6 @@ def unhandled_error(app: App) -> BaseException | None:
     return error if isinstance(error, BaseException) else None
 
 
-def current_app() -> App | None:
-    """The running app, from a constructor (a screen made before it is mounted):
-    Textual's context variable ``textual._context.active_app``."""
-    from textual._context import active_app
-
-    return active_app.get(None)
-
-
 def input_suggestion(field: Input) -> str:
     """What an Input's suggester offers now (shown greyed; ``Input._suggestion``)."""
     suggestion = getattr(field, "_suggestion", "")

@@ -28,7 +28,7 @@ def no_retry_backoff(monkeypatch):
     """arXiv is unreachable in tests (tests/conftest.py): fail at once, don't back off
     1 + 2 + 4 s between retries. Tests that need a server set one up (test_arxiv.py)."""
     from reader.core.arxiv_api import ArxivFetcher
-    from reader.tui import actions_arxiv
+    from reader.tui import jobs as actions_arxiv
 
     monkeypatch.setattr(actions_arxiv, "make_fetcher", lambda: ArxivFetcher(delay_seconds=0, backoff=0))
 

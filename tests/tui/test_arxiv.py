@@ -11,7 +11,7 @@ from reader.core.arxiv_api import ArxivFetcher
 from reader.core.locations import cache_dir
 from reader.core.models import ParsedDigest
 from reader.core.pdf import pdf_path
-from reader.tui import actions_arxiv
+from reader.tui import jobs as actions_arxiv
 from reader.tui.app import ReaderApp
 from reader.tui.widgets.detail import DetailPane
 from reader.tui.widgets.papers import MISMATCH_MARK, PDF_MARK, PapersList
@@ -118,7 +118,7 @@ async def test_f_fills_the_abstract_pane(week, arxiv):
         # f again: everything has metadata, so it refreshes them all
         await pilot.press("j", "f")
         assert "Refreshing 3 papers" in notes(app)
-        await until(pilot, lambda: len(arxiv.requests_to(API)) == 2 and app.screen._fetching is None)
+        await until(pilot, lambda: len(arxiv.requests_to(API)) == 2 and app.screen.jobs.fetch is None)
 
 
 async def test_f_offline_is_a_notification(week, monkeypatch):

@@ -211,10 +211,12 @@ async def test_small_terminal_shows_list_and_detail(library):
 
 
 async def test_export_writes_markdown(library, tmp_path, monkeypatch):
-    pytest.importorskip("reader.core.export")
     monkeypatch.setenv("READER_EXPORT_DIR", str(tmp_path / "exports"))
     library.set_note("2007.01758", "exported note")
     app = ReaderApp(library)
+    said: list[str] = []
+    notify = app.notify
+    app.notify = lambda message, **kwargs: (said.append(str(message)), notify(message, **kwargs))[1]  # type: ignore[method-assign]
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         await pilot.press("e")
@@ -223,22 +225,15 @@ async def test_export_writes_markdown(library, tmp_path, monkeypatch):
     files = list((tmp_path / "exports").glob("*.md"))
     assert len(files) == 1
     assert "exported note" in files[0].read_text()
-    assert any(str(files[0].resolve()) in str(n.message) for n in app._notifications) or True
+    assert any(str(files[0].resolve()) in message for message in said)  # says where it went
 
 
 async def test_import_prompt_completes_paths_and_imports(empty_library, tmp_path):
-    pytest.importorskip("reader.core.digest")
     folder = tmp_path / "digests"
     folder.mkdir()
     (folder / "200712.md").write_text(
         "# 200712 A week\n\nhttps://arxiv.org/abs/2007.01758 Collaborative Learning (A. Author)\nNice.\n"
     )
-    from reader.core.importer import import_paths
-
-    try:  # the parser is another engineer's; don't blame the UI for it
-        import_paths(Library(tmp_path / "probe"), [folder / "200712.md"])
-    except Exception as exc:  # noqa: BLE001
-        pytest.skip(f"core importer not working yet: {exc!r}")
     app = ReaderApp(empty_library)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)

@@ -12,13 +12,14 @@ from reader.core.arxiv_api import ArxivFetcher
 from reader.core.library import Library, PaperState
 from reader.core.models import ParsedDigest
 from reader.core.snapshot import Snapshot
-from reader.tui import actions_arxiv
+from reader.core.views import ALL, MENTIONED, QUEUE, View, mentioned_ids, queue_ids
+from reader.tui import jobs as actions_arxiv
 from reader.tui.app import ReaderApp
-from reader.tui.screens.queue import MENTIONED_VIEW, QUEUE_VIEW, QueueConfirm, mentioned_ids, queue_ids
+from reader.tui.screens.queue import QueueConfirm
 from reader.tui.screens.search import SearchResults, SearchScreen
 from reader.tui.screens.stats import StatsScreen, backlog, reads_per_week
 from reader.tui.widgets.papers import PapersList
-from reader.tui.widgets.weeks import ALL, WeeksSidebar
+from reader.tui.widgets.weeks import WeeksSidebar
 
 from .conftest import ready, settle, type_text
 from .helpers import entry, make_library, sample_digests
@@ -137,7 +138,7 @@ async def test_missing_reference_y_queues_and_tries_to_fetch(linked, monkeypatch
         assert Library(linked.data_dir).papers()[MISSING].origin == "commentary"
         screen = main(app)
         assert queue_ids(screen.snapshot) == [MISSING]
-        screen.view = QUEUE_VIEW
+        screen.view = QUEUE
         await pilot.pause(0.1)
         assert screen.visible_ids == [MISSING]
         text = _plain(app)
@@ -166,7 +167,7 @@ async def test_backlinks_show_and_enter_jumps(linked):
         await pilot.pause(0.2)
         week1 = screen.snapshot.digests[-1].id
         await choose(pilot, links, "digest:" + week1)
-        assert screen.view == "digest:" + week1
+        assert screen.view == View.digest(week1)
         assert screen.paper_id == "2007.00001"  # the entry whose commentary mentions it
 
 
@@ -177,12 +178,12 @@ async def test_mentioned_view_lists_papers_in_no_digest(linked):
         screen = main(app)
         assert sorted(mentioned_ids(screen.snapshot)) == sorted([MISSING, "2001.00002"])
         sidebar = screen.query_one(WeeksSidebar)
-        assert MENTIONED_VIEW in [row.key for row in sidebar.rows]
-        assert QUEUE_VIEW in [row.key for row in sidebar.rows]
+        assert MENTIONED.token in [row.key for row in sidebar.rows]
+        assert QUEUE.token in [row.key for row in sidebar.rows]
         sidebar.focus()
-        sidebar.move_to(MENTIONED_VIEW, announce=True)
+        sidebar.move_to(MENTIONED.token, announce=True)
         await pilot.pause(0.1)
-        assert screen.view == MENTIONED_VIEW
+        assert screen.view == MENTIONED
         assert sorted(screen.visible_ids) == sorted([MISSING, "2001.00002"])
         text = _plain(app)
         assert "Mentioned, not in a digest" in text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from reader.core.library import Library
+from reader.core.views import ALL, ViewKind
 from reader.tui.app import ReaderApp
 from reader.tui.widgets.detail import DetailPane
 from reader.tui.widgets.papers import PapersList
@@ -24,7 +25,7 @@ async def test_starts_on_newest_week(library):
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         main = app.screen
-        assert main.view.startswith("digest:")
+        assert main.view.kind is ViewKind.DIGEST
         assert main.visible_ids == WEEK2
         assert main.paper_id == "2007.01758"
         assert isinstance(app.focused, PapersList)
@@ -54,7 +55,7 @@ async def test_brackets_change_week(library):
         await ready(pilot)
         await pilot.press("left_square_bracket")
         assert app.screen.visible_ids == ["2007.00001", "2007.00002", "2007.00003"]
-        assert app.screen.query_one(WeeksSidebar).cursor_key == app.screen.view
+        assert app.screen.query_one(WeeksSidebar).cursor_key == app.screen.view.token
         await pilot.press("right_square_bracket")
         assert app.screen.visible_ids == WEEK2
 
@@ -73,7 +74,7 @@ async def test_tab_cycles_panes(library):
         assert isinstance(app.focused, WeeksSidebar)
         # moving in the sidebar changes the view
         await pilot.press("g")  # the first view: All papers
-        assert app.screen.view == "all"
+        assert app.screen.view == ALL
         assert len(app.screen.visible_ids) == 6
         await pilot.press("enter")
         assert isinstance(app.focused, PapersList)

@@ -15,8 +15,10 @@ import datetime as dt
 import pytest
 
 from reader.core.library import Library
+from reader.core.views import View
 from reader.core.models import ParsedDigest
 from reader.tui.app import ReaderApp
+from reader.tui.messages import WriteFailed
 
 from .conftest import ready, settle, type_text
 from .helpers import entry, make_library
@@ -240,7 +242,7 @@ async def test_views_export_import_and_queue_with_markup(marked, tmp_path, monke
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await ready(pilot)
         main = app.screen
-        main.view = "tag:" + TAG  # the tag's own view
+        main.view = View.tag(TAG)  # the tag's own view
         await pilot.pause(0.1)
         shows(app, "#" + TAG)
         await pilot.press("e")
@@ -268,7 +270,7 @@ async def test_views_export_import_and_queue_with_markup(marked, tmp_path, monke
         shows(app, "2101.00009")
         await pilot.press("n")
         await settle(pilot)
-        main.view = "digest:" + next(d.id for d in main.snapshot.digests if d.title and "imported" in d.title)
+        main.view = View.digest(next(d.id for d in main.snapshot.digests if d.title and "imported" in d.title))
         await pilot.pause(0.2)
         shows(app, hostile("imported"), hostile("new"))
 
@@ -329,7 +331,6 @@ async def test_an_error_naming_a_file_is_shown_literally(library):
     app = ReaderApp(Library(library.data_dir))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await ready(pilot)
-        app.screen.post_message(__import__("reader.tui.messages", fromlist=["Written"]).Written(
-            "tags", None, "could not write /tmp/[/x]/state.json"))
+        app.screen.post_message(WriteFailed("could not write /tmp/[/x]/state.json"))
         await settle(pilot)
         assert "could not write /tmp/[/x]/state.json" in notified(app)

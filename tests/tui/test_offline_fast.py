@@ -10,7 +10,7 @@ import time
 import pytest
 
 from reader.core.arxiv_api import ArxivFetcher
-from reader.tui import actions_arxiv
+from reader.tui import jobs as actions_arxiv
 from reader.tui.app import ReaderApp
 
 from .conftest import ready

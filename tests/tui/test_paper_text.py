@@ -46,7 +46,7 @@ async def test_paper_pane_shows_paragraphs_page_breaks_and_finds_across_lines(li
         assert app.screen.paper_id == arxiv_id
         await pilot.press("p")
         pane = app.screen.query_one(DetailPane).paper_pane
-        await until(pilot, lambda: pane.done and pane.state == "text")
+        await until(pilot, lambda: pane.done and pane.stage == "done")
         view = pane.view
         width = view.scrollable_content_region.width
         shown = rows(view)

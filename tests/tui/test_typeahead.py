@@ -191,7 +191,7 @@ async def test_d_typed_ahead_downloads_the_row_under_the_cursor(library):
         main = app.screen
         pane = main.query_one(DetailPane).paper_pane
         assert pane.loaded_for == WEEK2[1]
-        assert main._text_job is not None and main._text_job[0] == WEEK2[1]
+        assert main.jobs.text is not None and main.jobs.text.arxiv_id == WEEK2[1]
         await settle(pilot)
 
 

@@ -1,156 +1,118 @@
 """The main screen: weeks, papers, detail. It holds the state; panes only display it.
 
 State flows one way: the screen's reactive vars (snapshot, view, filter, current paper,
-selection) are bound into the panes with ``data_bind``; panes post messages up; the
-handlers here change the vars. Library I/O runs on the library thread (see service.py).
+selection, load phase, jobs) are bound into the panes with ``data_bind``; panes post
+messages up; the handlers here change the vars. The screen owns three collaborators:
+
+* :class:`~reader.tui.startup.Startup`: the load phase and the steps after the first paint;
+* :class:`~reader.tui.writer.LibraryWriter`: the changes shown at once and written on the
+  library thread (``service.py``), and the note being typed;
+* :class:`~reader.tui.jobs.ArxivJobs`: arXiv fetches, PDF downloads and text extraction.
+
+Background work reports only by posting messages (``messages.py``). The library's actions
+(read, tags, notes, undo, import, export) and the arXiv ones (fetch, download) are in
+``library_actions.py`` and ``arxiv_actions.py``, as functions of this screen.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Input, Static
-from textual.worker import get_current_worker
+from textual.widgets import Input
 
+from reader.core.library import Library, PaperState
 from reader.core.snapshot import Snapshot
 from reader.core.text import one_line
+from reader.core.views import View, first_view
 
-if TYPE_CHECKING:
-    from reader.core.query import Query
-
-    from ..library_search import LibrarySearch, SearchIndexed
-
-from ..actions import LibraryActions
-from ..actions_arxiv import ArxivActions
-from ..messages import DiskPolled, LoadFailed, SnapshotLoaded, describe_error
-from ..widgets.detail import DetailPane
+from ..jobs import ArxivJobs, JobsState, in_background
+from ..library_search import LibrarySearch, SearchIndexed, shorten
+from .. import messages as m
+from ..messages import describe_error
+from ..service import LibraryService
+from ..startup import LoadPhase, Startup
+from ..trace import trace
+from ..visible import VisiblePapers
+from ..widgets.detail import DetailPane, preload_detail
+from ..widgets.filter_input import FILTER_PLACEHOLDER, FilterInput
 from ..widgets.line_list import LineList
 from ..widgets.papers import PapersList
-from ..widgets.weeks import ALL, MENTIONED, QUEUE, UNREAD, WeeksSidebar, digest_view
+from ..widgets.status import StatusLine
+from ..widgets.weeks import WeeksSidebar
+from ..writer import LibraryWriter
+from . import arxiv_actions, library_actions, navigation
+from .main_keys import BINDINGS, DESCRIPTIONS
 
 POLL_SECONDS = 1.0
-WARM_AFTER = 1.0  # seconds after the full load: the filter's index is built then
-INPUT_FIRST = 0.05  # seconds after the first paint before the background work starts
-DETAIL_AFTER = 0.08  # seconds after that: the footer and the detail's tabs
-FILTER_PLACEHOLDER = 'filter: words  "a phrase"  tag:x  is:unread  author:y  date:>=2020-07  OR  -x  ( )   ? for more'
 
 
-def preload_detail() -> None:
-    """Import what the detail pane needs (on the library thread, after the first paint)."""
-    import rich.markdown  # noqa: F401 - the commentary's renderer (~25 ms)
-    import textual.widgets._tabbed_content  # noqa: F401
+def _delegate(action: Callable[..., None]) -> Callable[..., None]:
+    """A method of the screen that runs ``action(screen, *args)``."""
 
-    from ..widgets import abstract, commentary, notes, paper_text  # noqa: F401
+    def method(self: MainScreen, *args: Any) -> None:
+        action(self, *args)
 
-
-class FilterInput(Input):
-    """The ``/`` filter; enter goes back to the list, escape clears it.
-
-    Both apply the filter at once, before the next key: a key typed ahead (``/nvae``,
-    enter, space) acts on the filtered list, not on the list the ``Changed`` messages
-    still on their way would leave behind.
-    """
-
-    BINDINGS = [
-        Binding("escape", "clear", "Clear filter", show=False),
-        Binding("enter", "done", "Back to the list", show=False),
-    ]
-
-    def action_clear(self) -> None:
-        self.value = ""
-        self.action_done()
-
-    def action_done(self) -> None:
-        screen = self.screen
-        if isinstance(screen, MainScreen):
-            screen.apply_filter()
-            screen.action_focus_papers()
+    method.__doc__ = action.__doc__
+    return method
 
 
-class MainScreen(LibraryActions, ArxivActions, Screen):
+class MainScreen(Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     AUTO_FOCUS = "#papers"
 
-    BINDINGS = [
-        Binding("space", "toggle_read", "Read"),
-        Binding("t", "add_tag", "Tag"),
-        Binding("T", "remove_tag", "Untag", show=False),
-        Binding("n", "edit_note", "Note"),
-        Binding("slash", "filter", "Filter"),
-        Binding("u", "undo", "Undo"),
-        Binding("s", "search", "Search", show=False),
-        Binding("A", "mark_all_read", "Mark all read", show=False),
-        Binding("S", "stats", "Reading stats", show=False),
-        Binding("f", "fetch", "Fetch arXiv"),
-        Binding("d", "download", "PDF"),
-        Binding("question_mark", "help", "Keys"),
-        Binding("left_square_bracket", "prev_week", "Previous week", show=False),
-        Binding("right_square_bracket", "next_week", "Next week", show=False),
-        Binding("v", "select", "Select / unselect paper", show=False),
-        Binding("shift+down", "extend(1)", "Extend selection down", show=False),
-        Binding("shift+up", "extend(-1)", "Extend selection up", show=False),
-        Binding("o", "open", "Open on arXiv", show=False),
-        Binding("e", "export", "Export notes of this view", show=False),
-        Binding("i", "import", "Import a digest", show=False),
-        Binding("tab", "cycle(1)", "Next pane", show=False),
-        Binding("shift+tab", "cycle(-1)", "Previous pane", show=False),
-        Binding("w", "toggle_sidebar", "Show / hide weeks", show=False),
-        Binding("c", "show_tab('commentary')", "Commentary tab", show=False),
-        Binding("a", "show_tab('abstract')", "Abstract tab", show=False),
-        Binding("p", "show_tab('paper')", "Paper tab", show=False),
-        Binding("escape", "back", "Back to the list / clear", show=False),
-        *[
-            Binding(str(n), f"toggle_top_tag({n})", f"Toggle most used tag {n}", show=False)
-            for n in range(1, 10)
-        ],
-    ]
-    # Longer descriptions for ? and the command palette (the footer shows the short ones).
-    DESCRIPTIONS = {
-        "fetch": "Fetch arXiv metadata for the papers of this view",
-        "download": "Download the PDF and show its text (Paper tab)",
-        "search": "Search the library: titles, authors, notes, commentary, paper text",
-        "mark_all_read": "Mark every paper of this view read (one undo step)",
-        "stats": "Reading stats: papers read per week, tags, backlog by age",
-    }
+    BINDINGS = BINDINGS
+    DESCRIPTIONS = DESCRIPTIONS
 
     snapshot: var[Snapshot] = var(Snapshot.empty, always_update=True)
-    view: var[str] = var("")
+    view: var[View | None] = var(None)
     query_text: var[str] = var("")
     # (not ``visible``: that is every widget's DOM visibility, which children look up)
     visible_ids: var[list[str]] = var(list, always_update=True)
     paper_id: var[str | None] = var(None)
     selection: var[frozenset[str]] = var(frozenset)
-    loaded: var[bool] = var(False)
+    phase: var[LoadPhase] = var(LoadPhase.NOTHING)
+    settled: var[bool] = var(False)  # the first moments are over: the footer and the tabs may come
+    jobs: var[JobsState] = var(JobsState)
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        service: LibraryService,
+        library: Library,
+        *,
+        initial_load: Future[Any] | None = None,
+        width: int = 120,
+        cache: Callable[[], Any] | None = None,
+    ) -> None:
         # The width's class from the start, for the first paint (Textual sets it on the
         # first resize event, which comes after it: a second layout, and at 80 columns a
         # flash of the sidebar).
-        from ..textual_compat import current_app
-
-        app = current_app()
-        width = app.size.width if app is not None else 120
         breakpoint = [name for threshold, name in self.HORIZONTAL_BREAKPOINTS if width >= threshold][-1]
         super().__init__(classes=breakpoint)
-        self._writes_submitted = 0
-        self._polling = False
-        self._ids_cache: tuple[tuple, list[str]] | None = None
-        self._warmed = False
-        self._search: LibrarySearch | None = None  # the query engine of the filter and search (on mount)
-        self._query: Query | None = None  # the filter's text, parsed
-        self._good_query: Query | None = None  # the last one without a mistake
+        self.service = service
+        self.library = library
+        self.initial_load = initial_load
+        self.startup = Startup(self)
+        self.writer = LibraryWriter(service, library, self.post_message)
+        self.arxiv = ArxivJobs(service, cache or _cache_dir, self.post_message, self._publish_jobs, self.in_background)
+        self.search = LibrarySearch(service)
+        self.papers = VisiblePapers(self.search)
         self._filter_state: Text | None = None  # for the list's subtitle: an error, or "indexing…"
-        self._detail_waiting = False  # the detail is built once the whole library is read
-        self._after_load: dict[str, object] = {}  # actions waiting for the whole library
-        self._init_actions()
-        self._init_arxiv()
+        self._polling = False
+
+    @property
+    def loaded(self) -> bool:
+        """Is a snapshot on screen?"""
+        return self.phase > LoadPhase.NOTHING
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
@@ -160,277 +122,192 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
                     MainScreen.snapshot,
                     MainScreen.paper_id,
                     MainScreen.selection,
+                    MainScreen.phase,
                     ids=MainScreen.visible_ids,
                 )
-                yield DetailPane(id="detail").data_bind(MainScreen.snapshot, MainScreen.paper_id)
-        yield Static(id="status")
-        # The footer comes after the first paint (see _after_first_paint): its widgets
-        # and styles are not needed to show the list.
+                yield DetailPane(id="detail").data_bind(
+                    MainScreen.snapshot, MainScreen.paper_id, MainScreen.phase, MainScreen.settled, MainScreen.jobs
+                )
+        yield StatusLine(id="status").data_bind(MainScreen.jobs)
+        # The footer comes after the first paint (Startup): its widgets and styles are
+        # not needed to show the list.
 
     def on_mount(self) -> None:
-        from .. import trace
-
         trace("main screen mounted")
-        self._library_search()
         self.query_one("#weeks").border_title = "Reading list"
         papers = self.query_one(PapersList)
         papers.border_title = "Loading…"
         papers.empty_text = "Loading the library…"
-        self.query_one("#status").display = False
         papers.focus()
-        initial = self.app.take_initial_load()
+        initial, self.initial_load = self.initial_load, None
         if initial is not None and initial.done() and initial.exception() is None:
-            self._loaded(SnapshotLoaded(initial.result()))  # already read: show it in the first paint
+            self._loaded(m.SnapshotLoaded(initial.result()))  # already read: show it in the first paint
         else:
-            self.load_snapshot(initial)
+            self.load(initial if initial is not None else self.service.load())
         self.set_interval(POLL_SECONDS, self._poll)
         self.call_after_refresh(self._update_titles)
 
-    # --- loading ------------------------------------------------------------
-    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
-    def load_snapshot(self, future=None) -> None:
-        """Read the whole library (or wait for ``future``) and post it as SnapshotLoaded."""
-        worker = get_current_worker()
-        future = future if future is not None else self.app.service.load()
+    # --- background work: one way back, as messages ---------------------------------------
+    def load(self, future: Future[Any] | None = None) -> None:
+        """Show the library as ``future`` reads it (default: read it all again)."""
+        self._await_load(future if future is not None else self.service.load())
+
+    @work(exclusive=True, exit_on_error=False, group="load")
+    async def _await_load(self, future: Future[Any]) -> None:
         try:
-            loaded = future.result()
+            loaded = await asyncio.wrap_future(future)
         except Exception as exc:  # noqa: BLE001 - becomes a notification
-            if not worker.is_cancelled:
-                self.post_message(LoadFailed(describe_error(exc)))
+            self.post_message(m.LoadFailed(describe_error(exc)))
             return
-        if not worker.is_cancelled:
-            self.post_message(SnapshotLoaded(loaded))
+        self.post_message(m.SnapshotLoaded(loaded))
 
-    @on(SnapshotLoaded)
-    def _loaded(self, message: SnapshotLoaded) -> None:
-        from .. import trace
+    def in_background(self, fn: Callable[[], None]) -> None:
+        """Run a blocking job (network, extraction) that reports by posting messages."""
+        self._background(fn)
 
+    @work(exit_on_error=False, group="jobs")
+    async def _background(self, fn: Callable[[], None]) -> None:
+        await asyncio.wrap_future(in_background(fn))  # (cancelled when the app exits)
+
+    def _publish_jobs(self, jobs: JobsState) -> None:
+        self.jobs = jobs
+
+    # --- loading --------------------------------------------------------------------------
+    @on(m.SnapshotLoaded)
+    def _loaded(self, message: m.SnapshotLoaded) -> None:
         loaded = message.loaded
         if loaded.join:  # the commentary, read after the first paint
             if self.snapshot.complete:
                 return  # a full load got here first
             snapshot = self.snapshot.with_digests_from(loaded.snapshot)
-        elif loaded.writes_done < self._writes_submitted:
-            self.load_snapshot()  # our own later writes are not in it yet: read again after
+        elif loaded.writes_done < self.writer.submitted:
+            self.load()  # our own later writes are not in it yet: read again after
             return
         else:
             snapshot = loaded.snapshot
         first = not self.loaded
-        was_complete = self.loaded and self.snapshot.complete
-        trace(f"snapshot received (complete={snapshot.complete})")
-        if self.loaded:
-            from .queue import carry_mentions
-
-            carry_mentions(self.snapshot, snapshot)  # same digests: keep the backlink indexes
+        trace(f"snapshot received ({snapshot.read.name})")
+        if not first:
+            snapshot.indexes.adopt_mentions(self.snapshot.indexes)  # same digests: keep the index
         self.snapshot = snapshot
-        self.loaded = True
-        if self._library_search().engine.index is not None:
-            self._library_search().start(self, snapshot)  # a new catalogue: index it again (in the background)
-        if self._warmed and snapshot.complete:
-            self._count_mentions()  # the reload's digests are new objects: count again
         if first:
-            self.view = digest_view(snapshot.digests[0].id) if snapshot.digests else ALL
-            # After the list's first paint: the commentary, the footer, the detail's tabs.
-            self.call_after_refresh(self._after_first_paint)
-        if snapshot.complete:
-            self.app.freeze_heap("full read")
-        if snapshot.complete and not was_complete:
-            self.set_timer(WARM_AFTER, self._warm)
-        if self._detail_waiting and not snapshot.partial:
-            self._detail_waiting = False
-            self.call_after_refresh(self.query_one(DetailPane).build)
-        if snapshot.complete and self._after_load:
-            waiting, self._after_load = self._after_load, {}
-            for action in waiting.values():
-                action()
+            self.view = first_view(snapshot)
+        self.startup.shown(snapshot)
+        if self.search.engine.index is not None:
+            self.search.start(self, snapshot)  # a new catalogue: index it again (in the background)
+        if self.phase >= LoadPhase.INDEXED:
+            self._count_mentions()  # the reload's digests are new objects: count again
         self._check_empty()
 
-    def when_loaded(self, name: str, action) -> None:
-        """Run ``action`` now if the whole library is read, else as soon as it is (the
-        first moments after startup): export, search and stats need every paper."""
-        if self.snapshot.complete:
-            action()
-            return
-        self._after_load[name] = action
-        self.notify("Reading the library… one moment.", timeout=2)
+    # Startup's host (see startup.StartupHost).
+    def first_paint_done(self) -> None:
+        self.app.resume_gc()  # type: ignore[attr-defined]
 
-    def _after_first_paint(self) -> None:
-        from .. import trace
-
-        trace("after first paint")
-        self.app.resume_gc()
-        # Keys typed ahead (or at once) are answered before the background work starts.
-        self.set_timer(INPUT_FIRST, self._after_first_input)
-
-    def _after_first_input(self) -> None:
-        service = self.app.service
-        if self.snapshot.partial:  # drawn from the glance: now read the whole library
-            self.load_snapshot(service.load())
-        elif not self.snapshot.complete:
-            self.load_snapshot(service.load_commentary(self.snapshot))
-        service.submit(preload_detail)  # the tabs' modules, imported off the UI thread
+    def start_background_work(self) -> None:
+        if self.phase is LoadPhase.GLANCE:  # drawn from the glance: now read the whole library
+            self.load(self.service.load())
+        elif self.phase is LoadPhase.LISTS:
+            self.load(self.service.load_commentary(self.snapshot))
+        self.service.submit(preload_detail)  # the tabs' modules, imported off the UI thread
         self.query_one(PapersList).reload_pdf_marks()
-        # The footer and the tabs a moment later: a key pressed as soon as the list shows
-        # is answered first, and the commentary is on its way meanwhile.
-        self.set_timer(DETAIL_AFTER, self._build_rest)
 
-    def _build_rest(self) -> None:
-        from ..widgets.footer import KeysFooter
+    def settle(self) -> None:
+        from ..widgets.footer import KeysFooter  # not on the first screen (~10 ms of startup)
 
         if not self.query(KeysFooter):
             self.mount(KeysFooter())
             self.call_after_refresh(self.refresh_bindings)  # the footer shows keys once told
-        if self.snapshot.partial:
-            self._detail_waiting = True  # its notes must be the stored ones: wait for them
-        else:
-            self.call_after_refresh(self.query_one(DetailPane).build)
 
-    def _warm(self) -> None:
-        """Build the query engine's index in the background (once the first moments are over)."""
-        if not self._warmed:
-            self._warmed = True
-            self._library_search().start(self, self.snapshot)
-            self._count_mentions()
-            # After both (one compute thread, in order): keep the collector off what they built.
-            self.app.service.compute(lambda: None).add_done_callback(self._indexes_built)
+    def loaded_all(self) -> None:
+        self.app.freeze_heap("full read")  # type: ignore[attr-defined]
 
-    def _indexes_built(self, future) -> None:
-        """(On the compute thread.) Keep the collector off the indexes, unless quitting."""
-        if not future.cancelled() and self.app.is_running:
-            try:
-                self.app.call_from_thread(self.app.freeze_heap, "indexes")
-            except RuntimeError:
-                pass  # the app stopped meanwhile
+    def build_indexes(self) -> None:
+        """The query engine's index and the mention index, in the background (one compute
+        thread, in order), then m.IndexesBuilt."""
+        self.search.start(self, self.snapshot)
+        self._count_mentions()
+        future = self.service.compute(lambda: None)
+        future.add_done_callback(lambda f: None if f.cancelled() else self.post_message(m.IndexesBuilt()))
+
+    @on(m.IndexesBuilt)
+    def _indexes_built(self) -> None:
+        self.startup.indexed()
+        self.app.freeze_heap("indexes")  # type: ignore[attr-defined]
 
     def _count_mentions(self) -> None:
         """Build the snapshot's mention index off the UI thread (for the sidebar's
         "Mentioned" count: ~0.1 s at 10,000 papers), then repaint the sidebar."""
-        from .queue import MENTION_INDEXES, MentionsCounted
-
         snapshot = self.snapshot
-        if all(name in snapshot.__dict__ for name in MENTION_INDEXES):
+        if snapshot.indexes.mentions_known:
             return
-        future = self.app.service.compute(lambda: (snapshot.mentioned_by_digests, snapshot.mentioned_in))
-        future.add_done_callback(lambda f: self.post_message(MentionsCounted(snapshot)))
+        future = self.service.compute(lambda: snapshot.indexes.warm(mentions=True))
+        future.add_done_callback(lambda f: self.post_message(m.MentionsCounted(snapshot)))
 
-    def _library_search(self) -> LibrarySearch:
-        """The query engine of the filter and of search (made on mount)."""
-        if self._search is None:
-            from ..library_search import LibrarySearch
+    async def needs_everything(self) -> None:
+        """Return once the whole library is read (at once, but in the first moments after
+        startup): export, search, stats and fetch need every paper."""
+        if self.phase < LoadPhase.ALL:
+            self.notify("Reading the library… one moment.", timeout=2)
+            await self.startup.reached(LoadPhase.ALL)
 
-            self._search = LibrarySearch(self.app.service)
-        return self._search
-
-    def on_search_indexed(self, message: SearchIndexed) -> None:
+    @on(SearchIndexed)
+    def _search_indexed(self, message: SearchIndexed) -> None:
         """The query engine's index (or the cache's paper texts) is ready: filter again."""
-        self._library_search().install(message)
+        self.search.install(message)
         if self.query_text.strip():
             self._refresh_visible()
 
-    def on_mentions_counted(self, message) -> None:
+    @on(m.MentionsCounted)
+    def _mentions_counted(self, message: m.MentionsCounted) -> None:
         """The sidebar's "Mentioned, not in a digest" count, once it is known."""
-        from .queue import carry_mentions
-
-        counted = message.snapshot
-        carry_mentions(counted, self.snapshot)
+        self.snapshot.indexes.adopt_mentions(message.snapshot.indexes)
         self.query_one(WeeksSidebar).refresh_changed()
 
-    @on(LoadFailed)
-    def _load_failed(self, message: LoadFailed) -> None:
-        if not (self.loaded and self.snapshot.complete):
+    @on(m.LoadFailed)
+    def _load_failed(self, message: m.LoadFailed) -> None:
+        if self.phase < LoadPhase.ALL:
             # Never read whole (a damaged file, say): without it the app can't work; the
             # command line says which file and what to do.
-            self.app.fail(message.error)
+            self.app.fail(message.error)  # type: ignore[attr-defined]
             return
         self.notify(message.error, title="Could not read the library", severity="error", timeout=10)
-        if not self.loaded:
-            self.query_one(PapersList).empty_text = f"Could not read the library: {message.error}"
 
     def _check_empty(self) -> None:
         empty = not self.snapshot.digests and not self.snapshot.papers
         if not empty and self.app.screen is self:
             return  # the usual case: not even the welcome screen's module is needed
-        from .welcome import WelcomeScreen
+        from .welcome import WelcomeScreen  # only for an empty library
 
         welcome = isinstance(self.app.screen, WelcomeScreen)
         if empty and not welcome and self.app.screen is self:
-            self.app.push_screen(WelcomeScreen())
+            self.app.push_screen(WelcomeScreen(self.action_import, self.action_help))
         elif not empty and welcome:
             self.app.pop_screen()
 
     def _poll(self) -> None:
-        if self._polling or not self.loaded or not self.snapshot.complete:
+        if self._polling or self.phase < LoadPhase.ALL:
             return
         self._polling = True
-        future = self.app.service.changed_on_disk()
+        future = self.service.changed_on_disk()
         future.add_done_callback(
-            lambda f: self.post_message(DiskPolled(not f.exception() and bool(f.result())))
+            lambda f: self.post_message(m.DiskPolled(not f.exception() and bool(f.result())))
         )
 
-    @on(DiskPolled)
-    def _polled(self, message: DiskPolled) -> None:
+    @on(m.DiskPolled)
+    def _polled(self, message: m.DiskPolled) -> None:
         self._polling = False
         if message.changed:
-            self.load_snapshot()
+            self.load()
 
-    # --- derived state ------------------------------------------------------
-    def _view_ids(self) -> list[str]:
-        snap, view = self.snapshot, self.view
-        key = (snap.digests, snap.papers, snap.states if view == UNREAD or view.startswith("tag:") else None, view)
-        if self._ids_cache and all(a is b for a, b in zip(self._ids_cache[0], key)):
-            return self._ids_cache[1]
-        if view == ALL:
-            ids = snap.all_ids()
-        elif view == UNREAD:
-            ids = [i for i in snap.all_ids() if not snap.state(i).read]
-        elif view in (QUEUE, MENTIONED):
-            from .queue import mentioned_ids, queue_ids
-
-            ids = queue_ids(snap) if view == QUEUE else mentioned_ids(snap)
-        elif view.startswith("tag:"):
-            ids = snap.select(tag=view[4:])
-        elif view.startswith("digest:"):
-            digest = snap.digest_by_id.get(view[7:])
-            ids = list(dict.fromkeys(digest.paper_ids)) if digest else []
-        else:
-            ids = []
-        self._ids_cache = (key, ids)
-        return ids
-
-    def _filtered(self, ids: list[str]) -> list[str]:
-        """The view's ids the filter keeps. A bad query says where it is wrong (in the list's
-        subtitle) and keeps the last good one's papers; words wait for the index."""
-        from reader.core.query import parse
-
-        text = self.query_text
-        if self._query is None or self._query.text != text:
-            self._query = parse(text)
-        query, self._filter_state = self._query, None
-        if query.error is not None:
-            from ..library_search import describe_error as describe_query_error
-
-            self._filter_state = describe_query_error(query, "bad filter: ", context=20)
-            good = self._good_query
-            query = good if good is not None else parse("")
-        else:
-            self._good_query = query
-        search = self._library_search()
-        found = search.filter(self.snapshot, ids, query)
-        if found is None:
-            self._filter_state = self._filter_state or Text("indexing the library…", style="italic")
-            search.start(self, self.snapshot)
-            return ids
-        return found
-
+    # --- derived state ----------------------------------------------------------------------
     def _refresh_visible(self) -> None:
-        if not self.loaded:
+        if not self.loaded or self.view is None:
             return
-        ids = self._view_ids()
-        if self.query_text.strip():
-            ids = self._filtered(ids)
-        else:
-            self._filter_state = None
-            self._good_query = None
+        shown = self.papers.shown(self.snapshot, self.view, self.query_text)
+        self._filter_state = shown.state
+        if shown.waiting:
+            self.search.start(self, self.snapshot)
+        ids = shown.ids
         old = self.visible_ids
         current = self.paper_id
         shown = set(ids)  # (once: a view can hold 100,000 papers)
@@ -459,21 +336,7 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
         self._update_titles()
 
     def view_label(self) -> str:
-        view, snap = self.view, self.snapshot
-        if view == ALL:
-            return "All papers"
-        if view == UNREAD:
-            return "Unread"
-        if view in (QUEUE, MENTIONED):
-            from .queue import MENTIONED_LABEL, QUEUE_LABEL
-
-            return QUEUE_LABEL if view == QUEUE else MENTIONED_LABEL
-        if view.startswith("tag:"):
-            return "#" + one_line(view[4:])
-        digest = snap.digest_by_id.get(view[7:]) if view.startswith("digest:") else None
-        if digest:
-            return one_line(f"{digest.label} · {digest.title or ''}").rstrip(" ·")
-        return ""
+        return self.view.label(self.snapshot) if self.view is not None else ""
 
     def _update_titles(self) -> None:
         if not self.is_mounted or not self.loaded:
@@ -489,15 +352,21 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
                 subtitle.append_text(self._filter_state)
             else:
                 subtitle.append("filter: ")
-                from ..library_search import shorten
-
                 subtitle.append(shorten(one_line(self.query_text), 40))  # as text, never markup
         if self.selection:
             subtitle.append(f" · {len(self.selection)} selected")
         papers.border_subtitle = subtitle
         papers.empty_text = "No papers match the filter." if self.query_text.strip() else "No papers here."
 
-    # --- pane messages ------------------------------------------------------
+    def replace_snapshot(self, **changes: Any) -> None:
+        """Show a change at once (before the library thread has written it)."""
+        self.snapshot = self.snapshot.with_changes(**changes)
+
+    def set_states(self, new: dict[str, PaperState]) -> None:
+        if new:
+            self.replace_snapshot(states={**self.snapshot.states, **new})
+
+    # --- pane messages ----------------------------------------------------------------------
     @on(PapersList.Highlighted)
     def _highlighted(self, message: PapersList.Highlighted) -> None:
         # The cursor may have moved on since the message was sent: follow where it is
@@ -521,7 +390,7 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
 
     @on(WeeksSidebar.ViewChosen)
     def _view_chosen(self, message: WeeksSidebar.ViewChosen) -> None:
-        self.view = message.key
+        self.view = message.view
 
     @on(LineList.Chosen)
     def _chosen(self, message: LineList.Chosen) -> None:
@@ -531,69 +400,25 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
             self.follow_cursor()
             self.query_one(DetailPane).focus_content()
 
-    def on_commentary_pane_jump_to(self, message) -> None:
+    # (The detail's tabs are imported after the first paint: their messages are handled
+    # by name, which needs no import of their classes.)
+    def on_commentary_pane_jump_to(self, message: Any) -> None:
         self.jump_to(message.arxiv_id)
 
-    def on_backlinks_open(self, message) -> None:
+    def on_backlinks_open(self, message: Any) -> None:
         """Enter on a "Mentioned in" line: the paper, or the digest (at the entry that
         mentions the paper, when it is an entry and not the digest's preface)."""
         if message.kind == "paper":
             self.jump_to(message.key)
             return
-        from ..widgets.backlinks import mentioning_entry
+        from ..widgets.backlinks import mentioning_entry  # loaded with the detail's tabs
 
         target = mentioning_entry(self.snapshot, message.key, message.paper_id)
-        self.query_text = ""
-        self._set_filter("")
-        self.view = digest_view(message.key)
-        if target is not None:
-            self.paper_id = target
-        self.action_focus_papers()
+        navigation.show_view(self, View.digest(message.key), target)
 
-    def show_in_all(self, arxiv_id: str) -> None:
-        """Show ``arxiv_id`` in the All papers view (where search results open)."""
-        self.query_text = ""
-        self._set_filter("")
-        self.paper_id = arxiv_id
-        self.view = ALL
-        self.paper_id = arxiv_id
-        self.action_focus_papers()
-
-    def action_search(self) -> None:
-        self.when_loaded("search", self._open_search)
-
-    def _open_search(self) -> None:
-        from .search import SearchScreen
-
-        search = self._library_search()
-        search.start(self, self.snapshot)
-
-        def chosen(arxiv_id: str | None) -> None:
-            if arxiv_id:
-                self.show_in_all(arxiv_id)
-
-        self.app.push_screen(SearchScreen(search, self.snapshot), chosen)
-
-    def action_stats(self) -> None:
-        self.when_loaded("stats", self._open_stats)
-
-    def _open_stats(self) -> None:
-        from .stats import StatsScreen
-
-        self.app.push_screen(StatsScreen(self.snapshot))
-
-    def jump_to(self, arxiv_id: str) -> None:
-        """Show ``arxiv_id`` in the list (switching to All papers if it is not in view)."""
-        if arxiv_id not in self.snapshot.papers:
-            self.queue_paper(arxiv_id)
-            return
-        if arxiv_id not in self.visible_ids:
-            self.query_text = ""
-            self._set_filter("")
-            self.paper_id = arxiv_id
-            self.view = ALL
-        self.paper_id = arxiv_id
-        self.action_focus_papers()
+    show_view = _delegate(navigation.show_view)
+    show_in_all = _delegate(navigation.show_in_all)
+    jump_to = _delegate(navigation.jump_to)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -604,12 +429,16 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
         filter_input = self._filter_input()
         self.query_text = filter_input.value if filter_input is not None else ""
 
-    # --- navigation actions -------------------------------------------------
+    def on_unmount(self) -> None:
+        self.arxiv.stop()
+        self.flush_note(wait=True)
+
+    # --- navigation -------------------------------------------------------------------------
     def _filter_input(self) -> FilterInput | None:
         found = self.query("#filter")
         return found.first(FilterInput) if found else None
 
-    def _set_filter(self, value: str) -> None:
+    def set_filter(self, value: str) -> None:
         filter_input = self._filter_input()
         if filter_input is not None:
             filter_input.value = value
@@ -625,47 +454,41 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
     async def action_filter(self) -> None:
         filter_input = self._filter_input()
         if filter_input is None:  # made on first use: it is not on the first screen
-            filter_input = FilterInput(placeholder=FILTER_PLACEHOLDER, id="filter")
+            filter_input = FilterInput(self._filter_done, placeholder=FILTER_PLACEHOLDER, id="filter")
             # Awaited: the keys typed right after / wait for the field, and go into it.
             await self.query_one("#main").mount(filter_input, after=self.query_one(PapersList))
         filter_input.display = True
         self.set_focus(filter_input)
-        if self.snapshot.complete:
-            self._warm()
+        self.startup.index()
 
-    def _pane_of_focus(self) -> str:
-        node = self.focused
-        while node is not None:
-            if node.id in ("weeks", "papers", "detail", "filter"):
-                return node.id
-            node = node.parent
-        return "papers"
+    def _filter_done(self) -> None:
+        self.apply_filter()
+        self.action_focus_papers()
 
-    def action_cycle(self, step: int) -> None:
-        panes = ["weeks", "papers", "detail"]
-        if not self.query_one(WeeksSidebar).display:
-            panes.remove("weeks")
-        current = self._pane_of_focus()
-        current = "papers" if current == "filter" else current
-        target = panes[(panes.index(current) + step) % len(panes)]
-        if target == "detail":
-            self.query_one(DetailPane).focus_content()
-        else:
-            self.set_focus(self.query_one(f"#{target}"))
+    action_cycle = _delegate(navigation.cycle)
+    action_back = _delegate(navigation.back)
+    action_toggle_sidebar = _delegate(navigation.toggle_sidebar)
+    action_select = _delegate(navigation.select)
+    action_extend = _delegate(navigation.extend)
+    action_show_tab = _delegate(navigation.show_tab)
 
-    def action_back(self) -> None:
-        pane = self._pane_of_focus()
-        if pane in ("detail", "weeks"):
-            self.action_focus_papers()
-        elif self.selection:
-            self.selection = frozenset()
-        elif self.query_text:
-            self._set_filter("")
-            self.action_focus_papers()
+    def action_prev_week(self) -> None:
+        navigation.step_week(self, 1)  # older
 
-    def action_show_tab(self, tab: str) -> None:
-        self.query_one(DetailPane).show(tab)
+    def action_next_week(self) -> None:
+        navigation.step_week(self, -1)  # newer
 
+    def action_help(self) -> None:
+        from .help import HelpScreen  # opened on ?, not at startup
+
+        self.app.push_screen(HelpScreen(self))
+
+    # --- the library's keys and the arXiv ones (screens/library_actions.py, arxiv_actions.py) --
+    action_toggle_read = _delegate(library_actions.toggle_read)
+    action_mark_all_read = _delegate(library_actions.mark_all_read)
+    action_add_tag = _delegate(library_actions.add_tag)
+    action_remove_tag = _delegate(library_actions.remove_tag)
+    action_toggle_top_tag = _delegate(library_actions.toggle_top_tag)
     def action_edit_note(self) -> None:
         if self.paper_id is None:
             self.notify("No paper selected.", severity="warning")
@@ -674,53 +497,76 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
         detail.show("notes")
         detail.focus_content()
 
-    def _step_week(self, step: int) -> None:
-        digests = self.snapshot.digests
-        if not digests:
+    action_undo = _delegate(library_actions.undo)
+    action_import = _delegate(library_actions.import_digest)
+    import_path = _delegate(library_actions.import_path)
+    queue_paper = _delegate(library_actions.queue_paper)
+
+    def flush_note(self, wait: bool = False) -> str | None:
+        return library_actions.flush_note(self, wait)
+
+    def action_open(self) -> None:
+        if self.paper_id:
+            self.app.open_url(f"https://arxiv.org/abs/{self.paper_id}")
+
+    action_download = _delegate(arxiv_actions.download)
+    # Keys that need the whole library: at once, or as soon as it is read (the last press).
+    def action_export(self) -> None:
+        self._when_loaded(library_actions.export_view, "export")
+
+    def action_fetch(self) -> None:
+        self._when_loaded(arxiv_actions.fetch_view, "fetch")
+
+    def action_search(self) -> None:
+        self._when_loaded(library_actions.open_search, "search")
+
+    def action_stats(self) -> None:
+        self._when_loaded(library_actions.open_stats, "stats")
+
+    def _when_loaded(self, action: Callable[[MainScreen], None], name: str) -> None:
+        if self.phase >= LoadPhase.ALL:
+            action(self)
             return
-        ids = [digest_view(d.id) for d in digests]
-        if self.view in ids:
-            index = min(max(ids.index(self.view) + step, 0), len(ids) - 1)
-        else:
-            index = 0
-        self.view = ids[index]
 
-    def action_prev_week(self) -> None:
-        self._step_week(1)  # older
+        async def after_load() -> None:
+            await self.needs_everything()
+            action(self)
 
-    def action_next_week(self) -> None:
-        self._step_week(-1)  # newer
+        # Exclusive in its group: pressed twice while loading, it runs once.
+        self.run_worker(after_load(), group=f"wait-{name}", exclusive=True, exit_on_error=False)
 
-    def action_toggle_sidebar(self) -> None:
-        sidebar = self.query_one(WeeksSidebar)
-        if self.has_class("-narrow"):
-            self.toggle_class("-show-sidebar")
-            self.remove_class("-hide-sidebar")
-        else:
-            self.toggle_class("-hide-sidebar")
-            self.remove_class("-show-sidebar")
-        if not sidebar.display and sidebar.has_focus:
-            self.action_focus_papers()
+    @on(m.NoteWritten)
+    @on(m.NoteFailed)
+    @on(m.WriteFailed)
+    @on(m.UndoDone)
+    @on(m.Imported)
+    @on(m.Exported)
+    @on(m.Written)
+    def _written(self, message: Message) -> None:
+        library_actions.outcome(self, message)
 
-    def action_help(self) -> None:
-        from .help import HelpScreen
+    @on(m.FetchProgress)
+    @on(m.FetchDone)
+    @on(m.PdfProgress)
+    @on(m.PdfDownloaded)
+    @on(m.PdfFailed)
+    @on(m.PageExtracted)
+    @on(m.TextDone)
+    def _job_reported(self, message: Message) -> None:
+        arxiv_actions.outcome(self, message)
 
-        self.app.push_screen(HelpScreen(self))
+    # (The notes pane is imported after the first paint: its messages are handled by name.)
+    def on_notes_pane_edited(self, message: Any) -> None:
+        library_actions.note_edited(self, message.arxiv_id, message.base, message.text)
 
-    def action_select(self) -> None:
-        if self.paper_id is not None:
-            self.selection = self.selection ^ {self.paper_id}
+    def on_notes_pane_entered(self, message: Any) -> None:
+        self.writer.note_entered()
 
-    def action_extend(self, step: int) -> None:
-        if self.paper_id is None:
-            return
-        papers = self.query_one(PapersList)
-        chosen = set(self.selection) | {self.paper_id}
-        papers.action_cursor_down() if step > 0 else papers.action_cursor_up()
-        if papers.cursor_key:
-            chosen.add(papers.cursor_key)
-            self.paper_id = papers.cursor_key
-        self.selection = frozenset(chosen)
+    def on_notes_pane_left(self, message: Any) -> None:
+        self.writer.note_left()
+
+    def on_paper_pane_wanted(self, message: Any) -> None:
+        arxiv_actions.paper_wanted(self, message.arxiv_id)
 
     def targets(self) -> list[str]:
         """The papers an action applies to: the selection, else the current paper."""
@@ -728,16 +574,8 @@ class MainScreen(LibraryActions, ArxivActions, Screen):
             return [i for i in self.visible_ids if i in self.selection]
         return [self.paper_id] if self.paper_id else []
 
-    def _compositor_refresh(self) -> None:
-        super()._compositor_refresh()
-        if self.app.bench_frame:  # the first paint of the list, for the startup benchmark
-            self.app.frame_written()
 
-    def on_unmount(self) -> None:
-        self.stop_background()
-        self.flush_note(wait=True)
+def _cache_dir() -> Any:
+    from reader.core.locations import cache_dir
 
-    def replace_snapshot(self, **changes) -> None:
-        """Show a change at once (before the library thread has written it)."""
-        self.snapshot = self.snapshot.with_changes(**changes)
-
+    return cache_dir()

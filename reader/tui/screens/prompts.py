@@ -82,10 +82,17 @@ class Prompt(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class TagPrompt(Prompt):
-    """Type a tag; existing tags complete (right arrow or tab accepts)."""
+class CompletingPrompt(Prompt):
+    """A prompt whose field completes: tab (or → at the end) takes the suggestion."""
 
     BINDINGS = [Binding("tab", "accept_suggestion", "Accept suggestion", show=False)]
+
+    def action_accept_suggestion(self) -> None:
+        accept_suggestion(self.query_one(Input))
+
+
+class TagPrompt(CompletingPrompt):
+    """Type a tag; existing tags complete (right arrow or tab accepts)."""
 
     def __init__(self, existing: list[str], count: int) -> None:
         what = "this paper" if count == 1 else f"{count} papers"
@@ -98,9 +105,6 @@ class TagPrompt(Prompt):
             suggester=SuggestFromList(self._existing, case_sensitive=False),
             id="tag-input",
         )
-
-    def action_accept_suggestion(self) -> None:
-        accept_suggestion(self.query_one(Input))
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -121,7 +125,7 @@ class RemoveTagPrompt(Prompt):
         self.dismiss(event.option.id)
 
 
-class ImportPrompt(Prompt):
+class ImportPrompt(CompletingPrompt):
     def __init__(self) -> None:
         super().__init__(
             "Import a digest",
@@ -130,11 +134,6 @@ class ImportPrompt(Prompt):
 
     def body(self) -> ComposeResult:
         yield Input(placeholder="path, e.g. ~/digests/200712.md", suggester=PathSuggester(), id="path-input")
-
-    BINDINGS = [Binding("tab", "accept_suggestion", "Accept suggestion", show=False)]
-
-    def action_accept_suggestion(self) -> None:
-        accept_suggestion(self.query_one(Input))
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

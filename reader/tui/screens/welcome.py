@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -35,6 +37,11 @@ class WelcomeScreen(Screen):
         Binding("question_mark", "help", "Keys"),
     ]
 
+    def __init__(self, import_digest: Callable[[], None], show_help: Callable[[], None]) -> None:
+        super().__init__()
+        self._import = import_digest
+        self._help = show_help
+
     def compose(self) -> ComposeResult:
         with Middle():
             with Center():
@@ -43,15 +50,8 @@ class WelcomeScreen(Screen):
                     yield Static(welcome_text(), id="welcome-text")
         yield KeysFooter()
 
-    def _main(self):
-        from .main import MainScreen
-
-        return next(s for s in self.app.screen_stack if isinstance(s, MainScreen))
-
     def action_import(self) -> None:
-        self._main().action_import()
+        self._import()
 
     def action_help(self) -> None:
-        from .help import HelpScreen
-
-        self.app.push_screen(HelpScreen(self._main()))
+        self._help()

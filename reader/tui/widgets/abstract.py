@@ -9,6 +9,8 @@ from textual.containers import VerticalScroll
 from textual.reactive import reactive, var
 from textual.widgets import Static
 
+from reader.core.mismatch import is_mismatched, titles_differ
+from reader.core.present import versions_text
 from reader.core.snapshot import Snapshot
 from reader.core.text import one_line, printable
 
@@ -47,9 +49,6 @@ def digest_titles(snap: Snapshot, arxiv_id: str) -> list[str]:
 
 def abstract_text(snap: Snapshot, arxiv_id: str) -> Text:
     """Everything known about the paper, as literal text."""
-    from reader.cli.output import versions_text
-    from reader.core.mismatch import is_mismatched, titles_differ
-
     meta = snap.arxiv(arxiv_id)
     text = Text()
     if meta:

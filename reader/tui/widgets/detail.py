@@ -1,27 +1,46 @@
 """The detail pane: Commentary, Abstract, Paper and Notes tabs for the current paper.
 
-Built after the first paint (:meth:`DetailPane.build`): the tabs, the note editor and
-the markdown renderer are not needed to show the list, and cost a good part of the
-startup time. Until then the pane is an empty frame; what is asked of it meanwhile
-(a tab, focus) is remembered and done once it is built.
+The tabs are mounted once the first moments after startup are over (``settled``) and the
+stored notes are read (``phase`` LISTS or later; both are bound from the main screen): the
+tabs, the note editor and the markdown renderer are not needed to show the list, and cost a
+good part of the startup time. Until then the pane is an empty frame; what is asked of it
+meanwhile (a tab, focus) is remembered and done once it is built. Each tab is bound to the
+pane's ``snapshot`` and ``shown_id`` (and the Paper tab to ``jobs``) with ``data_bind``.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from rich.text import Text
 from textual.containers import Vertical
 from textual.reactive import reactive, var
+from textual.timer import Timer
 
 from reader.core.snapshot import Snapshot
 
+from ..jobs import JobsState
+from ..startup import LoadPhase
+
+if TYPE_CHECKING:
+    from textual.widgets import TabbedContent
+
+    from .paper_text import PaperPane
+
 TABS = ("commentary", "abstract", "paper", "notes")
-
-
 SETTLE_SECONDS = 0.06  # while j/k repeat, the list moves at once and the detail follows
 
 
+def preload_detail() -> None:
+    """Import what the tabs need (on the library thread, after the first paint)."""
+    import rich.markdown  # noqa: F401 - the commentary's renderer (~25 ms)
+    from textual.widgets import TabbedContent  # noqa: F401
+
+    from . import abstract, commentary, notes, paper_text  # noqa: F401
+
+
 class DetailPane(Vertical):
-    """Passes the current snapshot and paper down to its tabs; owns nothing else.
+    """Holds the tabs of the current paper; owns nothing else.
 
     The tabs show ``shown_id``, which follows ``paper_id`` once the cursor has rested
     for a moment (or at once when the detail is used), so moving through a long list
@@ -31,50 +50,58 @@ class DetailPane(Vertical):
     snapshot: reactive[Snapshot] = reactive(Snapshot.empty, always_update=True, repaint=False)
     paper_id: var[str | None] = var(None)
     shown_id: var[str | None] = var(None)
+    phase: var[LoadPhase] = var(LoadPhase.NOTHING)
+    settled: var[bool] = var(False)
+    jobs: var[JobsState] = var(JobsState)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._timer = None
+        self._timer: Timer | None = None
+        self._tabs: TabbedContent | None = None
+        self._paper: PaperPane | None = None
         self.built = False
-        self._building = False
         self._pending_tab: str | None = None
         self._pending_focus = False
-        self._pane_widgets: list = []  # the tabs' panes, from build() on (mounted or not yet)
 
     # --- building ---------------------------------------------------------------
-    def build(self) -> None:
+    def watch_phase(self) -> None:
+        self._build_when_ready()
+
+    def watch_settled(self) -> None:
+        self._build_when_ready()
+
+    def _build_when_ready(self) -> None:
+        if self._tabs is None and self.settled and self.phase >= LoadPhase.LISTS and self.is_mounted:
+            self.call_after_refresh(self._build)  # (run here, where the tabs' data_bind looks)
+
+    async def _build(self) -> None:
         """Mount the tabs (once)."""
-        if self.built or self._building or not self.is_mounted:
+        if self._tabs is not None:
             return
-        self._building = True
-        from textual.widgets import TabbedContent, TabPane
+        from textual.widgets import TabbedContent, TabPane  # after the first paint (preload_detail)
 
         from .abstract import AbstractPane
         from .commentary import CommentaryPane
         from .notes import NotesPane
         from .paper_text import PaperPane
 
+        shown = {"paper_id": DetailPane.shown_id}
+        self._paper = PaperPane(id="paper-text").data_bind(jobs=DetailPane.jobs, **shown)
         panes = [
-            CommentaryPane(id="commentary-pane"),
-            AbstractPane(id="abstract-pane"),
-            PaperPane(id="paper-text"),
-            NotesPane(id="notes-pane"),
+            CommentaryPane(id="commentary-pane").data_bind(DetailPane.snapshot, **shown),
+            AbstractPane(id="abstract-pane").data_bind(DetailPane.snapshot, **shown),
+            self._paper,
+            NotesPane(id="notes-pane").data_bind(DetailPane.snapshot, **shown),
         ]
-        for pane in panes:
-            pane.set_reactive(type(pane).paper_id, self.shown_id)
-            if hasattr(pane, "snapshot"):
-                pane.set_reactive(type(pane).snapshot, self.snapshot)
-        self._pane_widgets = panes
-        tabs = TabbedContent(initial=self._pending_tab or "commentary", id="detail-tabs")
+        tabs = self._tabs = TabbedContent(initial=self._pending_tab or "commentary", id="detail-tabs")
         titles = ("Commentary", "Abstract", "Paper", "Notes")
-        for title, name, pane in zip(titles, TABS, panes):
+        for title, name, pane in zip(titles, TABS, panes, strict=True):
             tabs.compose_add_child(TabPane(title, pane, id=name))
-        self.mount(tabs)
+        await self.mount(tabs)
         self.call_after_refresh(self._built)
 
     def _built(self) -> None:
         self.built = True
-        self._building = False
         if self._pending_tab:
             self.show(self._pending_tab)
         if self._pending_focus:
@@ -83,18 +110,8 @@ class DetailPane(Vertical):
         self._pending_focus = False
         self._want_paper()
 
-    def _panes(self) -> list:
-        return self._pane_widgets
-
     # --- state ------------------------------------------------------------------
-    def watch_snapshot(self, snapshot: Snapshot) -> None:
-        for pane in self._panes():
-            if hasattr(pane, "snapshot"):
-                pane.snapshot = snapshot
-
     def watch_shown_id(self, paper_id: str | None) -> None:
-        for pane in self._panes():
-            pane.paper_id = paper_id
         if self.built and self.active == "paper":
             self.call_later(self._want_paper)
 
@@ -120,36 +137,32 @@ class DetailPane(Vertical):
         if not self.built or self.active != "paper":
             return
         pane = self.paper_pane
-        if pane is not None and pane.paper_id is not None and pane.loaded_for != pane.paper_id:
+        if pane is not None and pane.wants_text and pane.paper_id is not None:
             # Sent as from the pane: a message stops bubbling at its sender (us, here).
             pane.post_message(pane.Wanted(pane.paper_id).set_sender(pane))
 
-    def on_tabbed_content_tab_activated(self, event) -> None:
+    def on_tabbed_content_tab_activated(self, event: Any) -> None:
         event.stop()
         if event.pane.id == "paper":
             self.call_later(self._want_paper)
 
     # --- what the screen asks ---------------------------------------------------
     @property
-    def paper_pane(self):
-        return self._pane_widgets[2] if self.built else None
+    def paper_pane(self) -> PaperPane | None:
+        return self._paper if self.built else None
 
     @property
     def active(self) -> str:
-        if not self.built:
+        if not self.built or self._tabs is None:
             return self._pending_tab or "commentary"
-        from textual.widgets import TabbedContent
-
-        return self.query_one(TabbedContent).active
+        return self._tabs.active
 
     def show(self, tab: str) -> None:
         self.sync()
-        if not self.built:
+        if not self.built or self._tabs is None:
             self._pending_tab = tab
             return
-        from textual.widgets import TabbedContent
-
-        self.query_one(TabbedContent).active = tab
+        self._tabs.active = tab
 
     def focus_content(self) -> None:
         """Focus what the active tab shows (the note editor on Notes)."""
@@ -164,4 +177,5 @@ class DetailPane(Vertical):
             # n go into the note, not to the list as commands.
             self.screen.set_focus(self.query_one(targets[tab]))
         else:
-            self.query_one("#paper-text").focus_text()
+            if self._paper is not None:
+                self._paper.focus_text()

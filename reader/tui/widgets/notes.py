@@ -28,23 +28,11 @@ from reader.core.text import printable
 
 
 class NoteEditor(TextArea):
-    """The note's text area; tells its pane when it gains or loses focus."""
+    """The note's text area (its pane hears when it gains or loses focus)."""
 
     # Shown in the footer, which otherwise has little to say while typing (the list's
     # keys are letters, so they type).
     BINDINGS = [Binding("escape", "screen.back", "Back to the list (note saved)")]
-
-    @dataclass
-    class FocusChanged(Message):
-        focused: bool
-
-    def _on_focus(self, event: events.Focus) -> None:
-        super()._on_focus(event)
-        self.post_message(self.FocusChanged(True))
-
-    def _on_blur(self, event: events.Blur) -> None:
-        super()._on_blur(event)
-        self.post_message(self.FocusChanged(False))
 
 
 class NotesPane(Vertical):
@@ -149,11 +137,10 @@ class NotesPane(Vertical):
         base, self._base, self._shown, self._unsaved = self._base, text, text, text
         self.post_message(self.Edited(self._loaded_for, base, text))
 
-    def on_note_editor_focus_changed(self, event: NoteEditor.FocusChanged) -> None:
-        event.stop()
-        if self._loaded_for is None:
-            return
-        if event.focused:
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if isinstance(event.widget, NoteEditor) and self._loaded_for is not None:
             self.post_message(self.Entered(self._loaded_for))
-        else:
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        if isinstance(event.widget, NoteEditor) and self._loaded_for is not None:
             self.post_message(self.Left(self._loaded_for))

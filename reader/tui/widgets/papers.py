@@ -13,6 +13,8 @@ from textual.reactive import reactive, var
 from reader.core.snapshot import Snapshot
 from reader.core.text import one_line
 
+from ..startup import LoadPhase
+
 from .line_list import LineList, Row
 
 TITLE_UNKNOWN = "(title unknown: press f)"  # a paper no digest and no fetch has named yet
@@ -108,6 +110,7 @@ class PapersList(LineList):
     ids: var[list[str]] = var(list, always_update=True)
     paper_id: var[str | None] = var(None)
     selection: var[frozenset[str]] = var(frozenset)
+    phase: var[LoadPhase] = var(LoadPhase.NOTHING)
 
     @dataclass
     class Highlighted(Message):
@@ -118,8 +121,6 @@ class PapersList(LineList):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._pdf: set[str] | None = None  # downloaded ids; None until first looked up
-        self._painted = False
-        self._bench_key = True
 
     def watch_snapshot(self) -> None:
         self.refresh_changed()  # a toggle repaints its own row, not the list
@@ -165,13 +166,6 @@ class PapersList(LineList):
         return Style()
 
     def render_row_line(self, index: int, row: Row, line: int, width: int) -> Text:
-        if not self._painted:
-            if index == 0:
-                self._painted = True
-                self.app.bench_frame = "ready"  # stamped once this frame is out (bench_tui.py)
-        elif index == 1 and self.cursor == 1 and self._bench_key:
-            self._bench_key = False
-            self.app.bench_frame = "key"
         snap = self.snapshot
         arxiv_id = row.key
         state = snap.state(arxiv_id)
@@ -189,7 +183,7 @@ class PapersList(LineList):
             out.append(READ_MARK + " ", style("papers--read"))
         else:
             out.append(UNREAD_MARK + " ", style("papers--unread-mark"))
-        unknown = "…" if snap.partial else TITLE_UNKNOWN  # (partial: not read yet)
+        unknown = "…" if self.phase <= LoadPhase.GLANCE else TITLE_UNKNOWN  # (the glance: not read yet)
         title = Text(one_line(snap.title(arxiv_id) or f"{arxiv_id} {unknown}"),
                      style=style("papers--read") if state.read else style("papers--unread"))
         if state.tags and title_w >= 30:

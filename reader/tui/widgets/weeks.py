@@ -8,32 +8,27 @@ from rich.text import Text
 from textual.message import Message
 from textual.reactive import reactive, var
 
+from reader.core.present import progress_bar
 from reader.core.snapshot import Snapshot
 from reader.core.text import one_line
+from reader.core.views import (
+    ALL,
+    MENTIONED,
+    MENTIONED_SHORT,
+    QUEUE,
+    QUEUE_LABEL,
+    UNREAD,
+    View,
+    ViewKind,
+    mentioned_ids,
+    queue_ids,
+)
 
 from .line_list import LineList, Row
 
-ALL = "all"
-UNREAD = "unread"
-QUEUE = "queue"  # papers queued from a commentary (screens/queue.py)
-MENTIONED = "mentioned"  # papers a digest mentions that no digest lists
-HEADER_VIEWS = "#views"
+HEADER_VIEWS = "#views"  # (a view's token never starts with #)
 HEADER_WEEKS = "#weeks"
-BAR_WIDTH = 10
-
-
-def tag_view(tag: str) -> str:
-    return f"tag:{tag}"
-
-
-def digest_view(digest_id: str) -> str:
-    return f"digest:{digest_id}"
-
-
-def progress_bar(done: int, total: int, width: int = BAR_WIDTH) -> tuple[str, str]:
-    """The filled and empty parts of a small bar."""
-    filled = round(width * done / total) if total else 0
-    return "━" * filled, "━" * (width - filled)
+LIBRARY_VIEWS = (ALL, UNREAD, QUEUE, MENTIONED)
 
 
 class WeeksSidebar(LineList):
@@ -62,13 +57,13 @@ class WeeksSidebar(LineList):
     }
 
     snapshot: reactive[Snapshot] = reactive(Snapshot.empty, always_update=True, repaint=False)
-    view: var[str] = var("")
+    view: var[View | None] = var(None)
 
     @dataclass
     class ViewChosen(Message):
-        """The reader moved to the view ``key``."""
+        """The reader moved to ``view``."""
 
-        key: str
+        view: View
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -76,7 +71,8 @@ class WeeksSidebar(LineList):
         self._unread = 0
         self._top: list[str] = []
         self._digests: tuple = ()
-        self._counts: dict[str, tuple] = {}
+        self._counts: dict[View, tuple] = {}
+        self._views: dict[str, View] = {view.token: view for view in LIBRARY_VIEWS}  # row key -> view
 
     def watch_snapshot(self, snapshot: Snapshot) -> None:
         self._progress.clear()
@@ -87,57 +83,66 @@ class WeeksSidebar(LineList):
         self._top = snapshot.top_tags(9)
         counts = snapshot.tag_counts
         tags = sorted((t for t in counts if counts[t] > 0), key=lambda t: (-counts[t], t))
-        rows = [Row(HEADER_VIEWS, selectable=False), Row(ALL), Row(UNREAD), Row(QUEUE), Row(MENTIONED)]
-        rows += [Row(tag_view(tag)) for tag in tags]
+        tag_views = [View.tag(tag) for tag in tags]
+        rows = [Row(HEADER_VIEWS, selectable=False), *[Row(view.token) for view in LIBRARY_VIEWS]]
+        rows += [Row(view.token) for view in tag_views]
         rows.append(Row(HEADER_WEEKS, selectable=False))
         digests = snapshot.digests
-        if self.rows and digests is self._digests and [r.key for r in self.rows[5:5 + len(tags)]] == [
-            tag_view(t) for t in tags
+        first_tag = 1 + len(LIBRARY_VIEWS)
+        if self.rows and digests is self._digests and [r.key for r in self.rows[first_tag:first_tag + len(tags)]] == [
+            view.token for view in tag_views
         ] and len(self.rows) == len(rows) + len(digests):
             self.refresh_changed()  # same rows: repaint only the counts that moved
             return
         self._digests = digests
-        rows += [Row(digest_view(digest.id), height=2) for digest in digests]
-        self.set_rows(rows, keep=self.view or None, announce=False)
+        digest_views = [View.digest(digest.id) for digest in digests]
+        rows += [Row(view.token, height=2) for view in digest_views]
+        self._views = {view.token: view for view in (*LIBRARY_VIEWS, *tag_views, *digest_views)}
+        self.set_rows(rows, keep=self.view.token if self.view else None, announce=False)
+
+    def view_of(self, row: Row) -> View | None:
+        """The view a row shows (None for a header)."""
+        return self._views.get(row.key)
 
     def row_signature(self, index: int, row: Row) -> object:
-        key = row.key
-        if key.startswith("digest:"):
-            return self.progress(key[7:])
-        if key == ALL:
+        view = self.view_of(row)
+        if view is None:
+            return None
+        kind = view.kind
+        if kind is ViewKind.DIGEST:
+            return self.progress(view.key)
+        if kind is ViewKind.ALL:
             return len(self.snapshot.papers)
-        if key == UNREAD:
+        if kind is ViewKind.UNREAD:
             return self._unread
-        if key in (QUEUE, MENTIONED):
-            return self.view_count(key)
-        if key.startswith("tag:"):
-            tag = key[4:]
-            return (self.snapshot.tag_counts.get(tag, 0), tag in self._top and self._top.index(tag))
-        return None
+        if kind is ViewKind.TAG:
+            return (self.snapshot.tag_counts.get(view.key, 0), view.key in self._top and self._top.index(view.key))
+        return self.view_count(view)
 
-    def watch_view(self, view: str) -> None:
-        self.move_to(view)
+    def watch_view(self, view: View | None) -> None:
+        if view is not None:
+            self.move_to(view.token)
 
     def on_line_list_moved(self, event: LineList.Moved) -> None:
         if event.list is self:
             event.stop()
-            self.post_message(self.ViewChosen(event.key))
+            view = self._views.get(event.key)
+            if view is not None:
+                self.post_message(self.ViewChosen(view))
 
-    def view_count(self, key: str) -> int | None:
+    def view_count(self, view: View) -> int | None:
         """Papers in the From commentary / Mentioned view. In a big library the mentioned
-        count waits for the snapshot's mention index (built off the UI thread, see
-        MainScreen._count_mentions)."""
+        count waits for the snapshot's mention index (built off the UI thread by the
+        startup sequence)."""
         snap = self.snapshot
-        if key == MENTIONED and "mentioned_by_digests" not in snap.__dict__ and len(snap.papers) > 2000:
+        if view == MENTIONED and not snap.indexes.mentions_known and len(snap.papers) > 2000:
             return None  # (a small library's count costs under 2 ms: at once)
         basis = (snap.papers, snap.digests)
-        cached = self._counts.get(key)
+        cached = self._counts.get(view)
         if cached is not None and all(a is b for a, b in zip(cached[0], basis)):
             return cached[1]
-        from ..screens.queue import mentioned_ids, queue_ids
-
-        found = len(queue_ids(snap) if key == QUEUE else mentioned_ids(snap))
-        self._counts[key] = (basis, found)
+        found = len(queue_ids(snap) if view == QUEUE else mentioned_ids(snap))
+        self._counts[view] = (basis, found)
         return found
 
     def progress(self, digest_id: str) -> tuple[int, int]:
@@ -150,36 +155,38 @@ class WeeksSidebar(LineList):
 
     def render_row_line(self, index: int, row: Row, line: int, width: int) -> Text:
         style = self.component_style
-        key = row.key
         snap = self.snapshot
-        if key == HEADER_VIEWS:
+        if row.key == HEADER_VIEWS:
             return Text(" VIEWS", style("weeks--header"))
-        if key == HEADER_WEEKS:
+        if row.key == HEADER_WEEKS:
             return Text(" WEEKS", style("weeks--header"))
-        if key in (ALL, UNREAD, QUEUE, MENTIONED) or key.startswith("tag:"):
-            if key == ALL:
+        view = self.view_of(row)
+        if view is None:
+            return Text()
+        kind = view.kind
+        if kind is not ViewKind.DIGEST:
+            count: int | None
+            if kind is ViewKind.ALL:
                 label, count, prefix = "All papers", len(snap.papers), Text("   ")
-            elif key == UNREAD:
+            elif kind is ViewKind.UNREAD:
                 label, count, prefix = "Unread", self._unread, Text("   ")
-            elif key in (QUEUE, MENTIONED):
-                from ..screens.queue import MENTIONED_SHORT, QUEUE_LABEL
-
-                label, prefix = QUEUE_LABEL if key == QUEUE else MENTIONED_SHORT, Text("   ")
-                count = self.view_count(key)
+            elif kind in (ViewKind.QUEUE, ViewKind.MENTIONED):
+                label, prefix = QUEUE_LABEL if view == QUEUE else MENTIONED_SHORT, Text("   ")
+                count = self.view_count(view)
             else:
-                tag = key[4:]
+                tag = view.key
                 number = self._top.index(tag) + 1 if tag in self._top else None
                 prefix = Text(f" {number} " if number else "   ", style("weeks--key"))
                 label, count = "#" + one_line(tag), snap.tag_counts.get(tag, 0)
             right = "" if count is None else f"{count} "
             text = prefix
-            label_style = style("weeks--tag") if key.startswith("tag:") else style("weeks--title")
+            label_style = style("weeks--tag") if kind is ViewKind.TAG else style("weeks--title")
             text.append(label, label_style)
             gap = max(1, width - text.cell_len - len(right))
             text.append(" " * gap)
             text.append(right, style("weeks--count"))
             return text
-        digest = snap.digest_by_id.get(key[7:])
+        digest = snap.digest_by_id.get(view.key)
         if digest is None:
             return Text()
         if line == 0:

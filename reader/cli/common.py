@@ -1,0 +1,73 @@
+"""What the command modules share: the one-line error, and opening and reading the library."""
+
+from __future__ import annotations
+
+import argparse
+
+
+class CliError(Exception):
+    """An error to print as one line (``reader: error: ...``) before exiting 1."""
+
+
+def open_library(args: argparse.Namespace):
+    from ..core.history import Origin
+    from ..core.library import Library
+    from ..core.locations import data_dir
+
+    # Changes are recorded in the shared history as this command's (core/history.py).
+    return Library(data_dir(args.data_dir), origin=Origin.new("command", args.command or ""))
+
+
+def keep_glance(library) -> None:
+    """After a change to the catalogue or the arXiv records: bring the app's glance
+    (core/glance.py) up to date, if the app has made one, so that its next start stays
+    fast. Never fatal: a stale glance only means the app reads everything first."""
+    from ..core import glance
+    from ..core.storage import LibraryError
+
+    if (library.data_dir / glance.NAME).exists():
+        try:
+            glance.write(library)
+        except LibraryError:
+            pass
+
+
+def load_snapshot(library):
+    """The whole library, for a command that reads it once. The garbage collector is off
+    while it loads (parsing makes hundreds of thousands of objects and no cycles:
+    collections would more than double the time), and what the load made is frozen
+    (``gc.freeze``), so no full collection walks it again before the command ends."""
+    import gc
+
+    from ..core.snapshot import Snapshot
+
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        snapshot = Snapshot.load(library)
+    finally:
+        if was_enabled:
+            gc.enable()
+    gc.freeze()
+    return snapshot
+
+
+def canonical_ids(raw_ids: list[str]) -> list[str]:
+    """Ids from what a user typed (ids, URLs, arXiv:...), or a CliError naming the bad one."""
+    from ..core.ids import parse_id
+
+    ids = []
+    for raw in raw_ids:
+        parsed = parse_id(raw)
+        if parsed is None:
+            raise CliError(f"not an arXiv id: {raw!r}")
+        ids.append(parsed[0])
+    return ids
+
+
+def known_ids(snapshot, raw_ids: list[str]) -> list[str]:
+    ids = canonical_ids(raw_ids)
+    missing = [arxiv_id for arxiv_id in ids if arxiv_id not in snapshot.papers]
+    if missing:
+        raise CliError(f"not in the library: {', '.join(missing)}")
+    return ids

@@ -1,0 +1,117 @@
+"""The main screen's moves between panes, weeks and papers (functions of the screen)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.dom import DOMNode
+
+from reader.core.views import ALL, View
+
+from ..widgets.detail import DetailPane
+from ..widgets.papers import PapersList
+from ..widgets.weeks import WeeksSidebar
+
+if TYPE_CHECKING:
+    from .main import MainScreen
+
+
+def pane_of_focus(screen: MainScreen) -> str:
+    node: DOMNode | None = screen.focused
+    while node is not None:
+        if node.id in ("weeks", "papers", "detail", "filter"):
+            return node.id
+        node = node.parent
+    return "papers"
+
+
+def cycle(screen: MainScreen, step: int) -> None:
+    panes = ["weeks", "papers", "detail"]
+    if not screen.query_one(WeeksSidebar).display:
+        panes.remove("weeks")
+    current = pane_of_focus(screen)
+    current = "papers" if current == "filter" else current
+    target = panes[(panes.index(current) + step) % len(panes)]
+    if target == "detail":
+        screen.query_one(DetailPane).focus_content()
+    else:
+        screen.set_focus(screen.query_one(f"#{target}"))
+
+
+def back(screen: MainScreen) -> None:
+    pane = pane_of_focus(screen)
+    if pane in ("detail", "weeks"):
+        screen.action_focus_papers()
+    elif screen.selection:
+        screen.selection = frozenset()
+    elif screen.query_text:
+        screen.set_filter("")
+        screen.action_focus_papers()
+
+
+def show_tab(screen: MainScreen, tab: str) -> None:
+    screen.query_one(DetailPane).show(tab)
+
+
+def step_week(screen: MainScreen, step: int) -> None:
+    views = [View.digest(d.id) for d in screen.snapshot.digests]
+    if views:
+        index = min(max(views.index(screen.view) + step, 0), len(views) - 1) if screen.view in views else 0
+        screen.view = views[index]
+
+
+def toggle_sidebar(screen: MainScreen) -> None:
+    sidebar = screen.query_one(WeeksSidebar)
+    if screen.has_class("-narrow"):
+        screen.toggle_class("-show-sidebar")
+        screen.remove_class("-hide-sidebar")
+    else:
+        screen.toggle_class("-hide-sidebar")
+        screen.remove_class("-show-sidebar")
+    if not sidebar.display and sidebar.has_focus:
+        screen.action_focus_papers()
+
+
+def select(screen: MainScreen) -> None:
+    if screen.paper_id is not None:
+        screen.selection = screen.selection ^ {screen.paper_id}
+
+
+def extend(screen: MainScreen, step: int) -> None:
+    if screen.paper_id is None:
+        return
+    papers = screen.query_one(PapersList)
+    chosen = set(screen.selection) | {screen.paper_id}
+    papers.action_cursor_down() if step > 0 else papers.action_cursor_up()
+    if papers.cursor_key:
+        chosen.add(papers.cursor_key)
+        screen.paper_id = papers.cursor_key
+    screen.selection = frozenset(chosen)
+
+
+def show_view(screen: MainScreen, view: View, paper_id: str | None) -> None:
+    """Show ``view`` unfiltered, at ``paper_id``."""
+    screen.query_text = ""
+    screen.set_filter("")
+    if paper_id is not None:
+        screen.paper_id = paper_id
+    screen.view = view
+    if paper_id is not None:
+        screen.paper_id = paper_id
+    screen.action_focus_papers()
+
+
+def show_in_all(screen: MainScreen, arxiv_id: str) -> None:
+    """Show ``arxiv_id`` in the All papers view (where search results open)."""
+    show_view(screen, ALL, arxiv_id)
+
+
+def jump_to(screen: MainScreen, arxiv_id: str) -> None:
+    """Show ``arxiv_id`` in the list (switching to All papers if it is not in view)."""
+    if arxiv_id not in screen.snapshot.papers:
+        screen.queue_paper(arxiv_id)
+    elif arxiv_id not in screen.visible_ids:
+        show_view(screen, ALL, arxiv_id)
+    else:
+        screen.paper_id = arxiv_id
+        screen.action_focus_papers()

@@ -1,0 +1,64 @@
+"""Which papers the list shows: the view's papers, narrowed by the ``/`` filter.
+
+:class:`VisiblePapers` remembers the last view's ids (a toggle in a 10,000-paper view must not
+recompute them) and the last good query (a query with a mistake keeps the last good one's
+papers, and says where it is wrong).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+
+from reader.core.query import Query, parse
+from reader.core.snapshot import Snapshot
+from reader.core.views import View
+
+from .library_search import LibrarySearch, describe_error
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """The papers to show; ``state`` is the filter's word for the list's subtitle (an error,
+    or "indexing…"); ``waiting``: the filter's words wait for the index."""
+
+    ids: list[str]
+    state: Text | None = None
+    waiting: bool = False
+
+
+class VisiblePapers:
+    def __init__(self, search: LibrarySearch) -> None:
+        self.search = search
+        self._ids: tuple[tuple[object, ...], View, list[str]] | None = None
+        self._query: Query | None = None  # the filter's text, parsed
+        self._good: Query | None = None  # the last one without a mistake
+
+    def view_ids(self, snap: Snapshot, view: View) -> list[str]:
+        basis = (snap.digests, snap.papers, snap.states if view.depends_on_states else None)
+        cached = self._ids
+        if cached is not None and cached[1] == view and all(a is b for a, b in zip(cached[0], basis, strict=True)):
+            return cached[2]
+        ids = view.ids(snap)
+        self._ids = (basis, view, ids)
+        return ids
+
+    def shown(self, snap: Snapshot, view: View, text: str) -> Shown:
+        """The view's papers the filter ``text`` keeps."""
+        ids = self.view_ids(snap, view)
+        if not text.strip():
+            self._good = None
+            return Shown(ids)
+        if self._query is None or self._query.text != text:
+            self._query = parse(text)
+        query, state = self._query, None
+        if query.error is not None:
+            state = describe_error(query, "bad filter: ", context=20)
+            query = self._good if self._good is not None else parse("")
+        else:
+            self._good = query
+        found = self.search.filter(snap, ids, query)
+        if found is None:
+            return Shown(ids, state or Text("indexing the library…", style="italic"), waiting=True)
+        return Shown(found, state)
