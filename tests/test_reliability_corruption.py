@@ -45,6 +45,8 @@ def build(data_dir: Path) -> Library:
     library.set_note(IDS[1], "second note")
     library.store_metadata({IDS[1]: {"status": "ok", "fetched_at": "2020", "error": None, "metadata": {"title": "U"}}})
     library.set_read([IDS[2]], True)
+    library.save_export_record("/notes", {IDS[0]: {"file": f"{IDS[0]}.md"}})
+    library.save_export_record("/notes", {IDS[1]: {"file": f"{IDS[1]}.md"}})
     for name in FILES:
         assert library.backups.list(f"{name}.json"), name
     return library

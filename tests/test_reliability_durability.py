@@ -34,6 +34,7 @@ def every_kind_of_write(library: Library) -> None:
     library.set_read(["2007.01758"], True)  # state.json, history.json
     library.set_note("2007.01758", "a note")  # notes.json, history.json
     library.store_metadata({"2007.01758": {"status": "ok", "metadata": {"title": "T"}}})  # arxiv.json
+    library.save_export_record("/notes", {"2007.01758": {"file": "2007.01758.md"}})  # exports.json
 
 
 @pytest.fixture

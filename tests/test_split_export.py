@@ -65,7 +65,7 @@ def snap(library):
 
 def export(library, directory, ids=None):
     snapshot = snap(library)
-    return export_split(snapshot, ids if ids is not None else snapshot.all_ids(), directory)
+    return export_split(snapshot, ids if ids is not None else snapshot.all_ids(), directory, library)
 
 
 def front(path):
@@ -281,7 +281,7 @@ def test_user_front_matter_keys_are_kept(lib, tmp_path):
         "summary: |\n  two lines\n\n  with a blank one\n"
         '"quoted key": 1\n'
     )
-    # the user adds keys and (wrongly) edits reader's tags, in Obsidian's style
+    # the user adds keys and edits reader's tags, in Obsidian's style
     text = text.replace("tags: []\n", "tags:\n  - mine\n" + user_keys, 1)
     path.write_text(text, encoding="utf-8")
     lib.set_note(NVAE, "n")
@@ -289,7 +289,8 @@ def test_user_front_matter_keys_are_kept(lib, tmp_path):
     new = path.read_text(encoding="utf-8")
     assert user_keys in new  # verbatim, in order
     meta = front(path)
-    assert meta["tags"] == [] and meta["status"] == "reading" and meta["aliases"] == ["NVAE paper", "hierarchical VAE"]
+    assert meta["tags"] == ["mine"] and lib.state(NVAE).tags == ("mine",)  # the tag went into the library
+    assert meta["status"] == "reading" and meta["aliases"] == ["NVAE paper", "hierarchical VAE"]
     assert meta["summary"] == "two lines\n\nwith a blank one\n" and meta["quoted key"] == 1
     assert new.count("tags:") == 1
 
@@ -369,9 +370,8 @@ def test_edit_matching_the_new_export_is_accepted(lib, tmp_path):
         lambda t: re.sub(r"<!-- reader:end generated.*\n", "", t),
         lambda t: re.sub(r"<!-- reader:begin generated.*\n", "", t),
         lambda t: t + "<!-- reader:end generated -->\n",
-        lambda t: t.replace("sha256=", "sha256=0000"),
     ],
-    ids=["no end marker", "no begin marker", "two end markers", "hash edited"],
+    ids=["no end marker", "no begin marker", "two end markers"],
 )
 def test_damaged_markers_leave_the_file_alone(lib, tmp_path, damage):
     export(lib, tmp_path)
@@ -383,6 +383,19 @@ def test_damaged_markers_leave_the_file_alone(lib, tmp_path, damage):
     assert path.read_bytes() == before
     assert [c.path for c in result.conflicts] == [path]
     assert (tmp_path / (NVAE_NAME[:-3] + CONFLICT_SUFFIX)).exists()
+
+
+def test_an_edited_hash_alone_loses_nothing(lib, tmp_path):
+    """The library's record says what was written: a marker's hash that no longer matches
+    it, with nothing else edited, holds nothing to keep."""
+    export(lib, tmp_path)
+    path = tmp_path / NVAE_NAME
+    path.write_text(path.read_text(encoding="utf-8").replace("sha256=", "sha256=0000") + "mine\n", encoding="utf-8")
+    lib.set_note(NVAE, "changed")
+    result = export(lib, tmp_path)
+    assert not result.conflicts and result.updated == [path]
+    assert "## My note\n\nchanged\n" in path.read_text(encoding="utf-8")
+    assert path.read_text(encoding="utf-8").endswith("-->\n\nmine\n")
 
 
 def test_non_utf8_file_is_left_alone(lib, tmp_path):
@@ -447,15 +460,21 @@ def test_changed_title_renames_the_file(lib, tmp_path):
     assert len([p for p in tmp_path.iterdir() if p.name.startswith("2007.03898")]) == 1
 
 
-def test_renamed_file_is_found_by_front_matter_even_with_another_name(lib, tmp_path):
+@pytest.mark.parametrize("name", ["my NVAE notes.md", "2007.03898 my reading.md"])
+def test_a_file_the_user_renamed_keeps_its_name(lib, tmp_path, name):
     export(lib, tmp_path)
-    moved = tmp_path / "my NVAE notes.md"  # the user renamed it; no id prefix left
+    moved = tmp_path / name  # the user renamed it (with or without the id in front)
     (tmp_path / NVAE_NAME).rename(moved)
     add_user_text(moved)
     lib.set_note(NVAE, "n")
     result = export(lib, tmp_path)
-    assert result.renamed == [(moved, tmp_path / NVAE_NAME)]
-    assert (tmp_path / NVAE_NAME).read_bytes().endswith(USER_TEXT.encode("utf-8"))
+    assert result.renamed == [] and result.updated == [moved] and not (tmp_path / NVAE_NAME).exists()
+    assert moved.read_bytes().endswith(USER_TEXT.encode("utf-8"))
+    assert "## My note\n\nn\n" in moved.read_text(encoding="utf-8")
+    # not even when the title changes, and a second run changes nothing
+    retitle(lib, "NVAE revisited")
+    assert export(lib, tmp_path).renamed == []
+    assert set(export(lib, tmp_path).unchanged) == {p for p in tmp_path.iterdir() if p.suffix == ".md"}
 
 
 def test_rename_never_overwrites_a_taken_name(lib, tmp_path):

@@ -38,6 +38,7 @@ TABLES: dict[str, dict[str, re.Pattern[str] | None]] = {
     "notes": {"notes": None, "index": re.compile("noted")},
     "arxiv": {"papers": None},
     "history": {"changes": re.compile(r"\d{1,9}")},
+    "exports": {"folders": re.compile(r"[^\x00]{1,4096}")},  # a note folder's resolved path
 }
 MAX_ITEMS = 12
 _WHAT_A_NEW_FILE_HOLDS = {
@@ -47,6 +48,7 @@ _WHAT_A_NEW_FILE_HOLDS = {
     "notes": "no notes, but for those in notes-0.json ... notes-f.json (their marks come back as they are saved)",
     "arxiv": "no arXiv metadata: 'reader fetch' gets it again",
     "history": "no undo history",
+    "exports": "no record of what 'export --split' wrote: it then leaves a note edited in a note folder as it is, and says so",
 }
 
 

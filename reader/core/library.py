@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 
 from .history import (
     HISTORY_LIMIT,
@@ -28,6 +29,7 @@ from .records import (
     DigestRecord,
     ImportResult,
     NoteSaved,
+    PaperEdit,
     PaperRecord,
     PaperState,
     normalize_tag,
@@ -40,6 +42,8 @@ from .store import ALL_FILES, FILES, Store
 
 #: Writing notes may move format 1's texts out of notes.json: every note file takes part.
 NOTE_FILES = ("notes", *SHARDS)
+#: The format of an ``exports.json`` folder record this reader writes and reads.
+EXPORT_RECORD_FORMAT = 1
 
 
 class Library(Store):
@@ -255,13 +259,74 @@ class Library(Store):
         edits are merged so that both survive (core/note_merge.py). ``step``: the history
         step of this edit's earlier saves (one visit to a note, one undo step)."""
 
-        def make(old: str) -> tuple[str, bool, int]:
-            if old == base:
-                return text, False, 0
-            merged = merge_notes(base, text, old)
-            return merged.text, merged.text != text, merged.conflicts
+        return self._change_note(arxiv_id, lambda old: _merged_note(old, base, text, None), step=step)
 
-        return self._change_note(arxiv_id, make, step=step)
+    def apply_edits(self, edits: dict[str, PaperEdit], label: str) -> dict[str, tuple[NoteSaved | None, PaperState]]:
+        """Changes made to many papers elsewhere (a note folder), as one step of the history:
+        each note edit merged with the note on disk as :meth:`edit_note` merges, each tag
+        change applied to the tags on disk. Returns each paper's saved note (None: none was
+        given) and its state now. One write per file, whatever the number of papers."""
+        done: dict[str, tuple[NoteSaved | None, PaperState]] = {}
+        steps: dict[str, dict] = {}
+        # Notes and states are written before their undo record.
+        with self.transaction("history", "state", *NOTE_FILES):
+            current = self.state_file()
+            texts: dict[str, str] = {}
+            states: dict[str, PaperState] = {}
+            for arxiv_id, edit in edits.items():
+                step: dict = {}
+                saved = None
+                if edit.note is not None:
+                    old = self.note(arxiv_id)
+                    new, merged, conflicts = _merged_note(old, edit.base, edit.note, edit.marks)
+                    saved = NoteSaved(new, merged, conflicts, changed=new != old)
+                    if new != old:
+                        texts[arxiv_id] = new
+                        step["note"] = [old, new]
+                state = current.state(arxiv_id)
+                add = [normalize_tag(tag) for tag in edit.add]
+                remove = {normalize_tag(tag) for tag in edit.remove}
+                tags = tuple(dict.fromkeys([*(tag for tag in state.tags if tag not in remove), *add]))
+                if tags != state.tags:
+                    changed = PaperState(state.read, tags, state.read_at)
+                    step.update(state_step(state.to_doc(), changed.to_doc()))
+                    states[arxiv_id] = state = changed
+                if step:
+                    steps[arxiv_id] = step
+                done[arxiv_id] = (saved, state)
+            if texts:
+                self._write_notes(texts)
+            if states:
+                self._write_states(current, states)
+            if steps:
+                seq = self._record_history(label, steps)
+                done = {i: (replace(n, step=seq) if n is not None and n.changed else n, st) for i, (n, st) in done.items()}
+        return done
+
+    # --- note folders -----------------------------------------------------
+    def export_record(self, folder: str) -> dict[str, dict]:
+        """What the last ``export --split`` into ``folder`` (a resolved path) wrote there,
+        per paper id (core/note_folder.py says what a paper's record holds); empty when
+        nothing was exported there. Raises LibraryError for a record of a newer reader."""
+        doc = self.raw_rows("exports", "folders").get(folder)
+        if not doc:
+            return {}
+        _check_export_format(doc, folder)
+        papers = doc.get("papers")
+        return {key: dict(value) for key, value in papers.items() if isinstance(value, dict)} if isinstance(papers, dict) else {}
+
+    def save_export_record(self, folder: str, papers: dict[str, dict]) -> None:
+        """Record what an export just wrote into ``folder``: each paper of ``papers`` gets
+        its new record, every other paper keeps its own (on the record as it is on disk
+        now: two exports into one folder each add theirs)."""
+        if not papers:
+            return
+        with self.transaction("exports"):
+            doc = self.raw_rows("exports", "folders").get(folder) or {}
+            _check_export_format(doc, folder)
+            kept = doc.get("papers") if isinstance(doc.get("papers"), dict) else {}
+            merged = {**kept, **papers}
+            self.put("exports", {"folders": {folder: {"format": EXPORT_RECORD_FORMAT, "papers": merged}}})
 
     # --- undo -------------------------------------------------------------
     def undo(self, *, session: str | None = None) -> UndoOutcome | None:
@@ -338,6 +403,24 @@ class _NoteDocs:
         return {"text": text} if text else None
 
 
+def _merged_note(old: str, base: str, text: str, marks: tuple[str, str] | None) -> tuple[str, bool, int]:
+    """``text``, an edit of ``base``, saved over ``old``, the note on disk: ``(the note, merged
+    with a change made meanwhile?, places both versions were kept)``."""
+    if old == base:
+        return text, False, 0
+    merged = merge_notes(base, text, old, marks=marks)
+    return merged.text, merged.text != text, merged.conflicts
+
+
+def _check_export_format(doc: dict, folder: str) -> None:
+    version = doc.get("format", EXPORT_RECORD_FORMAT)
+    if not isinstance(version, int) or version > EXPORT_RECORD_FORMAT:
+        raise LibraryError(
+            f"the library's record of the note folder {folder} was written by a newer reader "
+            f"(format {version}; this one reads up to {EXPORT_RECORD_FORMAT}); upgrade reader to export there"
+        )
+
+
 def _own(origin: Origin | None, session: str) -> bool:
     """Is a step of ``origin`` the app's own, for the app session ``session``?"""
     if origin is None:
@@ -363,6 +446,7 @@ __all__ = [
     "LibraryError",
     "NoteSaved",
     "Origin",
+    "PaperEdit",
     "PaperRecord",
     "PaperState",
     "UndoOutcome",

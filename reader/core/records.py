@@ -357,6 +357,19 @@ class ImportResult:
 
 
 @dataclass(frozen=True, slots=True)
+class PaperEdit:
+    """A change made to a paper elsewhere (in a note folder): ``note``, an edit of ``base``
+    (None: the note is left as it is), kept with ``marks`` around both versions where it
+    clashes with a change made meanwhile; tags to ``add`` and to ``remove``."""
+
+    note: str | None = None
+    base: str = ""
+    add: tuple[str, ...] = ()
+    remove: tuple[str, ...] = ()
+    marks: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class NoteSaved:
     """What a note edit stored: ``text``, and whether it had to be ``merged`` with a
     change made meanwhile (``conflicts``: places where both versions were kept, marked).

@@ -11,6 +11,8 @@ Files in the data directory, each a TinyDB database kept by :class:`AtomicJSONSt
                     ``notes-f.json`` (core/notes_store.py), so a save rewrites a few.
 ``arxiv.json``      metadata fetched from arXiv.
 ``history.json``    the last changes, what each did and who made it (core/history.py).
+``exports.json``    what ``export --split`` last wrote into each note folder, per paper
+                    (core/note_folder.py): how the next export tells what changed there.
 
 A paper is stored once, whatever number of digests list it; each digest keeps its own
 entry (title as written, commentary, references) for it.
@@ -31,8 +33,10 @@ from .state_store import StateFile
 from .storage import AtomicJSONStorage, Backups, LibraryError, Version, WriteLock
 
 #: The library's files (without ``.json``); the note texts' files come and go with notes.
-FILES = ("catalog", "commentary", "state", "notes", "arxiv", "history")
+FILES = ("catalog", "commentary", "state", "notes", "arxiv", "history", "exports")
 ALL_FILES = FILES + SHARDS
+#: Library files no view shows: a change to them alone is no reason to read the library again.
+UNSHOWN = ("history", "exports")
 
 
 class Store:
@@ -82,8 +86,9 @@ class Store:
     def changed_on_disk(self) -> bool:
         """Does any library file hold a change not acknowledged yet (see
         :meth:`acknowledge`): another process's write, whether or not one of our own
-        writes has read it since? (The history is not shown, so not asked.)"""
-        return any(storage.changed_on_disk() for name, storage in self.storages().items() if name != "history")
+        writes has read it since? (The history and the export records are not shown, so
+        not asked.)"""
+        return any(storage.changed_on_disk() for name, storage in self.storages().items() if name not in UNSHOWN)
 
     def versions(self) -> dict[str, Version | None]:
         """The version of each file as this library last read or wrote it."""
