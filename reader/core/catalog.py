@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import BinaryIO
 
 from . import json_stream
 from .records import DigestRecord, Interner, PaperRecord
@@ -65,7 +66,8 @@ class Catalog:
         papers: dict[str, PaperRecord] = {}
         for table, doc_id, doc in storage.documents():
             if table == PAPERS:
-                papers[doc_id] = PaperRecord.from_doc(doc_id, doc, intern)
+                paper = PaperRecord.from_doc(doc_id, doc, intern)
+                papers[paper.arxiv_id] = paper
             elif table == DIGESTS:
                 texts = texts_for(doc_id) if texts_for is not None else None
                 digests[doc_id] = DigestRecord.from_doc(doc_id, doc, texts, intern)
@@ -110,55 +112,50 @@ class Commentary:
             if self._where is not None and _signature(self.path) == self._signature:
                 return self._signature, self._version
             try:
-                with open(self.path, "rb") as handle:
-                    st = os.fstat(handle.fileno())
-                    raw = handle.read()
+                handle = open(self.path, "rb")
             except FileNotFoundError:
                 self._where, self._signature, self._version = {}, None, None
                 self._recent.clear()
                 return None, None
             except OSError as exc:
                 raise LibraryError(permission_advice(self.path, exc, "read library file")) from None
-            signature = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
-            where, version = self._offsets(raw)
-            self._where, self._signature, self._version = where, signature, version
+            with handle:
+                st = os.fstat(handle.fileno())
+                where, version = self._offsets(handle, st.st_size)
+            self._where, self._version = where, version
+            self._signature = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
             self._recent.clear()
-            return signature, version
+            return self._signature, version
 
-    def _offsets(self, raw: bytes) -> tuple[dict[str, tuple[int, int]], Version | None]:
-        try:
-            text = json_stream.decode(raw)
-        except UnicodeDecodeError:
-            raise damage(self.path, raw, self.kind, self.backups) from None
-        size = len(raw)
-        del raw  # (the text is the one copy kept while reading; the file is read again to say what is wrong)
+    def _offsets(self, handle: BinaryIO, size: int) -> tuple[dict[str, tuple[int, int]], Version | None]:
+        """Where each digest's document is in the file (read a megabyte at a time)."""
         where: dict[str, tuple[int, int]] = {}
         meta: dict[str, dict] = {}
-        at = done = 0  # bytes before ``done`` (a position in the text)
         try:
-            for table, doc_id, doc, start, end in json_stream.spans(text):
+            for table, doc_id, doc, start, end in json_stream.read_documents(handle, offsets=True):
                 if not isinstance(doc, dict):
                     raise ValueError("not a document")
                 if table == META_TABLE:
                     meta.setdefault(table, {})[doc_id] = doc
                 elif table == DIGESTS:
-                    at += len(text[done:start].encode("utf-8"))
-                    length = len(text[start:end].encode("utf-8"))
-                    where[doc_id] = (at, length)
-                    at, done = at + length, end
-            if meta_problem(meta, self.kind) or at > size:
+                    where[doc_id] = (start, end - start)
+            if meta_problem(meta, self.kind) or any(start + length > size for start, length in where.values()):
                 raise ValueError("not this reader's file")
-        except ValueError:
+        except ValueError:  # (UnicodeDecodeError too)
             raise damage(self.path, self.path.read_bytes(), self.kind, self.backups) from None
         return where, file_version(meta)
 
-    def texts(self, digest_id: str) -> Mapping[str, str]:
-        """Paper id -> the digest's commentary on it (empty when it has none), as the file
-        is now."""
+    def forget(self) -> None:
+        """The file was just written (by this process): read it through again when asked."""
         with self._lock:
-            if self._where is not None and _signature(self.path) != self._signature:
-                self._where = None  # replaced since: what was read of it is stale
-                self._recent.clear()
+            self._where = None
+            self._recent.clear()
+
+    def texts(self, digest_id: str) -> Mapping[str, str]:
+        """Paper id -> the digest's commentary on it (empty when it has none). The last few
+        digests' are kept as they were read; one read from the file is read as it is now
+        (and if the file changed, what was kept goes: see :meth:`_read`)."""
+        with self._lock:
             found = self._recent.get(digest_id)
             if found is not None:
                 self._recent.move_to_end(digest_id)
@@ -178,7 +175,8 @@ class Commentary:
                 with open(self.path, "rb") as handle:
                     st = os.fstat(handle.fileno())
                     if (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino) != self._signature:
-                        self._where = None
+                        self._where = None  # replaced since: read through again, and forget
+                        self._recent.clear()  # what was kept of the old one
                         continue
                     if where is None:
                         return {}

@@ -2,10 +2,12 @@
 
 A library file is one JSON object, ``{"table": {"doc id": {...}, ...}, ...}``. At 100,000
 papers ``catalog.json`` is ~45 MB: one ``json.loads`` of it holds the interpreter for half
-a second (the app's keys wait) and makes every document at once. Here the same text is read
-one document per call of the standard library's decoder (``JSONDecoder.raw_decode``), so
-another thread runs between two documents and a caller can turn each into a compact record
-and drop it; and written as chunks of a few hundred documents.
+a second (the app's keys wait), makes every document at once and needs the whole text in
+memory beside them. Here a file is read a megabyte at a time and parsed one document per
+call of the standard library's decoder (``JSONDecoder.raw_decode``), so another thread
+runs between two documents, a caller can turn each into a compact record and drop it, and
+no more than a megabyte or two of the text is held; files are written as chunks of a few
+hundred documents.
 
 Only the shape above is read this way; anything else (bad JSON, another shape) raises
 ``ValueError`` and the caller parses the whole text to say what is wrong.
@@ -17,7 +19,7 @@ import codecs
 import json
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, BinaryIO
 
 _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
@@ -25,72 +27,115 @@ _DECODER = json.JSONDecoder()
 BATCH = 200
 
 
-def _skip(text: str, pos: int) -> int:
-    return _WS.match(text, pos).end()  # type: ignore[union-attr]  # (matches the empty string)
+#: Bytes read from a file at a time: what is held of it while it is read.
+STEP = 1 << 20
 
 
-def _expect(text: str, pos: int, char: str) -> int:
-    """The position after ``char`` at ``pos`` (and the whitespace after it)."""
-    if text[pos : pos + 1] != char:
-        raise ValueError(f"expected {char!r} at offset {pos}")
-    return _skip(text, pos + 1)
+class _Buffer:
+    """Text being parsed: all of it, or the part of a file read so far (what is parsed is
+    dropped as more is read, so a 50 MB file is read holding a megabyte or two)."""
+
+    def __init__(self, text: str = "", handle: BinaryIO | None = None, count_bytes: bool = False) -> None:
+        self.text, self.pos = text, 0
+        self._handle = handle
+        self._decoder = codecs.getincrementaldecoder("utf-8")() if handle is not None else None
+        self.eof = handle is None
+        self._count = count_bytes
+        self._counted, self._bytes = 0, 0  # UTF-8 bytes of text[:_counted], from the file's start
+
+    def more(self) -> bool:
+        """Read on (False at the end of the file). Raises UnicodeDecodeError."""
+        if self.eof or self._handle is None or self._decoder is None:
+            return False
+        chunk = self._handle.read(STEP)
+        piece = self._decoder.decode(chunk, final=not chunk)
+        self.eof = not chunk
+        if self.pos:  # drop what is parsed
+            self.byte_at(self.pos)
+            self.text, self._counted, self.pos = self.text[self.pos :], self._counted - self.pos, 0
+        self.text += piece
+        return True
+
+    def byte_at(self, pos: int) -> int:
+        """Where ``pos`` of the text is in the file, in bytes (with ``count_bytes``)."""
+        if self._count and pos > self._counted:
+            self._bytes += len(self.text[self._counted : pos].encode("utf-8"))
+            self._counted = pos
+        return self._bytes
+
+    def peek(self) -> str:
+        """The next character after whitespace ("" at the end)."""
+        while True:
+            self.pos = _WS.match(self.text, self.pos).end()  # type: ignore[union-attr]  # (matches "")
+            if self.pos < len(self.text) or not self.more():
+                return self.text[self.pos : self.pos + 1]
+
+    def take(self, char: str) -> None:
+        if self.peek() != char:
+            raise ValueError(f"expected {char!r}")
+        self.pos += 1
+
+    def value(self) -> Any:
+        """The JSON value at the position (read on while it is cut off by the buffer's end)."""
+        self.peek()
+        while True:
+            try:
+                found, end = _DECODER.raw_decode(self.text, self.pos)
+            except RecursionError:
+                raise ValueError("nested too deeply") from None
+            except ValueError:
+                if not self.more():
+                    raise
+                continue
+            if end < len(self.text) or not self.more():  # (a number may go on past the buffer)
+                self.pos = end
+                return found
+
+    def key(self) -> str:
+        if self.peek() != '"':
+            raise ValueError("expected a name")
+        found = self.value()
+        self.take(":")
+        return found
 
 
-def _value(text: str, pos: int) -> tuple[Any, int]:
-    try:
-        return _DECODER.raw_decode(text, pos)
-    except RecursionError:
-        raise ValueError("nested too deeply") from None
-
-
-def _key(text: str, pos: int) -> tuple[str, int]:
-    if text[pos : pos + 1] != '"':
-        raise ValueError(f"expected a name at offset {pos}")
-    key, pos = _value(text, pos)
-    return key, _expect(text, _skip(text, pos), ":")
-
-
-def decode(raw: bytes, step: int = 1 << 20) -> str:
-    """``raw`` decoded from UTF-8 a megabyte at a time (one call for 50 MB of Korean text
-    holds the interpreter for ~50 ms). Raises UnicodeDecodeError as ``bytes.decode`` does."""
-    if len(raw) <= step:
-        return raw.decode("utf-8")
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    view = memoryview(raw)
-    pieces = [decoder.decode(view[at : at + step]) for at in range(0, len(raw), step)]
-    pieces.append(decoder.decode(b"", final=True))
-    return "".join(pieces)
+def _spans(buffer: _Buffer) -> Iterator[tuple[str, str, Any, int, int]]:
+    buffer.take("{")
+    first_table = True
+    while buffer.peek() != "}":
+        if not first_table:
+            buffer.take(",")
+        first_table = False
+        table = buffer.key()
+        buffer.take("{")
+        first_doc = True
+        while buffer.peek() != "}":
+            if not first_doc:
+                buffer.take(",")
+            first_doc = False
+            doc_id = buffer.key()
+            buffer.peek()
+            start = buffer.byte_at(buffer.pos)
+            doc = buffer.value()
+            yield table, doc_id, doc, start, buffer.byte_at(buffer.pos)
+        buffer.pos += 1
+    buffer.pos += 1
+    if buffer.peek() != "":
+        raise ValueError("text after the end of the JSON")
 
 
 def documents(text: str) -> Iterator[tuple[str, str, Any]]:
     """``(table, doc id, document)`` for every document of a library file's text, in
     order. Raises ValueError where the text is not a JSON object of objects."""
-    for table, doc_id, doc, _, _ in spans(text):
+    for table, doc_id, doc, _, _ in _spans(_Buffer(text)):
         yield table, doc_id, doc
 
 
-def spans(text: str) -> Iterator[tuple[str, str, Any, int, int]]:
-    """As :func:`documents`, with where each document's JSON starts and ends in ``text``."""
-    pos = _expect(text, _skip(text, 0), "{")
-    first_table = True
-    while text[pos : pos + 1] != "}":
-        if not first_table:
-            pos = _expect(text, pos, ",")
-        first_table = False
-        table, pos = _key(text, pos)
-        pos = _expect(text, pos, "{")
-        first_doc = True
-        while text[pos : pos + 1] != "}":
-            if not first_doc:
-                pos = _expect(text, pos, ",")
-            first_doc = False
-            doc_id, pos = _key(text, pos)
-            doc, end = _value(text, pos)
-            yield table, doc_id, doc, pos, end
-            pos = _skip(text, end)
-        pos = _skip(text, pos + 1)
-    if _skip(text, pos + 1) != len(text):
-        raise ValueError("text after the end of the JSON")
+def read_documents(handle: BinaryIO, offsets: bool = False) -> Iterator[tuple[str, str, Any, int, int]]:
+    """As :func:`documents`, read from an open file as they are parsed (a megabyte or two
+    of it held at a time), with where each document starts and ends in the file (in
+    bytes, with ``offsets``; else 0). Raises ValueError (UnicodeDecodeError too)."""
+    return _spans(_Buffer(handle=handle, count_bytes=offsets))
 
 
 def encode(data: dict[str, dict[str, Any]], last: str | None = None) -> Iterator[bytes]:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import io
 import json
 import math
 import os
@@ -358,7 +359,7 @@ def _problem_with(raw: bytes, kind: str | None = None) -> tuple[str | None, Any]
 def _streamed(raw: bytes, kind: str | None) -> dict:
     """A big file parsed a document at a time; ValueError for anything but a good file."""
     data: dict[str, dict] = {}
-    for table, doc_id, doc in json_stream.documents(json_stream.decode(raw)):
+    for table, doc_id, doc, _, _ in json_stream.read_documents(io.BytesIO(raw)):
         if not isinstance(doc, dict):
             raise ValueError("not a document")
         data.setdefault(table, {})[doc_id] = doc
@@ -593,33 +594,36 @@ class AtomicJSONStorage(Storage):
         if signature is None:
             self._data, self._signature, self._version = None, None, None
             return
-        raw = self._read_bytes()
-        if len(raw) <= STREAM_ABOVE:
+        if signature[2] <= STREAM_ABOVE:
             self._data, self._signature = None, None
             data = self.read()  # small: parsed whole, and kept like any read
             yield from self.documents() if data is not None else ()
             return
         try:
-            text = json_stream.decode(raw)
-        except UnicodeDecodeError:
-            self._raise_problem(raw)
-        del raw  # (the text is the one copy kept while parsing)
-        early = _meta_near_end(text)
-        if early is not None and _meta_problem(early, self.kind):
-            self._raise_problem(self._read_bytes())
-        meta: dict[str, dict] = {}
-        try:
-            for table, doc_id, doc in json_stream.documents(text):
-                if not isinstance(doc, dict):
-                    raise ValueError("not a document")
-                if table == META_TABLE:
-                    meta.setdefault(table, {})[doc_id] = doc
-                else:
-                    yield table, doc_id, doc
-            if _meta_problem(meta, self.kind):
-                raise ValueError("not this reader's file")
-        except ValueError:
-            self._raise_problem(self._read_bytes())
+            handle = open(self.path, "rb")
+        except OSError as exc:
+            raise LibraryError(permission_advice(self.path, exc, "read library file")) from None
+        with handle:
+            st = os.fstat(handle.fileno())
+            signature = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)  # (of what is read)
+            handle.seek(max(0, st.st_size - 4096))
+            early = _meta_near_end(handle.read().decode("utf-8", "ignore"))
+            if early is not None and _meta_problem(early, self.kind):
+                self._raise_problem(self._read_bytes())
+            handle.seek(0)
+            meta: dict[str, dict] = {}
+            try:
+                for table, doc_id, doc, _, _ in json_stream.read_documents(handle):
+                    if not isinstance(doc, dict):
+                        raise ValueError("not a document")
+                    if table == META_TABLE:
+                        meta.setdefault(table, {})[doc_id] = doc
+                    else:
+                        yield table, doc_id, doc
+                if _meta_problem(meta, self.kind):
+                    raise ValueError("not this reader's file")
+            except ValueError:  # (UnicodeDecodeError too)
+                self._raise_problem(self._read_bytes())
         self._data, self._signature, self._version = None, signature, file_version(meta)
 
     def _read_bytes(self) -> bytes:
