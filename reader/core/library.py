@@ -81,6 +81,7 @@ class Library(Store):
             if batch.state_docs:
                 self._write_states(states, {i: PaperState.from_doc(doc) for i, doc in batch.state_docs.items()})
         self.storage("commentary").release()  # (read per digest when shown: core/catalog.py)
+        self.commentary.forget()
         return results
 
     def queue_papers(self, ids: Iterable[str]) -> list[str]:

@@ -305,7 +305,7 @@ class PaperRecord:
         intern = intern or Interner()
         title = doc.get("title")
         return cls(
-            arxiv_id=doc_id,
+            arxiv_id=intern(doc_id),  # (the same string as its digest entries' id)
             title=intern(title),
             authors=intern.strings(doc.get("authors")),
             added=intern(doc.get("added", "")),

@@ -39,23 +39,29 @@ class Appearances(Mapping):
 
     def __init__(self, digests: tuple[DigestRecord, ...]) -> None:
         self._digests = digests
-        self._where: dict[str, list[DigestRecord]] | None = None
+        # paper id -> its digest, or a tuple of them (most papers are in one: no list each)
+        self._where: dict[str, DigestRecord | tuple[DigestRecord, ...]] | None = None
         self._found: dict[str, list[Appearance]] = {}
 
-    def _index(self) -> dict[str, list[DigestRecord]]:
+    def _index(self) -> dict[str, DigestRecord | tuple[DigestRecord, ...]]:
         where = self._where
         if where is None:
             where = {}
             for digest in self._digests:
                 for arxiv_id in dict.fromkeys(digest.paper_ids):
-                    where.setdefault(arxiv_id, []).append(digest)
+                    found = where.get(arxiv_id)
+                    if found is None:
+                        where[arxiv_id] = digest
+                    else:
+                        where[arxiv_id] = (*found, digest) if isinstance(found, tuple) else (found, digest)
             self._where = where
         return where
 
     def __getitem__(self, arxiv_id: str) -> list[Appearance]:
         found = self._found.get(arxiv_id)
         if found is None:
-            digests = self._index()[arxiv_id]  # KeyError for a paper no digest lists
+            listed = self._index()[arxiv_id]  # KeyError for a paper no digest lists
+            digests = listed if isinstance(listed, tuple) else (listed,)
             found = [Appearance(d, e) for d in digests for e in _entries_of(d, arxiv_id)]
             self._found[arxiv_id] = found
         return found

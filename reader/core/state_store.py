@@ -235,8 +235,11 @@ class StateFile(Mapping[str, PaperState]):
             after._read_at = moved
         for tag, ids in self._tag_sets.items():  # carried over too
             if tag in after.tags:
-                touched = tag in drop_tag or tag in add_tag
-                after._tag_sets[tag] = (ids - drop_tag.get(tag, set())) | set(add_tag.get(tag, ())) if touched else ids
+                if tag in drop_tag:
+                    ids = ids - drop_tag[tag]
+                if tag in add_tag:
+                    ids = ids.union(add_tag[tag])
+                after._tag_sets[tag] = ids
         after._shared = self._shared
         return after
 
