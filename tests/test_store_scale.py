@@ -413,3 +413,52 @@ def test_the_state_file_answers_as_a_dict_of_states_would(changes):
         assert reread.states() == expected and dict(reread) == expected
         assert reread.read_count() == sum(s.read for s in expected.values())
         assert reread.tag_counts() == Counter(t for s in expected.values() for t in s.tags)
+
+
+# --- reading a file a megabyte at a time, cut anywhere -------------------------------------
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
+_DOCS = st.dictionaries(_TEXT, st.dictionaries(_TEXT, st.one_of(_TEXT, st.integers(), st.floats(allow_nan=False),
+                                                               st.lists(st.integers(), max_size=3))), max_size=5)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from(["digests", "papers", "_meta"]), _DOCS, min_size=1), st.integers(1, 40),
+       st.booleans())
+def test_a_file_read_in_pieces_gives_every_document_and_where_it_is(tables, step, spaced):
+    import io
+
+    from reader.core import json_stream
+
+    raw = b"".join(json_stream.encode(tables)) if not spaced else json.dumps(tables, indent=1).encode()
+    saved = json_stream.STEP
+    json_stream.STEP = step  # (a few bytes at a time: every cut, inside a character too)
+    try:
+        found = list(json_stream.read_documents(io.BytesIO(raw), offsets=True))
+    finally:
+        json_stream.STEP = saved
+    assert [(t, i, d) for t, i, d, _, _ in found] == [(t, i, d) for t, docs in tables.items() for i, d in docs.items()]
+    for _, _, doc, start, end in found:
+        assert json.loads(raw[start:end]) == doc
+
+
+@pytest.mark.parametrize("cut", [1, 10, 50, 99])
+def test_a_file_cut_short_is_an_error_not_fewer_documents(cut):
+    import io
+
+    from reader.core import json_stream
+
+    raw = b"".join(json_stream.encode({"papers": {f"2101.{n:05d}": {"title": "x" * n} for n in range(50)}}))
+    with pytest.raises(ValueError):
+        list(json_stream.read_documents(io.BytesIO(raw[: len(raw) * cut // 100])))
+
+
+def test_commentary_read_after_it_changed_is_the_new_one(tmp_path):
+    library = make_library(tmp_path / "lib", many(100, commentary="first words"))
+    snapshot = Snapshot.load(library)
+    assert snapshot.appearances[PAPER][0].entry.commentary == "first words"
+    digest = many(100, commentary="second words")[0]
+    library.import_digests([(digest, "sha-changed")])  # (the same file, edited)
+    again = Snapshot.load(library)
+    assert again.appearances[PAPER][0].entry.commentary == "second words"
+    assert Snapshot.load(fresh(library)).appearances[PAPER][0].entry.commentary == "second words"
