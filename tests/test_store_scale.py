@@ -13,7 +13,6 @@ import datetime as dt
 import json
 import tracemalloc
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
@@ -147,6 +146,19 @@ def test_a_change_of_many_papers_writes_each_file_once(big, monkeypatch):
     assert not library.notes()
 
 
+def test_edits_from_a_note_folder_write_each_file_once(big, monkeypatch):
+    from reader.core.records import PaperEdit
+
+    ids = list(big.papers())[:800]
+    counts = writes_per_file(monkeypatch)
+    done = big.apply_edits({i: PaperEdit(note=f"from the folder {i}", add=("folder",)) for i in ids}, "a folder")
+    assert len(done) == 800 and all(saved is not None and saved.step for saved, _ in done.values())
+    assert counts["state.json"] == 1 and counts["history.json"] == 1 and counts["notes.json"] == 1
+    assert all(n == 1 for name, n in counts.items() if name.startswith("notes-"))
+    library = fresh(big)
+    assert all(library.note(i) == f"from the folder {i}" and "folder" in library.state(i).tags for i in ids)
+
+
 def test_an_import_writes_each_file_once(tmp_path, monkeypatch):
     library = Library(tmp_path / "lib")
     counts = writes_per_file(monkeypatch)
@@ -210,8 +222,10 @@ def test_a_library_of_the_first_format_is_read_and_moved_on_by_its_first_change(
     stored = json.loads((data / "state.json").read_text(encoding="utf-8"))
     assert "papers" not in stored and stored["_meta"]["1"]["format"] == 2
     index = json.loads((data / "notes.json").read_text(encoding="utf-8"))
-    assert index["_meta"]["1"]["format"] == 2 and sorted(index["index"]["noted"]["papers"].split()) == ["2007.00001", "2007.01758"]
-    assert new.undo().undone == ("2007.01758",) and fresh(library).note("2007.01758") == "second"
+    assert index["_meta"]["1"]["format"] == 2
+    assert sorted(index["index"]["noted"]["papers"].split()) == ["2007.00001", "2007.01758"]
+    undone = new.undo()
+    assert undone is not None and undone.undone == ("2007.01758",) and fresh(library).note("2007.01758") == "second"
 
 
 def test_the_app_moves_a_library_of_the_first_format_on_after_its_first_full_read(tmp_path):
@@ -300,6 +314,7 @@ def test_the_glance_keeps_each_digests_ids_as_one_string(tmp_path):
     assert ids <= 3 * 10  # the entries of the newest three digests; the others' ids, one string each
     first = glance.read(fresh(library))
     full = Snapshot.load(fresh(library))
+    assert first is not None
     assert first.all_ids() == full.all_ids() and len(first.papers) == len(full.papers) == 3000
     assert [first.progress(d) for d in first.digests] == [full.progress(d) for d in full.digests]
 
@@ -417,7 +432,7 @@ def test_the_state_file_answers_as_a_dict_of_states_would(changes):
 
 # --- reading a file a megabyte at a time, cut anywhere -------------------------------------
 
-_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
+_TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=12)
 _DOCS = st.dictionaries(_TEXT, st.dictionaries(_TEXT, st.one_of(_TEXT, st.integers(), st.floats(allow_nan=False),
                                                                st.lists(st.integers(), max_size=3))), max_size=5)
 

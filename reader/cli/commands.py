@@ -398,9 +398,9 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 def _print_backups(library) -> None:
     from ..core.doctor import backup_time
-    from ..core.library import FILES
+    from ..core.library import ALL_FILES
 
-    backups = [path for name in FILES for path in library.backups.list(f"{name}.json")]
+    backups = [path for name in ALL_FILES for path in library.backups.list(f"{name}.json")]
     if not backups:
         print(f"backups: none yet (they are kept in {library.backups.directory})")
         return

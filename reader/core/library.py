@@ -325,8 +325,8 @@ class Library(Store):
         with self.transaction("exports"):
             doc = self.raw_rows("exports", "folders").get(folder) or {}
             _check_export_format(doc, folder)
-            kept = doc.get("papers") if isinstance(doc.get("papers"), dict) else {}
-            merged = {**kept, **papers}
+            kept = doc.get("papers")
+            merged = {**(kept if isinstance(kept, dict) else {}), **papers}
             self.put("exports", {"folders": {folder: {"format": EXPORT_RECORD_FORMAT, "papers": merged}}})
 
     # --- undo -------------------------------------------------------------

@@ -91,24 +91,28 @@ def item_json(item: Item) -> dict:
             "authors": list(authors), "references": list(references), "tags": list(tags), "line": line}
 
 
+_COMMENTARY: Any = Entry.__dict__["commentary"]  # the slot Entry keeps its commentary in
+
+
 class StoredEntry(Entry):
     """An entry read from the library: its commentary is read when it is asked for (and
     not kept), so a digest's entries cost no more than their titles until one is shown."""
 
     __slots__ = ("_texts",)
+    _texts: Texts
 
-    @property  # type: ignore[override]
+    @property  # type: ignore[override, misc]  # (the slot of Entry, read through)
     def commentary(self) -> str:
-        text = Entry.commentary.__get__(self)  # type: ignore[attr-defined]
+        text = _COMMENTARY.__get__(self)
         if text is not None:
             return text
         texts = self._texts
         found = texts() if callable(texts) else texts
         return (found or {}).get(self.arxiv_id, "")
 
-    @commentary.setter
+    @commentary.setter  # type: ignore[misc]
     def commentary(self, value: str | None) -> None:
-        Entry.commentary.__set__(self, value)  # type: ignore[attr-defined]
+        _COMMENTARY.__set__(self, value)
 
 
 def _build(item: Item, texts: Texts) -> Entry:

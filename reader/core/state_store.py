@@ -227,19 +227,19 @@ class StateFile(Mapping[str, PaperState]):
                 after.order.pop(arxiv_id, None)
         if self._read_at is not None:  # carried over, not rebuilt
             moved = dict(self._read_at)
-            for ids in drop_read.values():
-                for arxiv_id in ids:
+            for gone in drop_read.values():
+                for arxiv_id in gone:
                     moved.pop(arxiv_id, None)
-            for at, ids in add_read.items():
-                moved.update(dict.fromkeys(ids, at))
+            for at, more in add_read.items():
+                moved.update(dict.fromkeys(more, at))
             after._read_at = moved
-        for tag, ids in self._tag_sets.items():  # carried over too
+        for tag, members in self._tag_sets.items():  # carried over too
             if tag in after.tags:
                 if tag in drop_tag:
-                    ids = ids - drop_tag[tag]
+                    members = members - drop_tag[tag]
                 if tag in add_tag:
-                    ids = ids.union(add_tag[tag])
-                after._tag_sets[tag] = ids
+                    members = members.union(add_tag[tag])
+                after._tag_sets[tag] = members
         after._shared = self._shared
         return after
 
