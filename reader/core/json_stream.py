@@ -91,6 +91,27 @@ class _Buffer:
                 self.pos = end
                 return found
 
+    def compact_document(self, first: bool) -> tuple[str, Any, int, int] | None:
+        """The next ``"id":{...}`` of a table as this reader writes it (no whitespace), as
+        ``(doc id, document, start, end)``; None for anything else (the table's end,
+        whitespace, a document cut off by the buffer's end): then take the general way."""
+        text, pos = self.text, self.pos
+        if not first:
+            if text[pos : pos + 1] != ",":
+                return None
+            pos += 1
+        if text[pos : pos + 1] != '"':
+            return None
+        try:
+            doc_id, end = _DECODER.raw_decode(text, pos)
+            if text[end : end + 1] != ":" or text[end + 1 : end + 2] != "{":
+                return None
+            doc, after = _DECODER.raw_decode(text, end + 1)
+        except (ValueError, RecursionError):
+            return None
+        self.pos = after
+        return doc_id, doc, end + 1, after
+
     def key(self) -> str:
         if self.peek() != '"':
             raise ValueError("expected a name")
@@ -109,15 +130,23 @@ def _spans(buffer: _Buffer) -> Iterator[tuple[str, str, Any, int, int]]:
         table = buffer.key()
         buffer.take("{")
         first_doc = True
-        while buffer.peek() != "}":
-            if not first_doc:
-                buffer.take(",")
+        while True:
+            found = buffer.compact_document(first_doc)  # (the usual case, in fewer steps)
+            if found is not None:
+                doc_id, doc, start, end = found
+                start = buffer.byte_at(start)
+            elif buffer.peek() == "}":
+                break
+            else:
+                if not first_doc:
+                    buffer.take(",")
+                doc_id = buffer.key()
+                buffer.peek()
+                start = buffer.byte_at(buffer.pos)  # (before reading on: that drops what is parsed)
+                doc = buffer.value()
+                end = buffer.pos
             first_doc = False
-            doc_id = buffer.key()
-            buffer.peek()
-            start = buffer.byte_at(buffer.pos)
-            doc = buffer.value()
-            yield table, doc_id, doc, start, buffer.byte_at(buffer.pos)
+            yield table, doc_id, doc, start, buffer.byte_at(end)
         buffer.pos += 1
     buffer.pos += 1
     if buffer.peek() != "":
