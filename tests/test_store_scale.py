@@ -280,6 +280,16 @@ def test_import_makes_the_glance_when_there_is_none(tmp_path, capsys):
     assert glance.read(Library(data)) is not None
 
 
+def test_a_restored_catalogue_comes_with_its_glance(tmp_path, capsys):
+    library = make_library(tmp_path / "lib", sample_digests())
+    library.backups.interval = 0  # (every write backs up the file it replaces)
+    library.queue_papers(["2101.00001"])
+    (library.data_dir / "catalog.json").write_bytes(b'{"digests": {')
+    assert run(["--data-dir", str(library.data_dir), "doctor", "--restore"]) == 0
+    first = glance.read(fresh(library))
+    assert first is not None and "2007.00001" in first.papers
+
+
 def test_a_toggle_a_tag_or_a_note_never_makes_the_glance_stale(tmp_path):
     library = make_library(tmp_path / "lib", sample_digests())
     glance.write(library)

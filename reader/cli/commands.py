@@ -393,6 +393,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
             failed.append(report.path.name)
     if failed:
         raise CliError(f"not restored: {', '.join(failed)} (see above)")
+    if any(report.path.stem in ("catalog", "arxiv") for report in damaged):
+        keep_glance(library)  # (made from the restored files: the app's next start is fast)
     return 0
 
 
