@@ -487,3 +487,21 @@ def test_commentary_read_after_it_changed_is_the_new_one(tmp_path):
     again = Snapshot.load(library)
     assert again.appearances[PAPER][0].entry.commentary == "second words"
     assert Snapshot.load(fresh(library)).appearances[PAPER][0].entry.commentary == "second words"
+
+
+def test_a_backup_of_the_first_format_put_back_over_the_second_loses_no_newer_note(tmp_path):
+    library = make_library(tmp_path / "lib", sample_digests())
+    data = library.data_dir
+    meta = {"_meta": {"1": {"format": 1, "kind": "notes", "change": 3, "mark": "abc"}}}
+    old = {"notes": {"2007.00001": {"text": "old", "updated": "t"}, "2007.00002": {"text": "kept", "updated": "t"}}}
+    (data / "notes.json").write_text(json.dumps(old | meta), encoding="utf-8")
+    backup = (data / "notes.json").read_bytes()  # (a backup taken before the move)
+    library.set_note("2007.00001", "newer")  # moved on: texts in their files
+    library.set_note("2007.01758", "written after")
+    (data / "notes.json").write_bytes(backup)  # (what doctor --restore puts back)
+    again = fresh(library)
+    assert again.notes() == {"2007.00001": "newer", "2007.00002": "kept", "2007.01758": "written after"}
+    again.set_note("2007.00003", "and one more")  # moves notes.json on again
+    assert fresh(library).notes() == {"2007.00001": "newer", "2007.00002": "kept", "2007.01758": "written after",
+                                      "2007.00003": "and one more"}
+    assert set(fresh(library).noted_ids()) == {"2007.00001", "2007.00002", "2007.01758", "2007.00003"}

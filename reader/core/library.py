@@ -169,16 +169,20 @@ class Library(Store):
     # --- notes ------------------------------------------------------------
     def _move_notes_out(self) -> None:
         """(Under the lock, in a transaction of every note file.) A format 1 notes.json
-        holds the texts: move them to their files, and make notes.json the index."""
+        holds the texts: move them to their files, and make notes.json the index. A note
+        already in its file (a move cut short, or a format 1 backup of notes.json put back
+        over a library of format 2) is newer: it is kept, never overwritten."""
         index = self.storage("notes").read()
         if is_index(index):
             return
         docs = {i: doc for i, doc in (index or {}).get(TEXTS_TABLE, {}).items() if text_of(doc)}
-        grouped = by_shard(docs)
-        for shard in SHARDS:  # (whole files: anything a crashed move left in them goes)
-            if shard in grouped or self.storage(shard).path.exists():
-                self.storage(shard).write({TEXTS_TABLE: grouped.get(shard, {})})
-        self.storage("notes").write(index_tables(docs))
+        noted_now = dict.fromkeys(docs)
+        for shard, moved in by_shard(docs).items():
+            kept = {i: doc for i, doc in self.raw_rows(shard, TEXTS_TABLE).items() if text_of(doc)}
+            self.put(shard, {TEXTS_TABLE: {i: doc for i, doc in moved.items() if i not in kept}})
+        for shard in SHARDS:
+            noted_now.update((i, None) for i, doc in self.raw_rows(shard, TEXTS_TABLE).items() if text_of(doc))
+        self.storage("notes").write(index_tables(noted_now))
 
     def _write_notes(self, texts: Mapping[str, str]) -> None:
         """Set the notes on papers (an empty text removes it): each note file touched is

@@ -208,9 +208,10 @@ class Store:
     def notes(self) -> dict[str, str]:
         """Every note's text by paper id."""
         index = self._note_index()
-        if not is_index(index):  # (format 1: the texts are in notes.json itself)
-            return {i: t for i, doc in (index or {}).get(TEXTS_TABLE, {}).items() if (t := text_of(doc))}
         found: dict[str, str] = {}
+        if not is_index(index):  # (format 1: the texts are in notes.json itself; any in
+            # their own files are newer: a format 1 backup put back over format 2)
+            found = {i: t for i, doc in (index or {}).get(TEXTS_TABLE, {}).items() if (t := text_of(doc))}
         for shard in SHARDS:
             for arxiv_id, doc in ((self.storage(shard).read() or {}).get(TEXTS_TABLE) or {}).items():
                 if text := text_of(doc):
@@ -218,15 +219,16 @@ class Store:
         return found
 
     def note(self, arxiv_id: str) -> str:
-        index = self._note_index()
-        file = "notes" if not is_index(index) else shard_of(arxiv_id)
-        return text_of(self.raw_rows(file, TEXTS_TABLE).get(arxiv_id))
+        text = text_of(self.raw_rows(shard_of(arxiv_id), TEXTS_TABLE).get(arxiv_id))
+        if text or is_index(self._note_index()):
+            return text
+        return text_of(self.raw_rows("notes", TEXTS_TABLE).get(arxiv_id))  # (format 1)
 
     def noted_ids(self) -> list[str]:
         """The papers with a note (from the index: the texts are not read)."""
         index = self._note_index()
         if not is_index(index):
-            return [i for i, doc in (index or {}).get(TEXTS_TABLE, {}).items() if text_of(doc)]
+            return list(self.notes())
         return noted(index)
 
     def metadata(self) -> dict[str, dict]:
