@@ -41,3 +41,79 @@ async def test_cursor_row_is_highlighted_across_its_full_width(library):
                 if focused:
                     foreground = widget.get_component_rich_style("line-list--cursor").color
                     assert {cell.color for cell in cells} == {foreground}, theme
+
+
+def many_weeks_library(path):
+    """40 weekly digests (the newest week holds three), two undated notes whose names
+    differ only at the end, and 31 tags used unevenly."""
+    import datetime as dt
+
+    from reader.core.models import ParsedDigest
+
+    from .helpers import entry, make_library
+
+    digests = []
+    newest = dt.date(2020, 7, 12)
+    n = 0
+    for week in range(40):
+        day = newest - dt.timedelta(weeks=week)
+        for extra in range(3 if week == 0 else 1):
+            entries = []
+            for _ in range(3):
+                n += 1
+                tags = [f"tag{n % 30:02d}"] + (["common"] if n % 2 == 0 else [])
+                entries.append(entry(f"2007.{n:05d}", f"Paper number {n}", tags=tags))
+            digests.append(ParsedDigest(source=f"/d/{day:%y%m%d}-{extra}.md", date=day - dt.timedelta(days=extra),
+                                        title=f"Digest {week}.{extra}", entries=entries))
+    for name in ("reading notes on a long topic number 1", "reading notes on a long topic number 2"):
+        n += 1
+        digests.append(ParsedDigest(source=f"/d/{name}.md", date=None, title=None,
+                                    entries=[entry(f"2007.{n:05d}", f"Undated paper {n}")]))
+    return make_library(path, digests)
+
+
+def sidebar_lines(app) -> list[str]:
+    sidebar = app.screen.query_one(WeeksSidebar)
+    return [strip.text for strip in sidebar.render_lines(sidebar.scrollable_content_region)]
+
+
+async def test_sidebar_scales_weeks_tags_undated(tmp_path):
+    from reader.core.views import View, ViewKind
+
+    app = ReaderApp(many_weeks_library(tmp_path / "lib"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        main = app.screen
+        sidebar = main.query_one(WeeksSidebar)
+        lines = sidebar_lines(app)
+        # Opens with VIEWS in sight, then the nine most used tags and a row for the rest.
+        assert sidebar.scroll_offset.y == 0 and lines[0].strip() == "VIEWS"
+        assert lines[5].startswith(" TAGS") and lines[5].split()[-1] == "31"
+        assert [line.split()[0] for line in lines[6:15]] == [str(k) for k in range(1, 10)]
+        assert "+ 22 more tags" in lines[15]
+        # One row per ISO week; the current week's three digests under it.
+        keys = [row.key for row in sidebar.rows]
+        weeks = [k for k in keys if k.startswith("week:") or (k.startswith("digest:") and sidebar.rows[keys.index(k)].height == 2)]
+        assert len(weeks) == 40 + 2  # 40 weeks, 2 undated notes
+        assert keys[keys.index("week:2020-W28") + 1 : keys.index("week:2020-W28") + 4] == [
+            f"digest:{d.id}" for d in main.snapshot.digests[:3]
+        ]
+        assert "2020-W28  3 digests" in "\n".join(lines)
+        # Moving into a week of one digest folds the others away; undated ones are apart.
+        await pilot.press("left_square_bracket")
+        assert main.view == View.digest(main.snapshot.digests[3].id)
+        assert not any(row.key == f"digest:{main.snapshot.digests[1].id}" for row in sidebar.rows)
+        await pilot.press("right_square_bracket")
+        assert main.view.kind is ViewKind.WEEK and main.view.key == "2020-W28"
+        assert len(main.visible_ids) == 9
+        main.set_focus(sidebar)
+        await pilot.press("G")
+        await pilot.pause()
+        text = "\n".join(sidebar_lines(app))
+        assert "UNDATED" in text and "number 1" in text and "number 2" in text
+        # Enter on "more" shows every tag, and again folds them.
+        sidebar.move_to("#tags-more")
+        await pilot.press("enter")
+        assert sum(1 for row in sidebar.rows if row.key.startswith("tag:")) == 31
+        await pilot.press("enter")
+        assert sum(1 for row in sidebar.rows if row.key.startswith("tag:")) == 9
