@@ -117,3 +117,25 @@ async def test_sidebar_scales_weeks_tags_undated(tmp_path):
         assert sum(1 for row in sidebar.rows if row.key.startswith("tag:")) == 31
         await pilot.press("enter")
         assert sum(1 for row in sidebar.rows if row.key.startswith("tag:")) == 9
+
+
+async def test_footer_keeps_the_keys_that_matter_at_80_columns(library):
+    from reader.tui.widgets.footer import KeysFooter
+
+    app = ReaderApp(library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        footer = app.screen.query_one(KeysFooter)
+        line = footer.render().plain
+        assert len(line) <= 80 and "…" not in line
+        for key in ("space Read", "/ Filter", "t Tag", "n Note", "? Keys", "^p"):
+            assert key in line, (key, line)
+        assert "d PDF" not in line  # the least important made room
+        await pilot.resize_terminal(60, 24)
+        await pilot.pause()
+        line = footer.render().plain
+        assert "? Keys" in line and "^p" in line and "…" not in line, line
+        await pilot.resize_terminal(200, 50)
+        await pilot.pause()
+        line = footer.render().plain
+        assert "d PDF" in line and "f Fetch arXiv" in line

@@ -51,7 +51,7 @@ from ..widgets.status import StatusLine
 from ..widgets.weeks import WeeksSidebar
 from ..writer import LibraryWriter
 from . import arxiv_actions, library_actions, navigation
-from .main_keys import BINDINGS, DESCRIPTIONS
+from .main_keys import BINDINGS, DESCRIPTIONS, FOOTER_PRIORITY
 
 POLL_SECONDS = 1.0
 
@@ -72,6 +72,7 @@ class MainScreen(Screen[None]):
 
     BINDINGS = BINDINGS
     DESCRIPTIONS = DESCRIPTIONS
+    FOOTER_PRIORITY = FOOTER_PRIORITY
 
     snapshot: var[Snapshot] = var(Snapshot.empty, always_update=True)
     view: var[View | None] = var(None)

@@ -38,6 +38,10 @@ BINDINGS: list[BindingType] = [
         for n in range(1, 10)
     ],
 ]
+# The footer's keys, most important first: at 80 columns the last ones make room (the
+# command palette's key and ? stay at any width).
+FOOTER_PRIORITY = ("help", "toggle_read", "filter", "add_tag", "edit_note", "quit", "undo", "fetch", "download")
+
 # Longer descriptions for ? and the command palette (the footer shows the short ones).
 DESCRIPTIONS = {
     "fetch": "Fetch arXiv metadata for the papers of this view",
