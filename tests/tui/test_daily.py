@@ -139,3 +139,24 @@ async def test_footer_keeps_the_keys_that_matter_at_80_columns(library):
         await pilot.pause()
         line = footer.render().plain
         assert "d PDF" in line and "f Fetch arXiv" in line
+
+
+async def test_help_teaches_links_and_every_glyph(library):
+    import io
+
+    from rich.console import Console
+
+    from reader.tui.widgets import papers
+
+    app = ReaderApp(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        console = Console(width=110, file=io.StringIO())
+        console.print(app.screen._table())
+        text = console.file.getvalue()
+        for glyph in (papers.UNREAD_MARK, papers.READ_MARK, papers.NOTE_MARK, papers.PDF_MARK,
+                      papers.MISMATCH_MARK, papers.SELECT_MARK):
+            assert glyph in text, glyph
+        assert "In the Commentary tab" in text and "backlinks" in text and "guessed" in text
