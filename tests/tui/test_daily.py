@@ -160,3 +160,65 @@ async def test_help_teaches_links_and_every_glyph(library):
                       papers.MISMATCH_MARK, papers.SELECT_MARK):
             assert glyph in text, glyph
         assert "In the Commentary tab" in text and "backlinks" in text and "guessed" in text
+
+
+def test_windows_open_only_where_the_reader_can_see_them():
+    from reader.tui.opener import can_open_windows
+
+    assert not can_open_windows({"SSH_CONNECTION": "1 2 3 4", "DISPLAY": ":0"}, "linux")
+    assert not can_open_windows({}, "linux")  # a console: no display
+    assert can_open_windows({"DISPLAY": ":0"}, "linux")
+    assert can_open_windows({"WAYLAND_DISPLAY": "wayland-0"}, "linux")
+    assert can_open_windows({}, "darwin")
+    assert not can_open_windows({"SSH_TTY": "/dev/pts/1"}, "darwin")
+
+
+async def test_open_copy_and_pdf_say_what_they_did(library, tmp_path, monkeypatch):
+    import webbrowser
+
+    from reader.tui import opener
+
+    from .conftest import settle
+
+    monkeypatch.setenv("READER_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.setattr(webbrowser, "open", lambda *a, **k: (_ for _ in ()).throw(AssertionError("no browser here")))
+    app = ReaderApp(library)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await ready(pilot)
+        main = app.screen
+        paper = main.paper_id
+        url = f"https://arxiv.org/abs/{paper}"
+        # o where no browser can open: the URL is shown and copied.
+        await pilot.press("o")
+        await settle(pilot)
+        assert app.clipboard == url
+        assert url in "\n".join(str(n.message) for n in app._notifications)
+        # y: copy the URL, the BibTeX entry, the citation key.
+        await pilot.press("y")
+        await pilot.pause()
+        await pilot.press("b")
+        await pilot.pause()
+        assert app.clipboard.startswith("@misc{") and "eprint" in app.clipboard and paper in app.clipboard
+        await pilot.press("y")
+        await pilot.pause()
+        await pilot.press("k")
+        await pilot.pause()
+        assert app.clipboard.endswith(paper) and "\n" not in app.clipboard and not app.clipboard.startswith("@")
+        # O without a PDF: says d downloads it; with one, where no viewer can open: the path.
+        await pilot.press("O")
+        await settle(pilot)
+        assert "d downloads it" in list(app._notifications)[-1].message
+        pdf = tmp_path / "cache" / "pdf" / f"{paper}.pdf"
+        pdf.parent.mkdir(parents=True)
+        pdf.write_bytes(b"%PDF-1.4\n")
+        await pilot.press("O")
+        await settle(pilot)
+        assert app.clipboard == str(pdf)
+        # Where a browser can open, o opens it.
+        opened: list[str] = []
+        monkeypatch.setattr(opener, "open_url", lambda u: opened.append(u) or True)
+        await pilot.press("o")
+        await settle(pilot)
+        assert opened == [url]

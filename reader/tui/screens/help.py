@@ -21,7 +21,7 @@ SECTIONS = [
     ("Reading", ["toggle_read", "add_tag", "remove_tag", "toggle_top_tag", "edit_note",
                  "select", "extend(1)", "extend(-1)", "mark_all_read", "undo"]),
     ("Finding", ["filter", "search", "command_palette"]),
-    ("arXiv", ["fetch", "download", "open"]),
+    ("arXiv", ["fetch", "download", "open", "open_pdf", "copy"]),
     ("In the Paper tab", ["find", "find_next", "find_previous", "close_find"]),
     ("In the Commentary tab", []),
     ("Library", ["export", "import", "stats"]),

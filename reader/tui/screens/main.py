@@ -50,7 +50,7 @@ from ..widgets.papers import PapersList
 from ..widgets.status import StatusLine
 from ..widgets.weeks import WeeksSidebar
 from ..writer import LibraryWriter
-from . import arxiv_actions, library_actions, navigation
+from . import arxiv_actions, library_actions, navigation, share_actions
 from .main_keys import BINDINGS, DESCRIPTIONS, FOOTER_PRIORITY
 
 POLL_SECONDS = 1.0
@@ -506,9 +506,9 @@ class MainScreen(Screen[None]):
     def flush_note(self, wait: bool = False) -> str | None:
         return library_actions.flush_note(self, wait)
 
-    def action_open(self) -> None:
-        if self.paper_id:
-            self.app.open_url(f"https://arxiv.org/abs/{self.paper_id}")
+    action_open = _delegate(share_actions.open_on_arxiv)
+    action_open_pdf = _delegate(share_actions.open_pdf)
+    action_copy = _delegate(share_actions.copy_menu)
 
     action_download = _delegate(arxiv_actions.download)
     # Keys that need the whole library: at once, or as soon as it is read (the last press).

@@ -142,3 +142,61 @@ class ImportPrompt(CompletingPrompt):
             self.notify(f"No such file or folder: {value}", severity="error", markup=False)
             return
         self.dismiss(value or None)
+
+
+class Confirm(ModalScreen[bool]):
+    """A yes/no question: y or enter says yes, n or escape no."""
+
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+
+    def __init__(self, title: str, question: str) -> None:
+        super().__init__(classes="prompt")
+        self._title = title
+        self._question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="prompt-box") as box:
+            box.border_title = Text(self._title)
+            question = Text(self._question)
+            question.append("  y / n", style="bold")
+            yield Static(question, id="confirm-question")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+COPY_CHOICES = (  # (key, id, what)
+    ("u", "url", "URL"),
+    ("b", "bibtex", "BibTeX entry"),
+    ("k", "key", "citation key"),
+    ("i", "id", "arXiv id"),
+)
+
+
+class CopyPrompt(Prompt):
+    """What to copy to the clipboard: the paper's URL, BibTeX entry, citation key or id.
+    ``previews`` maps each choice's id to what it would copy (shown cut to one line)."""
+
+    BINDINGS = [Binding(key, f"choose('{choice}')", what, show=False) for key, choice, what in COPY_CHOICES]
+
+    def __init__(self, what: str, previews: dict[str, str]) -> None:
+        super().__init__(f"Copy {what}", "u b k i or enter copies · escape cancels")
+        self._previews = previews
+
+    def body(self) -> ComposeResult:
+        options = []
+        for key, choice, what in COPY_CHOICES:
+            prompt = Text.assemble((f"{key} ", "bold"), (what.ljust(14), ""))
+            prompt.append(one_line(self._previews.get(choice, ""))[:60], style="dim")
+            options.append(Option(prompt, id=choice))
+        yield OptionList(*options, id="copy-choices")
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(choice)
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
