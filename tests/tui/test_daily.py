@@ -222,3 +222,90 @@ async def test_open_copy_and_pdf_say_what_they_did(library, tmp_path, monkeypatc
         await pilot.press("o")
         await settle(pilot)
         assert opened == [url]
+
+
+async def test_mark_all_asks_first_and_several_tags_in_one_prompt(tmp_path):
+    from reader.core.views import ALL, View
+    from reader.tui.screens.prompts import Confirm, TagPrompt
+
+    from .conftest import settle, type_text
+
+    app = ReaderApp(many_weeks_library(tmp_path / "lib"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        main = app.screen
+        main.view = ALL
+        await pilot.pause()
+        assert len(main.visible_ids) > 50
+        await pilot.press("A")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)  # 126 papers: asked first
+        await pilot.press("n")
+        await settle(pilot)
+        assert not any(main.snapshot.state(i).read for i in main.visible_ids)
+        await pilot.press("A")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert all(main.snapshot.state(i).read for i in main.visible_ids)
+        # A few papers: at once.
+        await pilot.press("u")
+        await settle(pilot)
+        main.view = View.digest(main.snapshot.digests[5].id)
+        await pilot.pause()
+        await pilot.press("A")
+        await settle(pilot)
+        assert not isinstance(app.screen, Confirm)
+        assert all(main.snapshot.state(i).read for i in main.visible_ids)
+        # Several tags, spaces or commas between them; the last one completes.
+        paper = main.paper_id
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, TagPrompt)
+        await type_text(pilot, "attention, transformers comm")
+        await pilot.pause(0.2)
+        await pilot.press("tab")
+        assert app.screen.query_one("#tag-input").value == "attention, transformers common"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert {"attention", "transformers", "common"} <= set(main.snapshot.state(paper).tags)
+        assert "attention-transformers" not in main.snapshot.state(paper).tags
+
+
+async def test_import_tab_completes_the_common_prefix_and_lists_candidates(library, tmp_path):
+    from .conftest import type_text
+
+    folder = tmp_path / "digests"
+    (folder / "2007-notes").mkdir(parents=True)
+    for name in ("200705.md", "200712.md", "200719.md"):
+        (folder / name).write_text("# x\n")
+    app = ReaderApp(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("i")
+        await type_text(pilot, str(folder / "20"))
+        await pilot.press("tab")
+        field = app.screen.query_one("#path-input")
+        assert field.value == str(folder / "2007")  # as far as all four agree
+        listed = str(app.screen.query_one("#path-candidates").render())
+        assert "200705.md" in listed and "200719.md" in listed and "2007-notes/" in listed
+        await type_text(pilot, "-")
+        await pilot.press("tab")
+        assert field.value == str(folder / "2007-notes") + "/"
+
+
+def test_demo_exports_go_where_the_readme_says(monkeypatch, tmp_path):
+    """``reader --demo`` leaves the export folder alone: ~/Documents/reader, or $READER_EXPORT_DIR."""
+    import os
+    from types import SimpleNamespace
+
+    from reader.cli import app as cli_app
+    from reader.core.locations import export_dir
+
+    monkeypatch.delenv("READER_EXPORT_DIR")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    seen: list[object] = []
+    monkeypatch.setattr(cli_app, "_run", lambda library, demo: seen.append((os.environ.get("READER_EXPORT_DIR"), export_dir())))
+    cli_app.open_app(SimpleNamespace(demo=True, data_dir=None))
+    assert seen == [(None, tmp_path / "home" / "Documents" / "reader")]
