@@ -309,3 +309,44 @@ def test_demo_exports_go_where_the_readme_says(monkeypatch, tmp_path):
     monkeypatch.setattr(cli_app, "_run", lambda library, demo: seen.append((os.environ.get("READER_EXPORT_DIR"), export_dir())))
     cli_app.open_app(SimpleNamespace(demo=True, data_dir=None))
     assert seen == [(None, tmp_path / "home" / "Documents" / "reader")]
+
+
+def test_short_titles_of_mentioned_papers():
+    from reader.core.snapshot import Snapshot
+    from reader.tui.widgets.commentary import short_title, titled_links
+
+    class Titles(Snapshot):
+        def title(self, arxiv_id: str) -> str | None:
+            return {"2007.03898": "NVAE: A Deep Hierarchical Variational Autoencoder",
+                    "2007.00003": "Diffusion Models Beat GANs on Image Synthesis and on Everything Else Too",
+                    "2007.00004": "A [bold] *title*"}.get(arxiv_id)
+
+    snap = Titles.empty()
+    snap.__class__ = Titles
+    assert short_title(snap, "2007.03898") == "NVAE"
+    assert short_title(snap, "2007.00003") == "Diffusion Models Beat GANs on Image…"
+    assert short_title(snap, "1902.02102") == "arXiv:1902.02102"
+    text = ("Like https://arxiv.org/abs/2007.03898 and arXiv:1902.02102, unlike "
+            "[their paper](https://arxiv.org/abs/2007.00003) or `https://arxiv.org/abs/2007.00003`; "
+            "https://arxiv.org/pdf/2007.00004v2.")
+    assert titled_links(text, snap) == (
+        "Like [NVAE](https://arxiv.org/abs/2007.03898) and [arXiv:1902.02102](https://arxiv.org/abs/1902.02102), "
+        "unlike [their paper](https://arxiv.org/abs/2007.00003) or `https://arxiv.org/abs/2007.00003`; "
+        "[A \\[bold\\] \\*title\\*](https://arxiv.org/abs/2007.00004)."
+    )
+
+
+async def test_commentary_shows_mentioned_papers_by_title_with_spaces_between_parts(library):
+    from .test_markup import screen_text
+
+    app = ReaderApp(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("left_square_bracket", "g")  # the first week: 2007.00001 mentions 2007.00003
+        await pilot.pause(0.2)
+        await ready(pilot)
+        text = screen_text(app)
+        assert "See Diffusion Models Beat GANs." in text
+        assert "https://arxiv.org/abs/2007.00003" not in text
+        assert "2020-07-05 · 2020-W27  Papers of the first week" in text
+        assert "1706.03762  not in library" in text

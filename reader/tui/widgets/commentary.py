@@ -8,6 +8,7 @@ check it), and ``printable`` strips escape sequences first.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rich.console import Group
@@ -31,6 +32,46 @@ LOADING = "loading commentary…"
 def literal_markdown(text: str) -> str:
     """Printable commentary for the Markdown renderer (markup stays literal)."""
     return printable(text)
+
+
+SHORT_TITLE = 40  # cells: a mentioned paper's title in running text
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!<>|~])")
+
+
+def short_title(snap: Snapshot, arxiv_id: str) -> str:
+    """What a commentary's link to a paper reads as: its short name (``NVAE`` of "NVAE: A
+    Deep Hierarchical…"), else its title cut at a word, else ``arXiv:ID``."""
+    title = one_line(snap.title(arxiv_id) or "")
+    if not title:
+        return f"arXiv:{arxiv_id}"
+    head, colon, _rest = title.partition(":")
+    if colon and 0 < len(head) <= 30:
+        return head.strip()
+    if len(title) <= SHORT_TITLE:
+        return title
+    cut = title[: SHORT_TITLE - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;.-") + "…"
+
+
+def titled_links(text: str, snap: Snapshot) -> str:
+    """Markdown in which each bare arXiv link reads as the paper's short title, linked to
+    its abstract page (a link already written as ``[text](url)`` stays as written)."""
+    from reader.core.ids import abs_url, find_links
+
+    out: list[str] = []
+    at = 0
+    for link in find_links(text):
+        if link.malformed or link.start < at:
+            continue
+        before = text[max(0, link.start - 2): link.start]
+        if before.endswith("](") or before.endswith("<") or text[:link.start].count("`") % 2:
+            continue  # already a markdown link, an autolink, or in code
+        label = _MARKDOWN_SPECIAL.sub(r"\\\1", short_title(snap, link.arxiv_id))
+        out.append(text[at:link.start])
+        out.append(f"[{label}]({abs_url(link.arxiv_id)})")
+        at = link.end
+    out.append(text[at:])
+    return "".join(out)
 
 
 def markdown(text: str):
@@ -122,7 +163,7 @@ class CommentaryPane(VerticalScroll):
             parts.append(heading)
             body = appearance.entry.commentary.strip()
             if body:
-                parts.append(markdown(literal_markdown(body)))
+                parts.append(markdown(titled_links(literal_markdown(body), snap)))
             else:
                 parts.append(Text("No commentary in this digest.", style="dim italic"))
             parts.append(Text(""))
