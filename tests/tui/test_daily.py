@@ -3,6 +3,8 @@ help, open and copy, the small things. One app start per test where a test needs
 
 from __future__ import annotations
 
+import asyncio
+
 from rich.style import Style
 
 from reader.tui.app import ReaderApp
@@ -350,3 +352,43 @@ async def test_commentary_shows_mentioned_papers_by_title_with_spaces_between_pa
         assert "https://arxiv.org/abs/2007.00003" not in text
         assert "2020-07-05 · 2020-W27  Papers of the first week" in text
         assert "1706.03762  not in library" in text
+
+
+async def test_theme_is_remembered_in_the_config_file(library, tmp_path, monkeypatch):
+    import tomllib
+
+    from reader.tui import app as app_module
+
+    monkeypatch.setenv("READER_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.delenv("READER_THEME", raising=False)
+    monkeypatch.setattr(app_module, "THEME_SETTLE", 0.05)
+    config = tmp_path / "config" / "config.toml"
+    app = ReaderApp(library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert app.theme == "textual-dark"
+        app.theme = "gruvbox"  # previewed in the palette: not saved while it moves on
+        app.theme = "nord"
+        await pilot.pause(0.3)
+        await asyncio.wrap_future(app.service.submit(lambda: None))
+    assert tomllib.loads(config.read_text()) == {"theme": "nord"}
+    config.write_text('theme = "nord"\nfuture_key = 3\n')
+    app = ReaderApp(library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert app.theme == "nord"
+        app.theme = "dracula"
+        await pilot.pause(0.3)
+        await asyncio.wrap_future(app.service.submit(lambda: None))
+    assert tomllib.loads(config.read_text()) == {"theme": "dracula", "future_key": 3}  # other keys kept
+    config.write_text("theme = [broken\n")
+    app = ReaderApp(library)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        assert app.theme == "textual-dark"
+        said = "\n".join(n.message for n in app._notifications)
+        assert str(config) in said and "not valid TOML" in said
+        app.theme = "nord"
+        await pilot.pause(0.3)
+        await asyncio.wrap_future(app.service.submit(lambda: None))
+    assert config.read_text() == "theme = [broken\n"  # never written over
