@@ -161,7 +161,7 @@ async def test_help_teaches_links_and_every_glyph(library):
         for glyph in (papers.UNREAD_MARK, papers.READ_MARK, papers.NOTE_MARK, papers.PDF_MARK,
                       papers.MISMATCH_MARK, papers.SELECT_MARK):
             assert glyph in text, glyph
-        assert "In the Commentary tab" in text and "backlinks" in text and "guessed" in text
+        assert "Commentary tab" in text and "backlinks" in text and "guessed" in text
 
 
 def test_windows_open_only_where_the_reader_can_see_them():
@@ -392,3 +392,53 @@ async def test_theme_is_remembered_in_the_config_file(library, tmp_path, monkeyp
         await pilot.pause(0.3)
         await asyncio.wrap_future(app.service.submit(lambda: None))
     assert config.read_text() == "theme = [broken\n"  # never written over
+
+
+async def test_commentary_shows_cites_and_cited_by_and_enter_follows_them(library, tmp_path):
+    import os
+
+    from reader.core.pdf_paths import pdf_path
+    from reader.core.pdf_text import PaperText, stat_key, write_cache
+
+    from .conftest import settle
+    from .test_markup import screen_text
+
+    cache = tmp_path / "cache"  # READER_CACHE_DIR (tests/conftest.py)
+    assert os.environ["READER_CACHE_DIR"] == str(cache)
+    pdf = pdf_path(cache, "2007.00001")
+    pdf.parent.mkdir(parents=True)
+    pdf.write_bytes(b"%PDF-1.4\n")
+    write_cache(cache, "2007.00001", stat_key(pdf),
+                PaperText(pages=["text"], cites=["2007.03898", "1706.03762", "2101.00009"]))
+    app = ReaderApp(library)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await ready(pilot)
+        main = app.screen
+        for _ in range(50):
+            if main.citations.known:
+                break
+            await pilot.pause(0.02)
+        main.jump_to("2007.03898")  # NVAE: cited by 2007.00001
+        await pilot.pause(0.2)
+        await settle(pilot)
+        main.query_one("#detail").sync()
+        await pilot.pause(0.1)
+        text = screen_text(app)
+        assert "Cited by, in your library" in text and "2007.00001  Attention Is Still All You Need" in text
+        assert "Not known until its text is read" in text  # NVAE's own text is not read
+        main.query_one("#detail").focus_content()
+        await pilot.press("enter", "enter")  # into the links, then follow the first one
+        await settle(pilot)
+        assert main.paper_id == "2007.00001"
+        main.query_one("#detail").sync()
+        await pilot.pause(0.1)
+        text = screen_text(app)
+        assert "Cites" in text and "2007.03898  NVAE: A Deep Hierarchical Variational Autoencoder" in text
+        assert "and 2 other arXiv papers, not in your library" in text
+        # An extraction adds to the index: the pane follows.
+        main.citations = main.citations.adding("2007.03898", ["2007.04825"])
+        main.jump_to("2007.04825")
+        await pilot.pause(0.1)
+        main.query_one("#detail").sync()
+        await pilot.pause(0.1)
+        assert "2007.03898  NVAE" in screen_text(app)

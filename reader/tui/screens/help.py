@@ -23,7 +23,7 @@ SECTIONS = [
     ("Finding", ["filter", "search", "command_palette"]),
     ("arXiv", ["fetch", "download", "open", "open_pdf", "copy"]),
     ("In the Paper tab", ["find", "find_next", "find_previous", "close_find"]),
-    ("In the Commentary tab", []),
+    ("Commentary tab", []),
     ("Library", ["export", "import", "stats"]),
     ("App", ["help", "quit"]),
 ]
@@ -31,12 +31,12 @@ SECTIONS = [
 EXTRA = [  # (keys as the bindings display them, so these replace their rows)
     ("Finding", "^p", "Command palette: every action, jump to a paper by title, change the theme"),
     ("In the Paper tab", "esc", "Close the find bar; again: clear the highlights"),
-    ("In the Commentary tab", "enter", "Go to its links: the papers the commentary references, the "
+    ("Commentary tab", "enter", "Go to its links: the papers the commentary references, the "
      "library's papers this paper's text cites and those citing it, and where it is mentioned "
      "(backlinks). Enter on a link opens that paper, or the digest at the entry that mentions it; "
      "a paper not in your library is offered for your reading queue"),
-    ("In the Commentary tab", "j k", "Move through the links (up past the first: back to the text)"),
-    ("In the Commentary tab", "esc", "Back to the list"),
+    ("Commentary tab", "j k", "Move through the links (up past the first: back to the text)"),
+    ("Commentary tab", "esc", "Back to the list"),
 ]
 
 LEGEND = [  # every glyph the lists show
@@ -121,7 +121,7 @@ class HelpScreen(ModalScreen[None]):
             for key, description in items:
                 table.add_row(Text(key), Text(description))
             table.add_row("", "")
-        table.add_row(Text("What the lists show", style="bold underline"), "")
+        table.add_row(Text("Legend", style="bold underline"), "")
         for glyph, meaning in LEGEND:
             table.add_row(Text(glyph, style="dim italic" if glyph == "dim title" else ""), Text(meaning))
         table.add_row("", "")

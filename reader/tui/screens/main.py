@@ -49,6 +49,7 @@ from ..widgets.line_list import LineList
 from ..widgets.papers import PapersList
 from ..widgets.status import StatusLine
 from ..widgets.weeks import WeeksSidebar
+from ..widgets.citations import Citations
 from ..writer import LibraryWriter
 from . import arxiv_actions, library_actions, navigation, share_actions
 from .main_keys import BINDINGS, DESCRIPTIONS, FOOTER_PRIORITY
@@ -84,6 +85,8 @@ class MainScreen(Screen[None]):
     phase: var[LoadPhase] = var(LoadPhase.NOTHING)
     settled: var[bool] = var(False)  # the first moments are over: the footer and the tabs may come
     jobs: var[JobsState] = var(JobsState)
+    # Who cites whom, from the papers' texts (None until built); a new Citations when it grows.
+    citations: var[Citations] = var(Citations.none)
 
     def __init__(
         self,
@@ -127,7 +130,8 @@ class MainScreen(Screen[None]):
                     ids=MainScreen.visible_ids,
                 )
                 yield DetailPane(id="detail").data_bind(
-                    MainScreen.snapshot, MainScreen.paper_id, MainScreen.phase, MainScreen.settled, MainScreen.jobs
+                    MainScreen.snapshot, MainScreen.paper_id, MainScreen.phase, MainScreen.settled, MainScreen.jobs,
+                    MainScreen.citations,
                 )
         yield StatusLine(id="status").data_bind(MainScreen.jobs)
         # The footer comes after the first paint (Startup): its widgets and styles are
@@ -198,6 +202,8 @@ class MainScreen(Screen[None]):
             self.search.start(self, snapshot)  # a new catalogue: index it again (in the background)
         if self.phase >= LoadPhase.INDEXED:
             self._count_mentions()  # the reload's digests are new objects: count again
+        if snapshot.complete and (first or not self.citations.follows(snapshot)):
+            self._index_citations(snapshot)
         self._check_empty()
 
     # Startup's host (see startup.StartupHost).
@@ -229,6 +235,21 @@ class MainScreen(Screen[None]):
         self._count_mentions()
         future = self.service.compute(lambda: None)
         future.add_done_callback(lambda f: None if f.cancelled() else self.post_message(m.IndexesBuilt()))
+
+    def _index_citations(self, snapshot: Snapshot) -> None:
+        """Who cites whom among ``snapshot``'s papers (the cached texts' ids; two stats a
+        paper), off the UI thread, then m.CitationsIndexed."""
+        from reader.core.citations import cites_index
+
+        cache = self.arxiv.cache
+        future = self.service.compute(lambda: cites_index(snapshot, cache()))
+        future.add_done_callback(
+            lambda f: None if f.cancelled() or f.exception() else self.post_message(m.CitationsIndexed(snapshot, f.result()))
+        )
+
+    @on(m.CitationsIndexed)
+    def _citations_indexed(self, message: m.CitationsIndexed) -> None:
+        self.citations = Citations(message.index, message.snapshot.digests, message.snapshot.papers)
 
     @on(m.IndexesBuilt)
     def _indexes_built(self) -> None:
