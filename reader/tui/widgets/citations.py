@@ -67,11 +67,11 @@ def paper_line(snap: Snapshot, arxiv_id: str) -> Text:
 
 
 def cites_summary(cites: Cites | None, known: bool) -> Text | None:
-    """The line under "Cites": the count of other papers, or why nothing is known yet."""
+    """The line under "Cites": the count of other papers (None: nothing to add)."""
     if not known:
         return None
     if cites is None:
-        return Text("Not known until its text is read: d downloads it.", style="dim italic")
+        return None  # its text is not read yet (every paper without a PDF: nothing to say)
     others = cites.others
     if not cites.in_library and not others:
         return Text("No arXiv paper named in its text.", style="dim italic")
