@@ -3,13 +3,21 @@
 At 10,000 papers a set of any size is 1.25 KB, and AND, OR and NOT are single operations
 in C; the query index (``reader/core/search_index.py``) caches the papers each word is found
 in this way.
+
+Big sets go through numpy (imported only when one is asked for, so the app starts without it):
+:func:`bits_of_mask` and :func:`mask_of` turn a bitset into a bool array over slots and back,
+in microseconds at 100,000 papers, and :func:`bits_of_array` sets the bits of an array of slots.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-__all__ = ["bits_of", "slots_in"]
+if TYPE_CHECKING:
+    import numpy as np
+
+__all__ = ["bits_of", "bits_of_array", "bits_of_mask", "mask_of", "slots_in"]
 
 _BITS_OF_BYTE = [tuple(k for k in range(8) if byte >> k & 1) for byte in range(256)]
 
@@ -43,3 +51,32 @@ def slots_in(bits: int) -> list[int]:
             base = n << 3
             found.extend([base + k for k in _BITS_OF_BYTE[byte]])
     return found
+
+
+def bits_of_mask(mask: np.ndarray) -> int:
+    """The bitset of a bool array (bit ``n`` set where ``mask[n]``)."""
+    import numpy as np
+
+    return int.from_bytes(np.packbits(mask, bitorder="little").tobytes(), "little")
+
+
+def mask_of(bits: int, size: int) -> np.ndarray:
+    """A bool array of ``size`` from a bitset (bits past ``size`` are left out)."""
+    import numpy as np
+
+    if bits < 0:
+        raise ValueError("a bitset is never negative")
+    nbytes = (size + 7) // 8
+    if bits.bit_length() > nbytes * 8:
+        bits &= (1 << (nbytes * 8)) - 1
+    raw = np.frombuffer(bits.to_bytes(nbytes, "little"), dtype=np.uint8)
+    return np.unpackbits(raw, count=size, bitorder="little").view(bool)
+
+
+def bits_of_array(slots: np.ndarray | list[int], size: int) -> int:
+    """The bitset of an array (or list) of slots, each below ``size``."""
+    import numpy as np
+
+    mask = np.zeros(size, dtype=bool)
+    mask[np.asarray(slots, dtype=np.int64)] = True
+    return bits_of_mask(mask)

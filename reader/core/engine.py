@@ -13,9 +13,12 @@ arXiv records), so a query without words needs no index at all. Words are looked
 index, which follows the snapshot's notes and tags by itself (``TextIndex.synced``); a new
 catalogue (an import, a reload) needs a new index, built off the UI thread.
 
-Evaluation narrows a candidate set: ``a b`` evaluates the cheaper term first and the other only
-over what is left; ``NOT a`` is the candidates minus ``a``'s; ``a OR b`` looks for ``b`` only
-among the candidates ``a`` did not match. No I/O.
+Every set of papers is a bitset (a Python int) over the papers numbered by the index
+(``reader/core/query_space.py``), so AND, OR and NOT cost microseconds at 100,000 papers; what
+the snapshot answers (read, tags, digests, years...) is made into a bitset once and cached while
+the snapshot's parts are the same objects. Evaluation narrows a candidate set: ``a b`` evaluates
+the cheaper term first and the other only over what is left; ``NOT a`` is the candidates minus
+``a``'s; ``a OR b`` looks for ``b`` only among the candidates ``a`` did not match. No I/O.
 """
 
 from __future__ import annotations
@@ -44,6 +47,8 @@ from .query import (
     Year,
     parse,
 )
+from .bitsets import bits_of, bits_of_mask, slots_in
+from .query_space import NumberedIds, Space, View
 from .search_index import FIELDS, PreparedText, TextIndex
 from .words import fold, needle, normalise
 
@@ -113,6 +118,7 @@ class Engine:
         self.downloaded = frozenset(downloaded)
         self._synced: tuple[TextIndex, TextIndex] | None = None  # (built index, synced to the last snapshot)
         self._derived: dict[tuple[object, ...], tuple[tuple[object, ...], Any]] = {}
+        self._view: tuple[Space, list[str], int, View] | None = None  # the last list filtered
         self._lock = threading.Lock()
 
     @classmethod
@@ -154,24 +160,52 @@ class Engine:
     # --- answering ------------------------------------------------------------------------
     def matching(self, snapshot: Snapshot, query: Query, candidates: Iterable[str]) -> set[str]:
         """The candidates that match ``query`` (none for a query with an error)."""
-        cand = set(candidates)
+        ids = list(candidates)
         if query.error is not None:
             return set()
         if query.node is None:
-            return cand
-        index = self.index_for(snapshot) if self.needs_index(query) else None
+            return set(ids)
+        view, found = self._evaluate(snapshot, query, ids)
+        return set(view.kept(found))
+
+    def _evaluate(self, snapshot: Snapshot, query: Query, ids: list[str]) -> tuple[View, int]:
+        """The bitset of the ``ids`` that match ``query`` (which has a node), and their view."""
+        assert query.node is not None
+        index = self.index_for(snapshot) if self.needs_index(query) else self.index
         self._forget_other_snapshots(snapshot)
-        return _Evaluation(self, snapshot, index).run(query.node, cand)
+        view = self._view_of(snapshot, index, ids)
+        found = _Evaluation(self, snapshot, index, view.space).run(query.node, view.bits)
+        return view, found
+
+    def _view_of(self, snapshot: Snapshot, index: TextIndex | None, ids: list[str]) -> View:
+        """``ids`` as a :class:`View`: the last one when it is the same list (the filter's
+        next keystroke), else made (and its space with it)."""
+        last = self._view
+        if index is not None:
+            base: list[str] = index.ids
+            slot: Mapping[str, int] = index.slot
+        else:
+            shared = self.derived(("all ids",), (snapshot.digests, snapshot.papers), lambda: NumberedIds(snapshot.all_ids()))
+            base, slot = shared, shared.slot
+        if last is not None and last[1] is ids and last[2] == len(ids) and last[0].base is base:
+            return last[3]
+        extra = list(dict.fromkeys(i for i, s in zip(ids, map(slot.get, ids), strict=True) if s is None))
+        space = self.derived(("space", tuple(extra)), (base,), lambda: Space(base, slot, extra))
+        view = View(space, ids)
+        self._view = (space, ids, len(ids), view)
+        return view
 
     def filter(self, snapshot: Snapshot, ids: Iterable[str], query: Query | str) -> list[str]:
         """The ``ids`` (in their order) whose paper matches ``query``."""
         if isinstance(query, str):
             query = parse(query)
-        ids = list(ids)
+        ids = ids if isinstance(ids, list) else list(ids)
         if query.empty:
-            return ids
-        found = self.matching(snapshot, query, ids)
-        return [i for i in ids if i in found]
+            return list(ids)
+        if query.error is not None:
+            return []
+        view, found = self._evaluate(snapshot, query, ids)
+        return view.kept(found)
 
     def search(self, snapshot: Snapshot, query: Query | str, limit: int = 200) -> list[SearchHit]:
         """The papers matching ``query``, best first (title hits, then authors, tags, note,
@@ -189,16 +223,27 @@ class Engine:
             if leaf.field is None:
                 for field in FIELDS:
                     index.bits_with(field, needle(leaf.tokens))
-        found = self.matching(snapshot, query, ids)
+        view, found = self._evaluate(snapshot, query, ids)
+        space = view.space
+        inside = found & ((1 << len(index)) - 1)
+        others = [space.id_of(n) for n in slots_in(found >> len(index) << len(index))] if found >> len(index) else []
         position = self.derived(("position",), (snapshot.digests, snapshot.papers),
-                                lambda: {arxiv_id: n for n, arxiv_id in enumerate(snapshot.all_ids())})
-        return rank(snapshot, index, query, found, position, limit)
+                                lambda: {arxiv_id: n for n, arxiv_id in enumerate(snapshot.all_ids())}) if others else {}
+        return rank(snapshot, index, query, inside, others, position, limit)
 
     # --- what the snapshot answers, cached while its parts are the same objects -------------
     def _forget_other_snapshots(self, snapshot: Snapshot) -> None:
-        """Drop what was derived from other snapshots' parts (so no old catalogue is kept alive)."""
-        current = (snapshot.digests, snapshot.papers, snapshot.metadata, snapshot.states, snapshot.notes)
-        stale = [k for k, (sources, _) in self._derived.items() if not all(any(s is c for c in current) for s in sources)]
+        """Drop what was derived from other snapshots' parts, another index or another list of
+        downloaded papers (so no old catalogue is kept alive)."""
+        current = {id(part) for part in (snapshot.digests, snapshot.papers, snapshot.metadata, snapshot.states,
+                                         snapshot.notes, self.downloaded)}
+        if self.index is not None:
+            current.add(id(self.index.ids))
+        numbered = self._derived.get(("all ids",))
+        if numbered is not None and all(id(s) in current for s in numbered[0]):
+            current.add(id(numbered[1]))
+        current.update(id(v) for (sources, v) in self._derived.values() if isinstance(v, Space) and id(v.base) in current)
+        stale = [k for k, (sources, _) in self._derived.items() if not all(id(s) in current for s in sources)]
         if stale:
             with self._lock:
                 for key in stale:
@@ -216,15 +261,19 @@ class Engine:
         return value
 
 
-class _Evaluation:
-    """One query over one snapshot."""
+SMALL_CANDIDATES = 24  # papers: fewer are asked one by one about a word not looked up yet
 
-    def __init__(self, engine: Engine, snapshot: Snapshot, index: TextIndex | None) -> None:
+
+class _Evaluation:
+    """One query over one snapshot: every set is a bitset over ``space``."""
+
+    def __init__(self, engine: Engine, snapshot: Snapshot, index: TextIndex | None, space: Space) -> None:
         self.engine = engine
         self.snap = snapshot
         self.index = index
+        self.space = space
 
-    def run(self, node: Node, cand: set[str]) -> set[str]:
+    def run(self, node: Node, cand: int) -> int:
         if not cand:
             return cand
         if isinstance(node, And):
@@ -234,20 +283,20 @@ class _Evaluation:
                     break
             return cand
         if isinstance(node, Or):
-            found: set[str] = set()
+            found = 0
             rest = cand
             for item in sorted(node.items, key=_cost):
                 hit = self.run(item, rest)
                 found |= hit
-                rest = rest - hit
+                rest &= ~hit
                 if not rest:
                     break
             return found
         if isinstance(node, Not):
-            return cand - self.run(node.item, cand)
+            return cand & ~self.run(node.item, cand)
         return self.leaf(node, cand)
 
-    def leaf(self, node: Node, cand: set[str]) -> set[str]:
+    def leaf(self, node: Node, cand: int) -> int:
         if isinstance(node, Words):
             return self.words(node, cand)
         if isinstance(node, Tag):
@@ -257,49 +306,55 @@ class _Evaluation:
         if isinstance(node, (Digest, Week, Date)):
             return cand & self.in_digests(node)
         if isinstance(node, Year):
-            years = self.years()
-            lo, hi = node.lo, node.hi
-            return {
-                i for i in cand
-                if (y := years.get(i, _id_year(i))) is not None and (lo is None or y >= lo) and (hi is None or y <= hi)
-            }
+            return cand & self.in_years(node)
         if isinstance(node, Cat):
             return cand & self.categories(node)
         raise TypeError(f"not a query node: {node!r}")  # pragma: no cover
 
-    def words(self, node: Words, cand: set[str]) -> set[str]:
+    def words(self, node: Words, cand: int) -> int:
         index = self.index
         if index is None:
-            return set()
+            return 0
         look = needle(node.tokens)
-        fields = FIELDS if node.field is None else (node.field,)
-        if len(cand) * 4 >= len(index):
-            return cand.intersection(index.ids_in(index.bits_with(node.field or "*", look)))
-        return {i for i in cand if any(index.has(field, i, look) for field in fields)}
+        field = node.field or "*"
+        cand &= (1 << len(index)) - 1  # papers the index does not know have no words
+        if cand.bit_count() <= SMALL_CANDIDATES and not index.cached(field, look):
+            fields = FIELDS if node.field is None else (node.field,)
+            ids = index.ids
+            return bits_of(s for s in slots_in(cand) if any(index.has(f, ids[s], look) for f in fields))
+        return cand & index.bits_with(field, look)
 
-    def state(self, state: str, cand: set[str]) -> set[str]:
-        snap = self.snap
-        if state in ("read", "unread"):
-            read = self.engine.derived(
-                ("read",), (snap.states,), lambda: frozenset(i for i, s in snap.states.items() if s.read)
-            )
-            return cand & read if state == "read" else cand - read
+    def state(self, state: str, cand: int) -> int:
+        if state == "unread":
+            return cand & ~self.bits_of_set(("read",), (self.snap.states,), self.read)
+        if state == "read":
+            return cand & self.bits_of_set(("read",), (self.snap.states,), self.read)
         if state == "noted":
-            noted = self.engine.derived(
-                ("noted",), (snap.notes,), lambda: frozenset(i for i, text in snap.notes.items() if text.strip())
-            )
-            return cand & noted
+            return cand & self.bits_of_set(("noted",), (self.snap.notes,), self.noted)
         if state == "fetched":
-            metadata = snap.metadata
-            return {i for i in cand if (r := metadata.get(i)) and r.get("status") == "ok"}
+            return cand & self.bits_of_set(("fetched",), (self.snap.metadata,), self.fetched)
         if state == "downloaded":
-            return cand & self.engine.downloaded
+            downloaded = self.engine.downloaded
+            return cand & self.bits_of_set(("downloaded",), (downloaded,), lambda: downloaded)
         if state == "mentioned":
-            return cand & self.mentioned()
-        return cand & self.mismatched()
+            return cand & self.bits_of_set(("mentioned",), (self.snap.digests,), self.mentioned)
+        return cand & self.bits_of_set(("mismatched",), (self.snap.digests, self.snap.metadata), self.mismatched)
 
-    # --- sets made from the snapshot, cached on the engine ----------------------------------
-    def tagged(self, node: Tag) -> frozenset[str]:
+    # --- sets made from the snapshot, cached on the engine as bitsets of the space ------------
+    def bits_of_set(self, key: tuple[object, ...], sources: tuple[object, ...], make: Callable[[], Iterable[str]]) -> int:
+        space = self.space
+        return self.engine.derived((*key, "bits"), (*sources, space), lambda: space.bits(make()))
+
+    def read(self) -> frozenset[str]:
+        return frozenset(i for i, s in self.snap.states.items() if s.read)
+
+    def noted(self) -> frozenset[str]:
+        return frozenset(i for i, text in self.snap.notes.items() if text.strip())
+
+    def fetched(self) -> frozenset[str]:
+        return frozenset(i for i, r in self.snap.metadata.items() if r.get("status") == "ok")
+
+    def tagged(self, node: Tag) -> int:
         snap = self.snap
         value, prefix = node.value, node.prefix
 
@@ -313,59 +368,72 @@ class _Evaluation:
                         break
             return frozenset(found)
 
-        return self.engine.derived((node,), (snap.states,), make)
+        return self.bits_of_set((node,), (snap.states,), make)
 
     def mentioned(self) -> frozenset[str]:
         snap = self.snap
-
-        def make() -> frozenset[str]:
-            listed = snap.appearances
-            return frozenset(i for i in snap.mentioned_by_digests if i not in listed)
-
-        return self.engine.derived(("mentioned",), (snap.digests,), make)
+        listed = snap.appearances
+        return frozenset(i for i in snap.mentioned_by_digests if i not in listed)
 
     def mismatched(self) -> frozenset[str]:
         from .mismatch import is_mismatched
 
         snap = self.snap
+        return frozenset(i for i, r in snap.metadata.items() if r.get("status") == "ok" and is_mismatched(snap, i))
 
-        def make() -> frozenset[str]:
-            return frozenset(i for i, r in snap.metadata.items() if r.get("status") == "ok" and is_mismatched(snap, i))
-
-        return self.engine.derived(("mismatched",), (snap.digests, snap.metadata), make)
-
-    def in_digests(self, node: Digest | Week | Date) -> frozenset[str]:
+    def in_digests(self, node: Digest | Week | Date) -> int:
         snap = self.snap
 
         def make() -> frozenset[str]:
             found: set[str] = set()
+            listed: set[str] = set()
+            dated = isinstance(node, Date)
             for digest in snap.digests:
-                if _digest_matches(node, digest):
-                    found.update(digest.paper_ids)
+                if dated or _digest_matches(node, digest):
+                    ids = digest.paper_ids
+                    if dated:
+                        listed.update(ids)
+                    if not dated or _digest_matches(node, digest):
+                        found.update(ids)
             if isinstance(node, Date):  # a paper no digest lists: the day it was added
-                listed = snap.appearances
                 for arxiv_id, paper in snap.papers.items():
                     if arxiv_id not in listed and _within(_day(paper.added), node):
                         found.add(arxiv_id)
             return frozenset(found)
 
-        return self.engine.derived((node,), (snap.digests, snap.papers), make)
+        return self.bits_of_set((node,), (snap.digests, snap.papers), make)
 
-    def years(self) -> dict[str, int]:
-        snap = self.snap
+    def in_years(self, node: Year) -> int:
+        """Papers published (by their arXiv record, else their id) within the years."""
+        import numpy as np
 
-        def make() -> dict[str, int]:
+        space, snap = self.space, self.snap
+
+        def make() -> Any:
             years: dict[str, int] = {}
             for arxiv_id, record in snap.metadata.items():
                 meta = record.get("metadata") if record.get("status") == "ok" else None
                 published = str((meta or {}).get("published") or "")[:4]
                 if published.isdigit():
                     years[arxiv_id] = int(published)
-            return years
+            return np.fromiter(
+                ((y if (y := years.get(i) or _id_year(i)) is not None else 0) for i in map(space.id_of, range(space.size))),
+                dtype=np.int32, count=space.size,
+            )
 
-        return self.engine.derived(("years",), (snap.metadata,), make)
+        year = self.engine.derived(("years",), (snap.metadata, space), make)
 
-    def categories(self, node: Cat) -> frozenset[str]:
+        def within() -> int:
+            inside = year > 0
+            if node.lo is not None:
+                inside &= year >= node.lo
+            if node.hi is not None:
+                inside &= year <= node.hi
+            return bits_of_mask(inside)
+
+        return self.engine.derived((node, "bits"), (snap.metadata, space), within)
+
+    def categories(self, node: Cat) -> int:
         snap = self.snap
 
         def make() -> frozenset[str]:
@@ -383,7 +451,7 @@ class _Evaluation:
                         break
             return frozenset(found)
 
-        return self.engine.derived((node,), (snap.metadata,), make)
+        return self.bits_of_set((node,), (snap.metadata,), make)
 
 
 def _day(stamp: str) -> dt.date | None:

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .bitsets import bits_of, slots_in
+from .bitsets import mask_of
 from .search_index import FIELDS, TextIndex, field_items
 from .words import locate, needle, snippet
 
@@ -68,47 +68,37 @@ def rank(
     snapshot: Snapshot,
     index: TextIndex,
     query: Query,
-    found: set[str],
+    found: int,
+    others: list[str],
     position: Mapping[str, int],
     limit: int,
 ) -> list[SearchHit]:
-    """``found`` (the papers that match ``query``) best first, at most ``limit``, with snippets.
-    ``position`` is each paper's place in library order, for ties."""
+    """The papers that match ``query`` best first, at most ``limit``, with snippets: ``found``
+    (a bitset over the index's slots) and ``others`` (papers the index does not know, such as
+    a digest imported a moment ago: no words, so last). ``position`` is each paper's place in
+    library order, for ties among ``others``.
+
+    Scores are added up a field at a time over the whole set (numpy, whole bitsets), and only
+    the ``limit`` papers shown get snippets."""
+    import numpy as np
+
     leaves = query.positive_words()
-    slot = index.slot
-    in_index = [slot[i] for i in found if i in slot]
-    score = dict.fromkeys(in_index, 0)
-    cached: dict[tuple[Words, str], int] = {}  # (leaf, field) -> the papers, when asked for in whole
-    if len(found) * 8 >= len(index):  # many: whole bitsets (cached) against the found ones
-        found_bits = bits_of(in_index)
-        for leaf in leaves:
-            look = needle(leaf.tokens)
-            for name in FIELDS if leaf.field is None else (leaf.field,):
-                weight = WEIGHTS[name]
-                bits = cached[leaf, name] = index.bits_with(name, look)
-                for s in slots_in(bits & found_bits):
-                    score[s] += weight
-    else:
-        ids = index.ids
-        for leaf in leaves:
-            look = needle(leaf.tokens)
-            for name in FIELDS if leaf.field is None else (leaf.field,):
-                weight = WEIGHTS[name]
-                for s in in_index:
-                    if index.has(name, ids[s], look):
-                        score[s] += weight
-    # Best score first; ties in library order (the order slots were given in).
-    by_score: dict[int, list[int]] = {}
-    for s, points in score.items():
-        by_score.setdefault(points, []).append(s)
-    best: list[tuple[str, int]] = []
-    for points in sorted(by_score, reverse=True):
-        best.extend((index.ids[s], points) for s in sorted(by_score[points])[: limit - len(best)])
-        if len(best) >= limit:
-            break
-    if len(best) < limit:  # papers the index does not know (a digest imported a moment ago)
-        best.extend((i, 0) for i in sorted(set(found).difference(slot), key=lambda i: position.get(i, 0)))
-        best = best[:limit]
+    size = len(index)
+    score = np.zeros(size, dtype=np.int32)
+    cached: dict[tuple[Words, str], int] = {}  # (leaf, field) -> the papers, asked for in whole
+    for leaf in leaves:
+        look = needle(leaf.tokens)
+        for name in FIELDS if leaf.field is None else (leaf.field,):
+            bits = cached[leaf, name] = index.bits_with(name, look)
+            if bits & found:
+                score[mask_of(bits & found, size)] += WEIGHTS[name]
+    slots = np.flatnonzero(mask_of(found, size)) if found else np.zeros(0, dtype=np.int64)
+    # Best score first; ties in library order (the order slots were given in): a stable sort.
+    best_slots = slots[np.argsort(-score[slots], kind="stable")[:limit]]
+    ids = index.ids
+    best: list[tuple[str, int]] = [(ids[s], int(score[s])) for s in best_slots.tolist()]
+    if len(best) < limit and others:
+        best.extend((i, 0) for i in sorted(others, key=lambda i: position.get(i, 0))[: limit - len(best)])
     return [SearchHit(i, float(points), _matches(snapshot, index, i, leaves, cached)) for i, points in best]
 
 

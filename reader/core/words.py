@@ -62,12 +62,20 @@ def words(text: str) -> list[str]:
 _ASCII_WORDS = bytes(c if chr(c).isalnum() else 32 for c in range(128)) + b" " * 128
 
 
+# ASCII and Hangul syllables only (a Korean commentary): folding is lowercasing, and a word is
+# a run of letters and digits, so the words are found without NFKD and NFC (3x as fast).
+_ASCII_HANGUL = re.compile("[\x00-\x7f\uac00-\ud7a3]*")
+
+
 def normalise(text: str) -> str:
     """``text`` as it is indexed: each folded word after a space ("" for no words)."""
     if text.isascii():
         found_bytes = text.encode("ascii").translate(_ASCII_WORDS).lower().split()
         return " " + b" ".join(found_bytes).decode("ascii") if found_bytes else ""
-    found = _WORD.findall(fold(text))
+    if _ASCII_HANGUL.fullmatch(text):
+        found = _WORD.findall(text.lower())
+    else:
+        found = _WORD.findall(fold(text))
     return " " + " ".join(found) if found else ""
 
 

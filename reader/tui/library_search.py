@@ -9,12 +9,19 @@ extracted later joins then.
 
 Threads: the index is only *replaced* (on the UI thread, when a build's message arrives), never
 changed, so the filter (UI thread) and a search (worker thread) can both read it at any time.
-A library of up to ``SMALL`` papers is indexed at once on the UI thread (a few milliseconds):
+A library of up to ``SMALL`` papers is indexed on the UI thread when the filter needs it and
+the build has not arrived yet (a few milliseconds; the first time also imports numpy, ~0.1 s):
 the filter answers its first keystroke without waiting.
+
+Before the index is ready (a few seconds after startup at 100,000 papers), a filter with words
+keeps the list as it is and says "indexing the library…" under it; terms without words
+(``tag:``, ``is:``, ``date:``, ``digest:``, ``year:``, ``cat:``) are answered at once. Once the
+index arrives the filter is applied again by itself.
 """
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections.abc import Mapping
@@ -106,26 +113,31 @@ class LibrarySearch:
             return
         self._screen = screen
         index = self.engine.index
-        if (index is not None and index.same_catalog(snapshot)) or (
+        if not ((index is not None and index.same_catalog(snapshot)) or (
             self._building is not None and all(a is b for a, b in zip(self._building, _catalog(snapshot), strict=True))
-        ):
-            return
-        self._building = _catalog(snapshot)
-        texts = index.texts if index is not None else {}
-        if len(snapshot.papers) <= SMALL:
-            started = time.perf_counter()
-            self.install(SearchIndexed(TextIndex.build(snapshot, texts), seconds=time.perf_counter() - started))
-        else:
-            self._service.compute(self._build, screen, snapshot, texts)
-        if not self._texts_read:
+        )):
+            self._building = _catalog(snapshot)
+            texts = index.texts if index is not None else {}
+            if len(snapshot.papers) <= SMALL and "numpy" in sys.modules:
+                self._build_here(snapshot, texts)
+            else:  # (numpy's first import too: off the UI thread)
+                self._service.compute(self._build, screen, snapshot, texts)
+        if not self._texts_read:  # (also when the filter indexed a small library itself)
             self._texts_read = True
             self._service.compute(self._read_texts, screen, snapshot)
 
+    def _build_here(self, snapshot: Snapshot, texts: Mapping[str, PreparedText]) -> None:
+        """(UI thread, a small library.)"""
+        started = time.perf_counter()
+        self.install(SearchIndexed(TextIndex.build(snapshot, texts), seconds=time.perf_counter() - started))
+
     @staticmethod
     def _build(screen: DOMNode, snapshot: Snapshot, texts: Mapping[str, PreparedText]) -> None:
-        """(Compute thread.)"""
+        """(Compute thread.) Also reads which digests list each paper (the snapshot keeps it),
+        so the first search does not."""
         started = time.perf_counter()
         index = TextIndex.build(snapshot, texts)
+        len(snapshot.appearances)
         screen.post_message(SearchIndexed(index, seconds=time.perf_counter() - started))
 
     @staticmethod
@@ -184,7 +196,9 @@ class LibrarySearch:
         if query.empty:
             return ids
         if self.engine.index is None and Engine.needs_index(query):
-            return None
+            if not (snapshot.complete and len(snapshot.papers) <= SMALL):
+                return None
+            self._build_here(snapshot, {})  # (the background build is equal, and replaces it)
         return self.engine.filter(snapshot, ids, query)
 
     def search(self, snapshot: Snapshot, query: Query, limit: int, cancelled=lambda: False) -> tuple[list[SearchHit], float]:
