@@ -332,15 +332,15 @@ class MainScreen(Screen[None]):
         ids = shown.ids
         old = self.visible_ids
         current = self.paper_id
-        shown = set(ids)  # (once: a view can hold 100,000 papers)
-        if current not in shown:
+        kept = set(ids)  # (once: a view can hold 100,000 papers)
+        if current not in kept:
             position = old.index(current) if current in old else 0
-            survivor = next((i for i in old[position:] if i in shown), None) if current in old else None
+            survivor = next((i for i in old[position:] if i in kept), None) if current in old else None
             current = survivor or (ids[min(position, len(ids) - 1)] if ids else None)
             self.paper_id = current
         if ids != old:  # a toggle in a 10k view changes no rows: don't rebuild them
             self.visible_ids = ids
-        if self.selection and not self.selection <= shown:
+        if self.selection and not self.selection <= kept:
             self.selection = self.selection & frozenset(ids)
         self._update_titles()
 

@@ -145,7 +145,7 @@ class LineList(ScrollView, can_focus=True):
             self._strips.clear()
             self.refresh()
             self._scroll_to_cursor(animate=False)
-            if announce:
+            if announce and key is not None:
                 self.post_message(self.Moved(self, key))
         return True
 

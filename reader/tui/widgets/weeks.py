@@ -251,10 +251,10 @@ class WeeksSidebar(LineList):
         style = self.component_style
         if row.key in HEADERS:
             text = Text(HEADERS[row.key], style("weeks--header"))
-            count = len(self._tags) if row.key == HEADER_TAGS else None
-            if count:
-                text.append(" " * max(1, width - text.cell_len - len(str(count)) - 1))
-                text.append(f"{count} ", style("weeks--count"))
+            tags = len(self._tags) if row.key == HEADER_TAGS else 0
+            if tags:
+                text.append(" " * max(1, width - text.cell_len - len(str(tags)) - 1))
+                text.append(f"{tags} ", style("weeks--count"))
             return text
         if row.key == MORE_TAGS:
             if self.tags_open:
