@@ -26,24 +26,21 @@ def cursor_cells(widget: LineList) -> list[Style]:
     return styles
 
 
-async def test_cursor_row_is_highlighted_across_its_full_width(library):
-    app = ReaderApp(library)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        papers = app.screen.query_one(PapersList)
-        sidebar = app.screen.query_one(WeeksSidebar)
-        for theme in ("textual-dark", "textual-light", "nord"):
-            app.theme = theme
-            await pilot.pause()
-            for widget, focused in ((papers, True), (sidebar, False)):
-                wanted = widget.get_component_rich_style("line-list--cursor").bgcolor
-                assert wanted is not None
-                cells = cursor_cells(widget)
-                assert len(cells) == widget.scrollable_content_region.width
-                assert {cell.bgcolor for cell in cells} == {wanted}, (theme, type(widget).__name__)
-                if focused:
-                    foreground = widget.get_component_rich_style("line-list--cursor").color
-                    assert {cell.color for cell in cells} == {foreground}, theme
+async def _cursor_row_is_highlighted_across_its_full_width(app, pilot, tmp_path) -> None:
+    papers = app.screen.query_one(PapersList)
+    sidebar = app.screen.query_one(WeeksSidebar)
+    for theme in ("textual-dark", "textual-light", "nord"):
+        app.theme = theme
+        await pilot.pause()
+        for widget, focused in ((papers, True), (sidebar, False)):
+            wanted = widget.get_component_rich_style("line-list--cursor").bgcolor
+            assert wanted is not None
+            cells = cursor_cells(widget)
+            assert len(cells) == widget.scrollable_content_region.width
+            assert {cell.bgcolor for cell in cells} == {wanted}, (theme, type(widget).__name__)
+            if focused:
+                foreground = widget.get_component_rich_style("line-list--cursor").color
+                assert {cell.color for cell in cells} == {foreground}, theme
 
 
 def sidebar_lines(app) -> list[str]:
@@ -93,47 +90,41 @@ async def test_sidebar_scales_weeks_tags_undated(tmp_path):
         assert sum(1 for row in sidebar.rows if row.key.startswith("tag:")) == 9
 
 
-async def test_footer_keeps_the_keys_that_matter_at_80_columns(library):
+async def _footer_keeps_the_keys_that_matter_at_80_columns(app, pilot, tmp_path) -> None:
     from reader.tui.widgets.footer import KeysFooter
 
-    app = ReaderApp(library)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
-        footer = app.screen.query_one(KeysFooter)
-        line = footer.render().plain
-        assert len(line) <= 80 and "…" not in line
-        for key in ("space Read", "/ Filter", "t Tag", "n Note", "? Keys", "^p"):
-            assert key in line, (key, line)
-        assert "d PDF" not in line  # the least important made room
-        await pilot.resize_terminal(60, 24)
-        await pilot.pause()
-        line = footer.render().plain
-        assert "? Keys" in line and "^p" in line and "…" not in line, line
-        await pilot.resize_terminal(200, 50)
-        await pilot.pause()
-        line = footer.render().plain
-        assert "d PDF" in line and "f Fetch arXiv" in line
+    footer = app.screen.query_one(KeysFooter)
+    line = footer.render().plain
+    assert len(line) <= 80 and "…" not in line
+    for key in ("space Read", "/ Filter", "t Tag", "n Note", "? Keys", "^p"):
+        assert key in line, (key, line)
+    assert "d PDF" not in line  # the least important made room
+    await pilot.resize_terminal(60, 24)
+    await pilot.pause()
+    line = footer.render().plain
+    assert "? Keys" in line and "^p" in line and "…" not in line, line
+    await pilot.resize_terminal(200, 50)
+    await pilot.pause()
+    line = footer.render().plain
+    assert "d PDF" in line and "f Fetch arXiv" in line
 
 
-async def test_help_teaches_links_and_every_glyph(library):
+async def _help_teaches_links_and_every_glyph(app, pilot, tmp_path) -> None:
     import io
 
     from rich.console import Console
 
     from reader.tui.widgets import papers
 
-    app = ReaderApp(library)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        await pilot.press("question_mark")
-        await pilot.pause()
-        console = Console(width=110, file=io.StringIO())
-        console.print(app.screen._table())
-        text = console.file.getvalue()
-        for glyph in (papers.UNREAD_MARK, papers.READ_MARK, papers.NOTE_MARK, papers.PDF_MARK,
-                      papers.MISMATCH_MARK, papers.SELECT_MARK):
-            assert glyph in text, glyph
-        assert "Commentary tab" in text and "backlinks" in text and "guessed" in text
+    await pilot.press("question_mark")
+    await pilot.pause()
+    console = Console(width=110, file=io.StringIO())
+    console.print(app.screen._table())
+    text = console.file.getvalue()
+    for glyph in (papers.UNREAD_MARK, papers.READ_MARK, papers.NOTE_MARK, papers.PDF_MARK,
+                  papers.MISMATCH_MARK, papers.SELECT_MARK):
+        assert glyph in text, glyph
+    assert "Commentary tab" in text and "backlinks" in text and "guessed" in text
 
 
 def test_windows_open_only_where_the_reader_can_see_them():
@@ -246,26 +237,23 @@ async def test_mark_all_asks_first_and_several_tags_in_one_prompt(tmp_path):
         assert "attention-transformers" not in main.snapshot.state(paper).tags
 
 
-async def test_import_tab_completes_the_common_prefix_and_lists_candidates(library, tmp_path):
+async def _import_tab_completes_the_common_prefix_and_lists_candidates(app, pilot, tmp_path) -> None:
     from .conftest import type_text
 
     folder = tmp_path / "digests"
     (folder / "2007-notes").mkdir(parents=True)
     for name in ("200705.md", "200712.md", "200719.md"):
         (folder / name).write_text("# x\n")
-    app = ReaderApp(library)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        await pilot.press("i")
-        await type_text(pilot, str(folder / "20"))
-        await pilot.press("tab")
-        field = app.screen.query_one("#path-input")
-        assert field.value == str(folder / "2007")  # as far as all four agree
-        listed = str(app.screen.query_one("#path-candidates").render())
-        assert "200705.md" in listed and "200719.md" in listed and "2007-notes/" in listed
-        await type_text(pilot, "-")
-        await pilot.press("tab")
-        assert field.value == str(folder / "2007-notes") + "/"
+    await pilot.press("i")
+    await type_text(pilot, str(folder / "20"))
+    await pilot.press("tab")
+    field = app.screen.query_one("#path-input")
+    assert field.value == str(folder / "2007")  # as far as all four agree
+    listed = str(app.screen.query_one("#path-candidates").render())
+    assert "200705.md" in listed and "200719.md" in listed and "2007-notes/" in listed
+    await type_text(pilot, "-")
+    await pilot.press("tab")
+    assert field.value == str(folder / "2007-notes") + "/"
 
 
 def test_demo_exports_go_where_the_readme_says(monkeypatch, tmp_path):
@@ -310,20 +298,17 @@ def test_short_titles_of_mentioned_papers():
     )
 
 
-async def test_commentary_shows_mentioned_papers_by_title_with_spaces_between_parts(library):
+async def _commentary_shows_mentioned_papers_by_title_with_spaces_between_parts(app, pilot, tmp_path) -> None:
     from .test_markup import screen_text
 
-    app = ReaderApp(library)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        await pilot.press("left_square_bracket", "g")  # the first week: 2007.00001 mentions 2007.00003
-        await pilot.pause(0.2)
-        await ready(pilot)
-        text = screen_text(app)
-        assert "See Diffusion Models Beat GANs." in text
-        assert "https://arxiv.org/abs/2007.00003" not in text
-        assert "2020-07-05 · 2020-W27  Papers of the first week" in text
-        assert "1706.03762  not in library" in text
+    await pilot.press("left_square_bracket", "g")  # the first week: 2007.00001 mentions 2007.00003
+    await pilot.pause(0.2)
+    await ready(pilot)
+    text = screen_text(app)
+    assert "See Diffusion Models Beat GANs." in text
+    assert "https://arxiv.org/abs/2007.00003" not in text
+    assert "2020-07-05 · 2020-W27  Papers of the first week" in text
+    assert "1706.03762  not in library" in text
 
 
 async def test_theme_is_remembered_in_the_config_file(library, tmp_path, monkeypatch):
@@ -414,3 +399,20 @@ async def test_commentary_shows_cites_and_cited_by_and_enter_follows_them(librar
         main.query_one("#detail").sync()
         await pilot.pause(0.1)
         assert "2007.03898  NVAE" in screen_text(app)
+
+
+async def test_what_a_reader_sees_every_second(library, tmp_path):
+    """One app on the small library: the cursor row, help, the import prompt's Tab, the
+    commentary's mentioned papers and spacing, then the footer at 80 columns."""
+    app = ReaderApp(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await _cursor_row_is_highlighted_across_its_full_width(app, pilot, tmp_path)
+        await _help_teaches_links_and_every_glyph(app, pilot, tmp_path)
+        await pilot.press("escape")
+        await _import_tab_completes_the_common_prefix_and_lists_candidates(app, pilot, tmp_path)
+        await pilot.press("escape")
+        await _commentary_shows_mentioned_papers_by_title_with_spaces_between_parts(app, pilot, tmp_path)
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await _footer_keeps_the_keys_that_matter_at_80_columns(app, pilot, tmp_path)
