@@ -258,7 +258,8 @@ class CopyPrompt(Prompt):
         options = []
         for key, choice, what in COPY_CHOICES:
             prompt = Text.assemble((f"{key} ", "bold"), (what.ljust(14), ""))
-            prompt.append(one_line(self._previews.get(choice, ""))[:60], style="dim")
+            preview = " ".join(self._previews.get(choice, "").split())  # (a BibTeX entry has lines)
+            prompt.append(one_line(preview)[:44], style="dim")
             options.append(Option(prompt, id=choice))
         yield OptionList(*options, id="copy-choices")
 
