@@ -259,7 +259,8 @@ class CopyPrompt(Prompt):
         for key, choice, what in COPY_CHOICES:
             prompt = Text.assemble((f"{key} ", "bold"), (what.ljust(14), ""))
             preview = " ".join(self._previews.get(choice, "").split())  # (a BibTeX entry has lines)
-            prompt.append(one_line(preview)[:44], style="dim")
+            preview = one_line(preview)
+            prompt.append(preview if len(preview) <= 34 else preview[:33] + "…", style="dim")  # one row
             options.append(Option(prompt, id=choice))
         yield OptionList(*options, id="copy-choices")
 
