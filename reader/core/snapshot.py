@@ -358,22 +358,27 @@ class Snapshot:
         """Where ``title`` comes from: ``digest`` or ``arxiv`` (None: no title)."""
         return self._title(arxiv_id)[1]
 
-    def _title(self, arxiv_id: str) -> tuple[str | None, str | None]:
+    def title_guessed(self, arxiv_id: str) -> bool:
+        """Is ``title`` only guessed (from a link's text, a heading or a file name)? arXiv's
+        title replaces it once fetched."""
+        return self._title(arxiv_id)[2]
+
+    def _title(self, arxiv_id: str) -> tuple[str | None, str | None, bool]:
         paper = self.papers.get(arxiv_id)
         guessed = None
         if paper and paper.title:
             if not paper.title_guessed:
-                return paper.title, "digest"
+                return paper.title, "digest", False
             guessed = paper.title
         for appearance in self.appearances.get(arxiv_id, ()) if guessed is None else ():
             if appearance.entry.title:
                 if appearance.entry.title_source not in GUESSED_TITLES:
-                    return appearance.entry.title, "digest"
+                    return appearance.entry.title, "digest", False
                 guessed = guessed or appearance.entry.title
         meta = self.arxiv(arxiv_id)
         if meta and meta.get("title"):
-            return meta["title"], "arxiv"
-        return (guessed, "digest") if guessed else (None, None)
+            return meta["title"], "arxiv", False
+        return (guessed, "digest", True) if guessed else (None, None, False)
 
     def authors(self, arxiv_id: str) -> tuple[str, ...]:
         paper = self.papers.get(arxiv_id)
