@@ -132,7 +132,7 @@ class PapersList(LineList):
         key = row.key
         return (
             snap.states.get(key),
-            bool(snap.notes.get(key)),
+            snap.has_note(key),
             snap.papers.get(key),
             id(snap.metadata.get(key)),
             key in self.selection,
@@ -202,7 +202,7 @@ class PapersList(LineList):
             out.append("  ")
             out.append_text(author)
         out.append(" ")
-        out.append(NOTE_MARK if snap.note(arxiv_id) else " ", style("papers--flag"))
+        out.append(NOTE_MARK if snap.has_note(arxiv_id) else " ", style("papers--flag"))
         out.append(PDF_MARK if self.has_pdf(arxiv_id) else " ", style("papers--flag"))
         out.append(MISMATCH_MARK if mismatched(snap, arxiv_id) else " ", style("papers--warning"))
         return out

@@ -104,10 +104,7 @@ class WeeksSidebar(LineList):
     # --- rows ---------------------------------------------------------------
     def watch_snapshot(self, snapshot: Snapshot) -> None:
         self._progress.clear()
-        papers = snapshot.papers
-        self._unread = len(papers) - sum(
-            1 for i, state in snapshot.states.items() if state.read and i in papers
-        )
+        self._unread = len(snapshot.papers) - snapshot.read_count()  # (a glance's state file counts its set)
         self._top = snapshot.top_tags(TOP_TAGS)
         counts = snapshot.tag_counts
         self._tags = sorted((t for t in counts if counts[t] > 0), key=lambda t: (-counts[t], t))
