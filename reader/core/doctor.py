@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .fs import atomic_write
 from .history import Change
@@ -197,7 +198,7 @@ def _skip_ws(text: str, pos: int) -> int:
 _RESYNC = re.compile(r',[ \t\r\n]*"((?:[^"\\]|\\.){1,200})"[ \t\r\n]*:[ \t\r\n]*\{')
 
 
-def salvage(raw: bytes, kind: str) -> dict[str, dict[str, dict]]:
+def salvage(raw: bytes, kind: str) -> dict[str, dict[str, dict[str, Any]]]:
     """The documents still readable in a damaged library file, table by table.
 
     Reads each table document by document; past a damaged stretch it picks up at the next
@@ -206,7 +207,7 @@ def salvage(raw: bytes, kind: str) -> dict[str, dict[str, dict]]:
     """
     text = raw.decode("utf-8", "replace")
     decoder = json.JSONDecoder()
-    found: dict[str, dict[str, dict]] = {}
+    found: dict[str, dict[str, dict[str, Any]]] = {}
     for table, id_pattern in TABLES.get(base_kind(kind), {}).items():
         m = re.search(rf'(?<!\\)"{table}"[ \t\r\n]*:[ \t\r\n]*\{{', text)
         if m is None:
@@ -221,8 +222,8 @@ def salvage(raw: bytes, kind: str) -> dict[str, dict[str, dict]]:
     return found
 
 
-def _table_documents(text: str, pos: int, decoder: json.JSONDecoder, id_ok: Callable[[str], bool]) -> dict[str, dict]:
-    docs: dict[str, dict] = {}
+def _table_documents(text: str, pos: int, decoder: json.JSONDecoder, id_ok: Callable[[str], bool]) -> dict[str, dict[str, Any]]:
+    docs: dict[str, dict[str, Any]] = {}
     while pos < len(text):
         try:
             pos = _skip_ws(text, pos)
@@ -260,7 +261,7 @@ def _unescape(key: str) -> str | None:
         return None
 
 
-def _load(path: Path) -> dict[str, dict]:
+def _load(path: Path) -> dict[str, dict[str, Any]]:
     return load_json(path.read_bytes())
 
 
@@ -271,17 +272,17 @@ def _listed(items: list[str]) -> list[str]:
     return shown
 
 
-def _state_words(doc: dict) -> str:
+def _state_words(doc: dict[str, Any]) -> str:
     words = ["read" if doc.get("read") else "unread"]
     found = doc.get("tags")
-    tags: list = found if isinstance(found, list) else []
+    tags: list[Any] = found if isinstance(found, list) else []
     words += [f"#{tag}" for tag in tags if isinstance(tag, str)]
     return " ".join(words)
 
 
-def _differences(kind: str, damaged: dict[str, dict[str, dict]], backup: dict[str, dict]) -> list[str]:
+def _differences(kind: str, damaged: dict[str, dict[str, dict[str, Any]]], backup: dict[str, dict[str, Any]]) -> list[str]:
     """What the damaged file holds that the backup does not, in words."""
-    def changed(table: str) -> dict[str, dict]:
+    def changed(table: str) -> dict[str, dict[str, Any]]:
         old = backup.get(table, {})
         return {key: doc for key, doc in damaged.get(table, {}).items() if old.get(key) != doc}
 

@@ -93,7 +93,7 @@ class StateFile(Mapping[str, PaperState]):
         self.order = {i: tags for i, tags in mine.items() if list(tags) != sorted(tags, key=rank.__getitem__)}
 
     # --- the file -----------------------------------------------------------------------
-    def tables(self) -> dict[str, dict[str, dict]]:
+    def tables(self) -> dict[str, dict[str, dict[str, Any]]]:
         """The tables to write (format 2)."""
         return {
             READ: {at: {"papers": ids} for at, ids in self.read.items()},

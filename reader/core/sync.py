@@ -34,7 +34,7 @@ class FetchSummary:
         return f"fetched {total} paper{'s' * (total != 1)}: " + ", ".join(parts)
 
 
-def worth_fetching(record: dict | None) -> bool:
+def worth_fetching(record: dict[str, Any] | None) -> bool:
     """Is a paper with this metadata record worth asking arXiv about? None yet, or its
     last fetch failed for a reason that may pass (the network)."""
     return record is None or (record.get("status") == "error" and bool(record.get("transient")))
