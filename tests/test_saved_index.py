@@ -361,3 +361,48 @@ def test_indexed_fields_are_the_catalogue_and_the_readers_own():
 
     assert set(CATALOG) | set(EDITED) == set(INDEXED) and not set(CATALOG) & set(EDITED)
 
+
+# --------------------------------------------------------------------------- the command line
+
+def cli(capsys, *args: str) -> str:
+    from reader.cli import run
+
+    code = run(list(args))
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    return out
+
+
+def test_search_and_list_save_the_index_and_use_it_while_fresh(capsys, isolated_dirs, monkeypatch):
+    from reader.core import search_index
+
+    digest = isolated_dirs["exports"].parent / "200705 week.md"
+    digest.write_text("# 200705 Papers\n\nhttps://arxiv.org/abs/2007.00001 Attention is all you need (Ada Lovelace)\n"
+                      "A quokka of a baseline.\nhttps://arxiv.org/abs/2007.00002 Diffusion models (Alan Turing)\n"
+                      "인코더와 학습\n", encoding="utf-8")
+    cli(capsys, "import", str(digest))
+    path = isolated_dirs["data"] / saved_index.NAME
+    cli(capsys, "list", "tag:none")  # no words: no index made
+    assert not path.exists()
+    assert "2007.00001" in cli(capsys, "search", "quokka")
+    assert path.exists()
+    made = path.stat().st_ino  # (each write is a new file, renamed over the old)
+
+    def no_build(*args, **kwargs):
+        raise AssertionError("the catalogue was indexed again")
+
+    cli(capsys, "note", "2007.00002", "--append", "a platypus")
+    cli(capsys, "tag", "2007.00001", "+wombat")
+    with monkeypatch.context() as patched:
+        patched.setattr(search_index, "catalog_words", no_build)
+        listed = cli(capsys, "list", "platypus")
+        assert "2007.00002" in listed and "2007.00001" not in listed
+        assert "2007.00001" in cli(capsys, "search", "wombat")
+        assert "2007.00002" in cli(capsys, "search", "인코더")
+    assert path.stat().st_ino == made  # used, not written again
+    later = digest.with_name("200712 week.md")
+    later.write_text("# 200712 Papers\n\nhttps://arxiv.org/abs/2007.00003 Okapi (Grace Hopper)\nAn okapi.\n",
+                     encoding="utf-8")
+    cli(capsys, "import", str(later))  # catalog.json moves on: the saved index is stale
+    assert "2007.00003" in cli(capsys, "search", "okapi")
+    assert path.stat().st_ino != made  # built and saved again
