@@ -269,17 +269,20 @@ def keys(app: App, used: Path, presses: int) -> Keys:
 def key_to_disk(app: App, used: Path, runs: int) -> dict[str, list[float]]:
     """Key typed until the change is in the library file on disk (its mtime moves)."""
 
-    def mtime(path: Path) -> int:
-        return path.stat().st_mtime_ns if path.exists() else 0
+    def mtime(path: Path | list[Path]) -> int:
+        paths = path if isinstance(path, list) else [path]
+        return hash(tuple(p.stat().st_mtime_ns if p.exists() else 0 for p in paths))
 
-    def until_written(path: Path, before: int, sent: float) -> float:
+    def until_written(path: Path | list[Path], before: int, sent: float) -> float:
         while time.perf_counter() < sent + 10:
             if mtime(path) != before:
                 return time.perf_counter() - sent
             time.sleep(0.0002)
-        raise TerminalError(f"{path.name} was not written within 10 s")
+        raise TerminalError(f"{path if isinstance(path, Path) else 'no note file'} was not written within 10 s")
 
-    state, notes = used / "state.json", used / "notes.json"
+    # A note's text is in one of notes-0.json ... notes-f.json (notes.json lists which
+    # papers have one): the first of them to change is the save.
+    state, notes = used / "state.json", [used / "notes.json", *(used / f"notes-{n:x}.json" for n in range(16))]
     samples: dict[str, list[float]] = {"read": [], "tag": [], "note": []}
     pane = app.start_ready(used)
     try:

@@ -6,7 +6,9 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -35,8 +37,33 @@ async def main() -> None:
             await ready(pilot)
             await pilot.press("j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j")
             await pilot.pause(1.0)
-            app.save_screenshot(str(ROOT / "assets" / "screenshot.svg"))
+            path = ROOT / "assets" / "screenshot.svg"
+            app.save_screenshot(str(path))
+            path.write_text(keep_leading_spaces(path.read_text(encoding="utf-8")), encoding="utf-8")
     print("wrote assets/screenshot.svg")
+
+
+_TEXT = re.compile(r'(<text [^>]*?x=")([\d.]+)("[^>]*?textLength=")([\d.]+)("[^>]*>)((?:&#160;)+)([^<]*)(</text>)')
+
+
+def keep_leading_spaces(svg: str) -> str:
+    """Each run of text in the SVG is placed at its own x, but SVG renderers (browsers,
+    librsvg) drop the spaces it starts with, so ``2020-W28`` and ``  Papers that…`` drawn
+    apart showed as ``2020-W28Papers that…``: start such a run after its spaces instead."""
+    from rich.cells import cell_len
+
+    def moved(m: re.Match[str]) -> str:
+        spaces = m.group(6).count("&#160;")
+        rest = html.unescape(m.group(7))
+        cells = spaces + cell_len(rest)
+        if not rest.strip():
+            return m.group(0)
+        width = float(m.group(4)) / cells
+        x = float(m.group(2)) + spaces * width
+        length = float(m.group(4)) - spaces * width
+        return f"{m.group(1)}{x:g}{m.group(3)}{length:g}{m.group(5)}{m.group(7)}{m.group(8)}"
+
+    return _TEXT.sub(moved, svg)
 
 
 if __name__ == "__main__":

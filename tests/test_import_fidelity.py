@@ -46,6 +46,7 @@ def test_file_name_title_is_marked_and_replaced_by_arxiv(lib, tmp_path):
     snap = Snapshot.load(lib)
     assert snap.title("1906.08237") == "XLNet"
     assert snap.title_source("1906.08237") == "digest"
+    assert snap.title_guessed("1906.08237") and not snap.title_guessed("1810.04805")
     arxiv_title = "XLNet: Generalized Autoregressive Pretraining for Language Understanding"
     lib.store_metadata({
         "1906.08237": {"status": "ok", "metadata": {"title": arxiv_title, "authors": ["Zhilin Yang"]}},
@@ -53,6 +54,7 @@ def test_file_name_title_is_marked_and_replaced_by_arxiv(lib, tmp_path):
     })
     snap = Snapshot.load(lib)
     assert (snap.title("1906.08237"), snap.title_source("1906.08237")) == (arxiv_title, "arxiv")
+    assert not snap.title_guessed("1906.08237")
     # a title written in the digest stays the digest's
     assert (snap.title("1810.04805"), snap.title_source("1810.04805")) == (
         "BERT: Pre-training of Deep Transformers", "digest")

@@ -124,7 +124,9 @@ def test_a_second_process_sees_changes(tmp_path):
 def test_files_carry_a_format_version(lib):
     lib.set_read(["2007.01758"], True)
     data = json.loads((lib.data_dir / "state.json").read_text(encoding="utf-8"))
-    assert data["_meta"]["1"]["format"] == 1
+    assert data["_meta"]["1"]["format"] == 2  # read flags and tags as sets of ids (core/state_store.py)
+    history = json.loads((lib.data_dir / "history.json").read_text(encoding="utf-8"))
+    assert history["_meta"]["1"]["format"] == 1  # (unchanged since format 1)
 
 
 @pytest.mark.parametrize("content", [b"", b"{\"papers\": {", b"\x00\x01\x02binary", b"[1, 2]"])
@@ -154,8 +156,10 @@ def test_writes_are_atomic_replacements(lib, monkeypatch):
 
 
 def test_backups_rotate(lib):
+    from reader.core.notes_store import shard_of
+
     lib.backups.interval = 0
     for n in range(8):
         lib.set_note("2007.01758", f"v{n}")
-    backups = lib.backups.list("notes.json")
+    backups = lib.backups.list(f"{shard_of('2007.01758')}.json")  # (the file its text is in)
     assert 1 <= len(backups) <= lib.backups.keep

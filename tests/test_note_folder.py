@@ -277,7 +277,7 @@ def test_without_a_record_a_different_note_is_a_conflict(lib, vault):
     """A folder written by an older reader (or a library restored from an older backup): no
     record says which side changed the note, so neither is overwritten."""
     with lib.transaction("exports"):
-        lib._table("exports", "folders").truncate()
+        lib.put("exports", {"folders": dict.fromkeys(lib.raw_rows("exports", "folders"))})  # (every record gone)
     edit(vault / NVAE_NAME, "First thoughts.", "Edited in the vault.")
     before = (vault / NVAE_NAME).read_bytes()
     result = export(lib, vault)
@@ -287,7 +287,7 @@ def test_without_a_record_a_different_note_is_a_conflict(lib, vault):
 
 def test_without_a_record_tags_are_only_added(lib, vault):
     with lib.transaction("exports"):
-        lib._table("exports", "folders").truncate()
+        lib.put("exports", {"folders": dict.fromkeys(lib.raw_rows("exports", "folders"))})  # (every record gone)
     edit(vault / NVAE_NAME, 'tags:\n  - "vae"\n', 'tags:\n  - "new"\n')
     export(lib, vault)
     assert lib.state(NVAE).tags == ("vae", "new")
@@ -372,10 +372,7 @@ def test_two_exports_into_one_folder_each_keep_their_records(lib, tmp_path):
 
 def test_a_record_of_a_newer_reader_is_refused_in_one_line(lib, vault, capsys):
     with lib.transaction("exports"):
-        table = lib._table("exports", "folders")
-        from tinydb.table import Document
-
-        table.upsert(Document({"format": 99, "papers": {}}, doc_id=folder_key(vault)))
+        lib.put("exports", {"folders": {folder_key(vault): {"format": 99, "papers": {}}}})
     with pytest.raises(LibraryError, match="newer reader"):
         lib.export_record(folder_key(vault))
     code = run(["--data-dir", str(lib.data_dir), "export", "--split", str(vault)])

@@ -17,6 +17,7 @@ import pytest
 
 from reader.core import doctor
 from reader.core.library import FILES, Library
+from reader.core.notes_store import shard_of
 from reader.core.models import Entry, ParsedDigest
 from reader.core.storage import LibraryError
 
@@ -85,8 +86,8 @@ def test_backups_are_fsynced_before_they_count(tmp_path, recorded):
     library = Library(tmp_path / "lib")
     library.backups.interval = 0
     library.set_note("2007.01758", "one")
-    library.set_note("2007.01758", "two")  # backs up notes.json before replacing it
-    (backup,) = library.backups.list("notes.json")[:1]
+    library.set_note("2007.01758", "two")  # backs up the note's file before replacing it
+    (backup,) = library.backups.list(f"{shard_of('2007.01758')}.json")[:1]
     k = next(i for i, e in enumerate(recorded) if e[0] == "replace" and e[2] == backup)
     assert recorded[k - 1] == ("fsync", recorded[k][1])
 

@@ -442,12 +442,9 @@ def retitle(library, title):
     )
     # the paper record keeps its first title; a fresh catalog entry shows the new one
     with library.transaction("catalog"):
-        table = library._table("catalog", "papers")
-        doc = dict(table.get(doc_id=NVAE))
+        doc = dict(library.raw_rows("catalog", "papers")[NVAE])
         doc["title"] = title
-        from tinydb.table import Document
-
-        table.upsert(Document(doc, doc_id=NVAE))
+        library.put("catalog", {"papers": {NVAE: doc}})
 
 
 def test_changed_title_renames_the_file(lib, tmp_path):

@@ -24,7 +24,6 @@ def open_app(args) -> int:
     scratch = Path(tempfile.mkdtemp(prefix="reader-demo-"))
     prepared = cache_dir()  # the imported demo is kept there (core/demo.py)
     os.environ["READER_CACHE_DIR"] = str(scratch / "cache")
-    os.environ.setdefault("READER_EXPORT_DIR", str(Path.cwd()))
     try:
         library = demo_library(scratch / "data", prepared)
         _run(library, demo=True)

@@ -39,9 +39,9 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     from .common import keep_glance, known_ids, load_snapshot, open_library
 
     library = open_library(args)
-    snapshot = load_snapshot(library)
-    ids = known_ids(snapshot, args.ids) if args.ids else None
+    ids = known_ids(library, args.ids) if args.ids else None
     if args.pdf:
+        snapshot = load_snapshot(library)
         return _fetch_pdfs(snapshot, ids if ids is not None else list(snapshot.papers))
     from ..core.sync import fetch_metadata, ids_to_fetch
 

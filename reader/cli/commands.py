@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from .common import CliError, canonical_ids, keep_glance, known_ids, load_snapshot, open_library
+from .common import CliError, canonical_ids, glance_after_check, keep_glance, known_ids, load_snapshot, open_library
 from .output import paper_json, paper_line, print_show
 
 
@@ -165,8 +165,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         for line in outcome.warning_lines():
             print(line)
         failed |= outcome.error is not None
-    if any(outcome.result for outcome in outcomes):
-        keep_glance(library)
+    keep_glance(library)  # (made when missing, written again when the import changed the catalogue)
     return 1 if failed else 0
 
 
@@ -228,8 +227,9 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_mark(args: argparse.Namespace) -> int:
     library = open_library(args)
-    ids = known_ids(load_snapshot(library), args.ids)
+    ids = known_ids(library, args.ids)
     changed = library.set_read(ids, args.read)
+    glance_after_check(library)
     state = "read" if args.read else "unread"
     print(f"marked {len(changed)} paper{'s' * (len(changed) != 1)} {state}" + (f" ({len(ids) - len(changed)} already {state})" if len(changed) < len(ids) else ""))
     return 0
@@ -254,8 +254,9 @@ def cmd_tag(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise CliError(str(exc)) from None
     library = open_library(args)
-    ids = known_ids(load_snapshot(library), raw_ids)
+    ids = known_ids(library, raw_ids)
     changed = library.change_tags(ids, add, remove)
+    glance_after_check(library)
     parts = " ".join([f"+{t}" for t in add] + [f"-{t}" for t in remove])
     print(f"tagged {len(changed)} of {len(ids)} paper{'s' * (len(ids) != 1)}: {parts}")
     return 0
@@ -266,10 +267,11 @@ def cmd_note(args: argparse.Namespace) -> int:
     is written: --set replaces it, --append adds to it, and an edit in $EDITOR is merged
     with whatever changed while the editor was open."""
     library = open_library(args)
-    (arxiv_id,) = known_ids(load_snapshot(library), [args.id])
+    (arxiv_id,) = known_ids(library, [args.id])
     if args.set is not None:
         new = _text_arg(args.set)
         changed = library.set_note(arxiv_id, new)
+        glance_after_check(library)
         print(f"note on {arxiv_id} {'saved' if changed else 'unchanged'}" + (f" ({len(new)} characters)" if changed else ""))
         return 0
     if args.append is not None:
@@ -277,6 +279,7 @@ def cmd_note(args: argparse.Namespace) -> int:
     else:
         old = library.note(arxiv_id)
         saved = library.edit_note(arxiv_id, old, _edit_in_editor(old, arxiv_id))
+    glance_after_check(library)
     if not saved.changed:
         print(f"note on {arxiv_id} unchanged")
         return 0
@@ -390,14 +393,16 @@ def cmd_doctor(args: argparse.Namespace) -> int:
             failed.append(report.path.name)
     if failed:
         raise CliError(f"not restored: {', '.join(failed)} (see above)")
+    if any(report.path.stem in ("catalog", "arxiv") for report in damaged):
+        keep_glance(library)  # (made from the restored files: the app's next start is fast)
     return 0
 
 
 def _print_backups(library) -> None:
     from ..core.doctor import backup_time
-    from ..core.library import FILES
+    from ..core.library import ALL_FILES
 
-    backups = [path for name in FILES for path in library.backups.list(f"{name}.json")]
+    backups = [path for name in ALL_FILES for path in library.backups.list(f"{name}.json")]
     if not backups:
         print(f"backups: none yet (they are kept in {library.backups.directory})")
         return

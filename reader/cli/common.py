@@ -19,17 +19,17 @@ def open_library(args: argparse.Namespace):
 
 
 def keep_glance(library) -> None:
-    """After a change to the catalogue or the arXiv records: bring the app's glance
-    (core/glance.py) up to date, if the app has made one, so that its next start stays
-    fast. Never fatal: a stale glance only means the app reads everything first."""
+    """After a change to what the app's first screen shows (the catalogue, the arXiv
+    records): write the glance (core/glance.py), creating it when missing, so that the
+    app's next start is as fast as any. Never fatal: without a glance the app reads the
+    catalogue first, and writes one."""
     from ..core import glance
     from ..core.storage import LibraryError
 
-    if (library.data_dir / glance.NAME).exists():
-        try:
-            glance.write(library)
-        except LibraryError:
-            pass
+    try:
+        glance.write(library)
+    except LibraryError:
+        pass
 
 
 def load_snapshot(library):
@@ -65,9 +65,19 @@ def canonical_ids(raw_ids: list[str]) -> list[str]:
     return ids
 
 
-def known_ids(snapshot, raw_ids: list[str]) -> list[str]:
+def known_ids(library, raw_ids: list[str]) -> list[str]:
+    """Ids from what a user typed, each in the library, or a CliError naming those that
+    are not. Checked against the glance when it is current: the catalogue is not read
+    (see :func:`glance_after_check`)."""
     ids = canonical_ids(raw_ids)
-    missing = [arxiv_id for arxiv_id in ids if arxiv_id not in snapshot.papers]
+    missing = library.unknown(ids)
     if missing:
         raise CliError(f"not in the library: {', '.join(missing)}")
     return ids
+
+
+def glance_after_check(library) -> None:
+    """After a change checked with :func:`known_ids`: if the glance could not answer (so
+    the catalogue was read), write it, so that the next command need not read it."""
+    if library.storage("catalog").signature is not None:
+        keep_glance(library)

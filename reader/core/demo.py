@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .library import Library
 from .locations import demo_digest
-from .storage import FORMAT_VERSION, LibraryError
+from .storage import FORMAT_VERSION, FORMATS, LibraryError
 
 FILES = ("catalog.json", "commentary.json", "state.json")
 
@@ -24,7 +24,8 @@ FILES = ("catalog.json", "commentary.json", "state.json")
 def _prepared_dir(cache: Path) -> Path:
     digest = demo_digest().read_bytes()
     key = hashlib.sha256(digest).hexdigest()[:16]
-    return cache / "demo" / f"{key}-format{FORMAT_VERSION}"
+    newest = max(FORMAT_VERSION, *FORMATS.values())  # (a copy another version made is not used)
+    return cache / "demo" / f"{key}-format{newest}"
 
 
 def demo_library(folder: Path, cache: Path) -> Library:

@@ -29,11 +29,13 @@ from .text import one_line
 
 #: The tables of each library file, and what a document id in each looks like.
 _DIGEST_ID = re.compile(r"d[0-9a-f]{12}")
+_MOMENT = re.compile(r"[0-9T:.+\-Z]{0,40}")
+_TAG = re.compile(r"[^\x00-\x1f]{1,200}")
 TABLES: dict[str, dict[str, re.Pattern[str] | None]] = {
     "catalog": {"digests": _DIGEST_ID, "papers": None},
     "commentary": {"digests": _DIGEST_ID},
-    "state": {"papers": None},
-    "notes": {"notes": None},
+    "state": {"papers": None, "read": _MOMENT, "tags": _TAG, "order": None},
+    "notes": {"notes": None, "index": re.compile("noted")},
     "arxiv": {"papers": None},
     "history": {"changes": re.compile(r"\d{1,9}")},
     "exports": {"folders": re.compile(r"[^\x00]{1,4096}")},  # a note folder's resolved path
@@ -43,7 +45,7 @@ _WHAT_A_NEW_FILE_HOLDS = {
     "catalog": "no digests: import them again",
     "commentary": "digests without their commentary: import them again",
     "state": "every paper unread and untagged",
-    "notes": "no notes",
+    "notes": "no notes, but for those in notes-0.json ... notes-f.json (their marks come back as they are saved)",
     "arxiv": "no arXiv metadata: 'reader fetch' gets it again",
     "history": "no undo history",
     "exports": "no record of what 'export --split' wrote: it then leaves a note edited in a note folder as it is, and says so",
@@ -166,9 +168,16 @@ def _old_partial_downloads(directory: Path, older_than: float = 3600.0) -> list[
     return found
 
 
+def base_kind(name: str) -> str:
+    """The kind of a library file by its name without ``.json`` (``notes-3``: ``notes``)."""
+    return name.split("-")[0]
+
+
 def start_over_advice(path: Path) -> str:
     aside = path.with_name(f"{path.name}.damaged")
     holds = _WHAT_A_NEW_FILE_HOLDS.get(path.stem, "it empty")
+    if path.stem != base_kind(path.stem):
+        holds = "no notes on the papers it keeps (a sixteenth of them)"
     return (
         f"to start over without it, move it aside: mv {shlex.quote(str(path))} "
         f"{shlex.quote(str(aside))} (reader then starts a new {path.name}: {holds}; "
@@ -191,7 +200,7 @@ def salvage(raw: bytes, kind: str) -> dict[str, dict[str, dict]]:
     text = raw.decode("utf-8", "replace")
     decoder = json.JSONDecoder()
     found: dict[str, dict[str, dict]] = {}
-    for table, id_pattern in TABLES.get(kind, {}).items():
+    for table, id_pattern in TABLES.get(base_kind(kind), {}).items():
         m = re.search(rf'(?<!\\)"{table}"[ \t\r\n]*:[ \t\r\n]*\{{', text)
         if m is None:
             continue
@@ -268,8 +277,13 @@ def _differences(kind: str, damaged: dict[str, dict[str, dict]], backup: dict[st
         old = backup.get(table, {})
         return {key: doc for key, doc in damaged.get(table, {}).items() if old.get(key) != doc}
 
+    kind = base_kind(kind)
     if kind == "state":
-        return [f"{key}: {_state_words(doc)}" for key, doc in changed("papers").items()]
+        from .state_store import StateFile
+
+        before = StateFile(backup).states()
+        after = StateFile(damaged).states()  # (either format)
+        return [f"{key}: {_state_words(state.to_doc())}" for key, state in after.items() if before.get(key) != state]
     if kind == "notes":
         old_notes = backup.get("notes", {})
         items = []
@@ -302,6 +316,7 @@ def _differences(kind: str, damaged: dict[str, dict[str, dict]], backup: dict[st
 
 def _history_after(library: Library, kind: str, since: dt.datetime) -> list[str]:
     """Changes to ``kind`` the undo history recorded at or after ``since``."""
+    kind = base_kind(kind)
     if kind not in ("state", "notes"):
         return []
     path = library.data_dir / "history.json"

@@ -1,162 +1,188 @@
 """A glance at the library: what the app's first screen needs, in one small file.
 
-Reading a library of 10,000 papers takes ~100 ms of CPU (``catalog.json`` alone is
-~4 MB), most of the app's startup. ``glance.json`` holds the digest list with each
-digest's paper ids, the papers of the newest few digests (with their notes and arXiv
-records) and the papers no digest lists: some 200 KB at that size, read in a few
-milliseconds. The first screen is drawn from it and ``state.json`` (read whole) while
-the app reads everything else.
+Reading the catalogue of 100,000 papers takes about a second. ``glance.json`` holds the
+digest list, each digest's paper ids as one string (a thousand strings parse in about a
+millisecond, where a hundred thousand would take twenty), the records of the newest few
+digests' papers with their arXiv records, and the papers no digest lists. The first
+screen is drawn from it, ``state.json`` (read flags and tags: sets of ids) and the note
+index in ``notes.json``, a few milliseconds at 100,000 papers, while the app reads
+everything else. The command line checks ids against it (:func:`known_ids`) instead of
+reading the catalogue.
 
-It is derived data. The app writes it after reading the library; it is trusted only
-while ``catalog``, ``notes`` and ``arxiv`` are exactly the files it was
-made from (same size, mtime, ctime and inode), and deleting it loses nothing. The
-commentary is not in it: the app reads that after the first paint in any case.
+It is derived data, trusted only while ``catalog.json`` and ``arxiv.json`` hold the very
+writes it was made from: each file's write counter and random mark (``_meta``, read from
+the file's last kilobytes) and its size. A copy of the library keeps it; a toggle or a
+note never makes it stale. ``reader import``, ``fetch`` and the app write it after changing those
+files; deleting it loses nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .fs import atomic_write
-from .models import Entry
-from .records import DigestRecord, LazyEntries, PaperRecord
-from .storage import load_json
+from .records import DigestRecord, Interner, Item, LazyEntries, PaperRecord, item_from_json, item_json, item_of
+from .storage import Version, load_json, tail_version
 
 if TYPE_CHECKING:
-    from .library import Library
     from .snapshot import Snapshot
+    from .store import Store
 
-FORMAT = 1
+FORMAT = 2
 NAME = "glance.json"
-SOURCES = ("catalog", "notes", "arxiv")
+SOURCES = ("catalog", "arxiv")
 HOT_DIGESTS = 3  # the newest digests whose papers the glance holds in full
 
 
-class IdOnlyEntries(LazyEntries):
+class IdEntries(LazyEntries):
     """A digest's entries known only by paper id (a digest the glance does not hold)."""
 
-    __slots__ = ("_ids",)
+    __slots__ = ("_joined",)
 
-    def __init__(self, ids: list[str]) -> None:
-        super().__init__([], None)
-        self._ids = tuple(ids)
+    def __init__(self, joined: str) -> None:
+        super().__init__(())
+        self._items = None
+        self._joined = joined
 
-    def _all(self) -> tuple[Entry, ...]:
-        if self._built is None:
-            self._built = tuple(Entry(arxiv_id) for arxiv_id in self._ids)
-        return self._built
+    @property
+    def items(self) -> tuple[Item, ...]:
+        if self._items is None:
+            self._items = tuple((i, None, None, None, (), (), (), 0) for i in self.ids())
+        return self._items
 
     def ids(self) -> tuple[str, ...]:
+        if self._ids is None:
+            self._ids = tuple(self._joined.split())
         return self._ids
 
     def __len__(self) -> int:
-        return len(self._ids)
+        return len(self.ids())
 
 
-class GlancePapers(Mapping):
-    """Every paper id of the library; the full record of the papers the glance holds,
-    a record with no title for the others (until the whole library is read)."""
+class GlancePapers(Mapping[str, PaperRecord]):
+    """Every paper of the library; the full record of the papers the glance holds, a record
+    with no title for the others (until the whole library is read). Its set of ids is made
+    when first needed (~10 ms at 100,000 papers): counting them is free."""
 
-    def __init__(self, ids: dict[str, None], known: dict[str, PaperRecord]) -> None:
-        self._ids = ids
+    def __init__(self, count: int, joined: Iterable[str], known: dict[str, PaperRecord]) -> None:
+        self._count = count
+        self._joined = list(joined)
         self._known = known
+        self._ids: dict[str, None] | None = None
         self._stubs: dict[str, PaperRecord] = {}
+
+    def _all(self) -> dict[str, None]:
+        if self._ids is None:
+            self._ids = dict.fromkeys(" ".join(self._joined).split())
+        return self._ids
 
     def __getitem__(self, arxiv_id: str) -> PaperRecord:
         found = self._known.get(arxiv_id) or self._stubs.get(arxiv_id)
         if found is None:
-            if arxiv_id not in self._ids:
+            if arxiv_id not in self._all():
                 raise KeyError(arxiv_id)
             found = self._stubs[arxiv_id] = PaperRecord(arxiv_id)
         return found
 
     def __contains__(self, arxiv_id: object) -> bool:
-        return arxiv_id in self._ids
+        return arxiv_id in self._known or arxiv_id in self._all()
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._ids)
+        return iter(self._all())
 
     def __len__(self) -> int:
-        return len(self._ids)
+        return self._count
 
     def with_origin(self, origin: str) -> list[str]:
         """Ids of the papers with that origin (the glance holds every non-digest paper)."""
         return [i for i, paper in self._known.items() if paper.origin == origin]
 
 
-def _listed(signature: tuple | None) -> list | None:
-    return list(signature) if signature is not None else None
+class KnownIds:
+    """Every paper id of the library, as the glance lists them: asked one id at a time
+    (a search of the joined ids: no set of 100,000 strings is made)."""
+
+    def __init__(self, joined: Iterable[str]) -> None:
+        self._text = " " + " ".join(joined) + " "
+
+    def __contains__(self, arxiv_id: object) -> bool:
+        return isinstance(arxiv_id, str) and bool(arxiv_id) and " " not in arxiv_id and f" {arxiv_id} " in self._text
 
 
-def sources(library: Library) -> dict[str, list | None]:
+def _listed(version: Version | None, signature: tuple | None) -> list | None:
+    """``[change, mark, size]`` of a file read or written (None: no file)."""
+    if signature is None:
+        return None
+    change, mark = version or (0, "")
+    return [change, mark, signature[2]]
+
+
+def sources(library: Store) -> dict[str, list | None]:
     """The glance's files as the library last read or wrote them (no disk access)."""
-    storages = library.storages()
-    return {name: _listed(storages[name].signature) for name in SOURCES}
+    return {name: _listed(library.storage(name).version, library.storage(name).signature) for name in SOURCES}
 
 
-def disk_sources(library: Library) -> dict[str, list | None]:
-    """The glance's files as they are on disk now (three stats)."""
-    storages = library.storages()
-    return {name: _listed(storages[name].disk_signature()) for name in SOURCES}
+def disk_sources(library: Store) -> dict[str, list | None]:
+    """The glance's files as they are on disk now (the end of each is read)."""
+    found = {name: tail_version(library.storage(name).path) for name in SOURCES}
+    return {name: list(version) if version is not None else None for name, version in found.items()}
 
 
-def _newest_first(item: tuple[str, dict]) -> tuple:
-    """As :meth:`Library.digests` orders them (reversed): undated ones sort last."""
-    return (item[1].get("date") or "", item[1].get("imported_at", ""))
+def _items(digest: DigestRecord) -> tuple[Item, ...]:
+    entries = digest.entries
+    return entries.items if isinstance(entries, LazyEntries) else tuple(item_of(e) for e in entries)
 
 
-def build(library: Library) -> dict:
+def build(library: Store) -> dict:
     """The glance of the library's files (read again only where they changed)."""
-    catalog_digests = library.raw_rows("catalog", "digests")
-    papers = library.raw_rows("catalog", "papers")
-    notes = library.raw_rows("notes", "notes")
+    catalog = library.catalog()
     arxiv = library.raw_rows("arxiv", "papers")
-    signatures = sources(library)  # of what was just read
-    ordered = sorted(catalog_digests.items(), key=_newest_first, reverse=True)
+    storage = library.storage("arxiv")
+    found = {"catalog": _listed(catalog.version, catalog.signature), "arxiv": _listed(storage.version, storage.signature)}
     hot: dict[str, None] = {}
+    listed: set[str] = set()
     digests = []
-    for index, (digest_id, doc) in enumerate(ordered):
-        entries = doc.get("entries", [])
-        item = {
-            "id": digest_id,
-            "date": doc.get("date"),
-            "title": doc.get("title"),
-            "name": doc.get("name"),  # (the digest's readable name: see DigestRecord.display_name)
-            "source": doc.get("source", ""),
-            "imported_at": doc.get("imported_at", ""),
+    for index, digest in enumerate(catalog.digests):
+        ids = digest.paper_ids
+        listed.update(ids)
+        item: dict[str, Any] = {
+            "id": digest.id,
+            "date": digest.date.isoformat() if digest.date else None,
+            "title": digest.title,
+            "name": digest.name,  # (the digest's readable name: see DigestRecord.display_name)
+            "source": digest.source,
+            "imported_at": digest.imported_at,
+            "ids": " ".join(ids),
         }
         if index < HOT_DIGESTS:
-            item["entries"] = entries
-            hot.update((entry["arxiv_id"], None) for entry in entries)
-        else:
-            item["ids"] = [entry["arxiv_id"] for entry in entries]
+            item["entries"] = [item_json(entry) for entry in _items(digest)]
+            hot.update(dict.fromkeys(ids))
         digests.append(item)
-    listed = {entry_id for doc in catalog_digests.values() for entry_id in
-              (entry["arxiv_id"] for entry in doc.get("entries", []))}
-    extra = [i for i in papers if i not in listed]
-    hot.update((i, None) for i, doc in papers.items() if doc.get("origin", "digest") != "digest")
-    hot.update((i, None) for i in extra)
+    extra = [i for i in catalog.papers if i not in listed]
+    hot.update((i, None) for i, paper in catalog.papers.items() if paper.origin != "digest")
+    hot.update(dict.fromkeys(extra))
     return {
         "format": FORMAT,
-        "sources": signatures,
+        "sources": found,
+        "papers": len(catalog.papers),
         "digests": digests,
-        "extra": extra,
-        "papers": {i: doc for i, doc in papers.items() if i in hot},  # in the catalogue's order
-        "notes": {i: notes[i] for i in hot if i in notes},
+        "extra": " ".join(extra),
+        "records": {i: catalog.papers[i].to_doc() for i in hot if i in catalog.papers},
         "arxiv": {i: arxiv[i] for i in hot if i in arxiv},
     }
 
 
-def write(library: Library) -> bool:
+def write(library: Store) -> bool:
     """Write the glance if the one on disk is missing or stale; True when written. Not
     durable (no fsync): a glance lost in a crash is made again."""
     path = library.data_dir / NAME
     stored = _stored_sources(path)
-    if stored is not None and stored == sources(library):
-        return False  # made from the files as this library last read them
+    if stored is not None and stored == disk_sources(library):
+        return False  # made from the files as they are
     glance = build(library)
     if stored == glance["sources"]:
         return False  # already up to date
@@ -170,7 +196,7 @@ def write(library: Library) -> bool:
     return True
 
 
-def _load(path) -> dict | None:
+def _load(path: Path) -> dict | None:
     try:
         glance = load_json(path.read_bytes())
     except (OSError, ValueError):  # (nested too deeply to parse is a ValueError too)
@@ -178,37 +204,54 @@ def _load(path) -> dict | None:
     return glance if isinstance(glance, dict) and glance.get("format") == FORMAT else None
 
 
-def _stored_sources(path) -> dict | None:
+def _stored_sources(path: Path) -> dict | None:
     """The sources recorded in the glance at ``path`` (None when there is none)."""
     glance = _load(path)
     return glance.get("sources") if glance else None
 
 
-
-
-def read(library: Library) -> Snapshot | None:
-    """A partial snapshot for the first screen, or None when there is no glance or it
-    no longer matches the files (then read the library the usual way).
-
-    Reads ``state.json`` whole (read flags and tags are on the first screen); raises
-    what reading it raises (``LibraryCorrupt``).
-    """
-    from .snapshot import Read, Snapshot
-
+def _current(library: Store) -> dict | None:
+    """The glance, when there is one made from the files as they are now."""
     glance = _load(library.data_dir / NAME)
     if glance is None:
         return None
-    if glance.get("sources") != disk_sources(library):
+    found = disk_sources(library)
+    if glance.get("sources") != found or any(v is not None and not v[1] for v in found.values()):
+        return None  # (a file whose end does not say which write it is: never trusted)
+    return glance
+
+
+def known_ids(library: Store) -> KnownIds | None:
+    """Every paper id of the library, from the glance (None: no glance matches the files)."""
+    glance = _current(library)
+    if glance is None:
         return None
     try:
+        return KnownIds([*(str(item["ids"]) for item in glance["digests"]), str(glance["extra"])])
+    except (KeyError, TypeError):
+        return None
+
+
+def read(library: Store) -> Snapshot | None:
+    """A partial snapshot for the first screen, or None when there is no glance or it
+    no longer matches the files (then read the library the usual way).
+
+    Reads ``state.json`` and the note index too (read flags, tags and note marks are on
+    the first screen); raises what reading them raises (``LibraryCorrupt``).
+    """
+    from .snapshot import Read, Snapshot
+
+    glance = _current(library)
+    if glance is None:
+        return None
+    try:
+        intern = Interner()
         digests = []
-        ids: dict[str, None] = {}
         for item in glance["digests"]:
             if "entries" in item:
-                entries: LazyEntries = LazyEntries(item["entries"], None)
+                entries: LazyEntries = LazyEntries([item_from_json(e, intern) for e in item["entries"]])
             else:
-                entries = IdOnlyEntries(item["ids"])
-            ids.update(dict.fromkeys(entries.ids()))
+                entries = IdEntries(str(item["ids"]))
             date = item["date"]
             digests.append(DigestRecord(
                 id=item["id"],
@@ -220,17 +263,18 @@ def read(library: Library) -> Snapshot | None:
                 entries=entries,
                 name=item.get("name"),
             ))
-        ids.update(dict.fromkeys(glance["extra"]))
-        known = {i: PaperRecord.from_doc(i, doc) for i, doc in glance["papers"].items()}
-        notes = {i: doc.get("text", "") for i, doc in glance["notes"].items() if doc.get("text")}
+        known = {i: PaperRecord.from_doc(i, doc, intern) for i, doc in glance["records"].items()}
+        joined = [str(item["ids"]) for item in glance["digests"]] + [str(glance["extra"])]
+        papers = GlancePapers(int(glance["papers"]), joined, known)
         metadata = dict(glance["arxiv"])
     except (KeyError, TypeError, ValueError, AttributeError):
         return None  # not a glance this version wrote: read the library instead
     return Snapshot(
         digests=tuple(digests),
-        papers=GlancePapers(ids, known),
-        states=library.states(),
-        notes=notes,
+        papers=papers,  # type: ignore[arg-type]  # (a read-only mapping)
+        states=library.state_file(),  # type: ignore[arg-type]  # (a read-only mapping)
+        notes={},
+        noted=frozenset(library.noted_ids()),
         metadata=metadata,
         read=Read.GLANCE,
     )

@@ -71,6 +71,11 @@ class Change:
     @classmethod
     def from_doc(cls, seq: int, doc: dict) -> Change:
         papers = doc.get("papers")
+        if isinstance(doc.get("groups"), list):  # a big step, kept compact (see step_doc)
+            papers = {}
+            for group in doc["groups"]:
+                if isinstance(group, dict) and isinstance(group.get("ids"), str):
+                    papers.update(dict.fromkeys(group["ids"].split(), group.get("did")))
         return cls(
             seq=seq,
             at=str(doc.get("at", "")),
@@ -125,8 +130,21 @@ def state_step(old: dict | None, new: dict) -> dict:
     return step
 
 
+#: A step of more papers than this keeps them as groups of papers the step did the same
+#: thing to (``{"ids": "id id ...", "did": {...}}``): marking 10,000 papers read is one group.
+GROUP_ABOVE = 50
+
+
 def step_doc(label: str, origin: Origin, papers: dict[str, dict], at: str) -> dict:
-    return {"at": at, "label": label, "origin": origin.to_doc(), "papers": papers}
+    doc: dict[str, Any] = {"at": at, "label": label, "origin": origin.to_doc()}
+    if len(papers) <= GROUP_ABOVE:
+        doc["papers"] = papers
+        return doc
+    groups: dict[str, tuple[dict, list[str]]] = {}
+    for arxiv_id, step in papers.items():
+        groups.setdefault(repr(step), (step, []))[1].append(arxiv_id)
+    doc["groups"] = [{"ids": " ".join(ids), "did": step} for step, ids in groups.values()]
+    return doc
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ lock and writes them)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Protocol
 
 from .models import Entry, ParsedDigest, ParseWarning
 from .records import (
@@ -17,11 +18,17 @@ from .records import (
 )
 
 
+class Documents(Protocol):
+    """Documents by id, as an import reads them (a table, or the library's reader of one)."""
+
+    def get(self, key: str) -> dict | None: ...
+
+
 class ImportBatch:
     """Works out the documents an import writes, from the tables as they are."""
 
     def __init__(
-        self, digests: dict, papers: dict, states: dict, notes: Callable[[], dict], *, stamp: str
+        self, digests: dict, papers: dict, states: Documents, notes: Callable[[], Documents], *, stamp: str
     ) -> None:
         self.digests, self.papers, self.states, self._notes = digests, papers, states, notes
         self.by_sha: dict[str, str] = {}

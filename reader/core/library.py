@@ -1,33 +1,16 @@
-"""The library: digests, papers, and the reader's own state, in TinyDB files.
+"""The library: :class:`Library`, the store (core/store.py) and every change made to it.
 
-Files in the data directory, each a TinyDB database kept by :class:`AtomicJSONStorage`:
-
-``catalog.json``   digests (their papers as each lists them) and papers; changes on import.
-``commentary.json`` each digest's commentary on each paper: the bulk of the text, apart
-                  so the app can show the lists before it has read it.
-``state.json``     per-paper read flag and tags; small, rewritten on every toggle.
-``notes.json``     the reader's notes, apart so a toggle never rewrites them.
-``arxiv.json``     metadata fetched from arXiv.
-``history.json``   the last changes, what each did and who made it (core/history.py).
-``exports.json``   what ``export --split`` last wrote into each note folder, per paper
-                  (core/note_folder.py): how the next export tells what changed there.
-
-A paper is stored once, whatever number of digests list it; each digest keeps its own
-entry (title as written, commentary, references) for it. Every document is keyed by a
-string id (the arXiv id for papers) so a change touches one document, never a scan.
+Every change is an operation on the files as they are under the lock, never a copy of
+what a reader saw earlier; each records a step in history.json (core/history.py). Each
+writes every file it touches once, whatever the number of papers: work in proportion to
+what changes and to the size of the files written, never papers times documents.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-from collections.abc import Iterable, Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
-from pathlib import Path
-
-from tinydb import TinyDB
-from tinydb.table import Document, Table
 
 from .history import (
     HISTORY_LIMIT,
@@ -41,6 +24,7 @@ from .history import (
 )
 from .models import ParsedDigest
 from .note_merge import merge_notes
+from .notes_store import SHARDS, TEXTS_TABLE, by_shard, index_tables, is_index, noted, text_of
 from .records import (
     DigestRecord,
     ImportResult,
@@ -51,192 +35,22 @@ from .records import (
     normalize_tag,
     now_iso,
 )
-from .storage import (
-    AtomicJSONStorage,
-    Backups,
-    LibraryError,
-    Version,
-    WriteLock,
-    pid_alive,
-)
+from .state_store import LEGACY as LEGACY_STATE
+from .state_store import StateFile
+from .storage import LibraryError, pid_alive
+from .store import ALL_FILES, FILES, Store
 
-FILES = ("catalog", "commentary", "state", "notes", "arxiv", "history", "exports")
+#: Writing notes may move format 1's texts out of notes.json: every note file takes part.
+NOTE_FILES = ("notes", *SHARDS)
 #: The format of an ``exports.json`` folder record this reader writes and reads.
 EXPORT_RECORD_FORMAT = 1
-#: Library files no view shows: a change to them alone is no reason to read the library again.
-_UNSHOWN = ("history", "exports")
 
 
-class _Table(Table):
-    document_id_class = str
-
-
-class _Database(TinyDB):
-    table_class = _Table
-
-
-class Library:
+class Library(Store):
     """The reader's library in ``data_dir``. Cheap to create; files are read lazily."""
 
-    def __init__(
-        self, data_dir: Path, *, lock_timeout: float | None = None, origin: Origin | None = None
-    ) -> None:
-        """``lock_timeout``: seconds to wait for another process's write; None reads
-        ``$READER_LOCK_TIMEOUT`` (default 5). ``origin``: who the changes made through
-        this library are recorded as (the app sets its own)."""
-        self.data_dir = Path(data_dir)
-        self.origin = origin or Origin.new("command")
-        self.lock = WriteLock(self.data_dir, timeout=lock_timeout)
-        self.backups = Backups(self.data_dir / "backups")
-        self._dbs: dict[str, _Database] = {}
-        try:
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise LibraryError(f"cannot use {self.data_dir} as the library directory: {exc.strerror or exc}") from None
-
-    # --- plumbing ---------------------------------------------------------
-    def _db(self, name: str) -> _Database:
-        db = self._dbs.get(name)
-        if db is None:
-            db = _Database(
-                self.data_dir / f"{name}.json",
-                storage=AtomicJSONStorage,
-                lock=self.lock,
-                backups=self.backups,
-                kind=name,
-            )
-            self._dbs[name] = db
-        return db
-
-    def _table(self, file: str, table: str) -> _Table:
-        return self._db(file).table(table, cache_size=0)
-
-    def storages(self) -> dict[str, AtomicJSONStorage]:
-        return {name: self._db(name).storage for name in FILES}  # type: ignore[misc]
-
-    def paths(self) -> list[Path]:
-        return [self.data_dir / f"{name}.json" for name in FILES]
-
-    def changed_on_disk(self) -> bool:
-        """Does any library file hold a change not acknowledged yet (see
-        :meth:`acknowledge`): another process's write, whether or not one of our own
-        writes has read it since? (The history and the export records are not shown, so
-        not asked.)"""
-        return any(storage.changed_on_disk() for name, storage in self.storages().items() if name not in _UNSHOWN)
-
-    def versions(self) -> dict[str, Version | None]:
-        """The version of each file as this library last read or wrote it."""
-        return {name: storage.version for name, storage in self.storages().items()}
-
-    def acknowledge(self, versions: dict[str, Version | None]) -> None:
-        """The reader now shows these versions of these files (a view read from them)."""
-        storages = self.storages()
-        for name, version in versions.items():
-            storages[name].acknowledge(version)
-
-    @contextmanager
-    def pinned(self) -> Iterator[None]:
-        """Inside the block each file is read at most once, so a view built from several
-        reads of one file is consistent even while another process writes it."""
-        with ExitStack() as stack:
-            for storage in self.storages().values():
-                stack.enter_context(storage.pinned())
-            yield
-
-    @contextmanager
-    def transaction(self, *files: str) -> Iterator[None]:
-        """Hold the lock and turn the writes to ``files`` into one atomic write each,
-        made at the end in the reverse order of ``files`` (the last named first)."""
-        with self.lock, ExitStack() as stack:
-            for name in files:
-                stack.enter_context(self._db(name).storage.deferred())  # type: ignore[attr-defined]
-            yield
-
-    def _rows(self, table: _Table) -> dict[str, dict]:
-        """A table's documents as stored, without copies: from our storage's ``read()``
-        (the whole file's dict), the one bulk read without TinyDB's per-document copies."""
-        tables = table.storage.read()
-        return (tables or {}).get(table.name, {})
-
-    def raw_rows(self, file: str, table: str) -> dict[str, dict]:
-        """A table's documents as stored (shared with the storage's cache: don't change them)."""
-        return self._rows(self._table(file, table))
-
-    # --- reading ----------------------------------------------------------
-    def digests(self, *, commentary: bool = True) -> list[DigestRecord]:
-        """Every digest, newest first; undated ones last, by import time.
-
-        With ``commentary=False`` entries come without commentary, and the big
-        commentary file is not read: enough to draw the lists.
-        """
-        texts = self._rows(self._table("commentary", "digests")) if commentary else {}
-        records = [
-            DigestRecord.from_doc(doc_id, doc, texts.get(doc_id))
-            for doc_id, doc in self._rows(self._table("catalog", "digests")).items()
-        ]
-        records.sort(key=lambda d: (d.date or dt.date.min, d.imported_at), reverse=True)
-        return records
-
-    def digest(self, digest_id: str) -> DigestRecord | None:
-        doc = self._table("catalog", "digests").get(doc_id=digest_id)
-        if doc is None:
-            return None
-        return DigestRecord.from_doc(
-            digest_id, doc, self._table("commentary", "digests").get(doc_id=digest_id)
-        )
-
-    def papers(self) -> dict[str, PaperRecord]:
-        rows = self._rows(self._table("catalog", "papers"))
-        return {doc_id: PaperRecord.from_doc(doc_id, doc) for doc_id, doc in rows.items()}
-
-    def paper(self, arxiv_id: str) -> PaperRecord | None:
-        doc = self._table("catalog", "papers").get(doc_id=arxiv_id)
-        return PaperRecord.from_doc(arxiv_id, doc) if doc is not None else None
-
-    def states(self) -> dict[str, PaperState]:
-        rows = self._rows(self._table("state", "papers"))
-        return {doc_id: PaperState.from_doc(doc) for doc_id, doc in rows.items()}
-
-    def state(self, arxiv_id: str) -> PaperState:
-        return PaperState.from_doc(self._table("state", "papers").get(doc_id=arxiv_id))
-
-    def notes(self) -> dict[str, str]:
-        rows = self._rows(self._table("notes", "notes"))
-        return {doc_id: doc.get("text", "") for doc_id, doc in rows.items() if doc.get("text")}
-
-    def note(self, arxiv_id: str) -> str:
-        doc = self._table("notes", "notes").get(doc_id=arxiv_id)
-        return doc.get("text", "") if doc else ""
-
-    def metadata(self) -> dict[str, dict]:
-        """arXiv fetch records by id: ``{status, fetched_at, error, metadata}``."""
-        return dict(self._rows(self._table("arxiv", "papers")))
-
-    def metadata_for(self, arxiv_id: str) -> dict | None:
-        doc = self._table("arxiv", "papers").get(doc_id=arxiv_id)
-        return dict(doc) if doc is not None else None
-
-    def history(self) -> list[Change]:
-        """Every step kept (the last :data:`HISTORY_LIMIT`), oldest first."""
-        rows = self._rows(self._table("history", "changes"))
-        changes = [Change.from_doc(int(doc_id), doc) for doc_id, doc in rows.items() if doc_id.isdigit()]
-        return sorted(changes, key=lambda change: change.seq)
-
-    def load_all(self) -> None:
-        """Read (and so validate) every library file; raises LibraryCorrupt."""
-        for name in FILES:
-            self._db(name).storage.read()
-
     # --- importing --------------------------------------------------------
-    def find_digest(self, *, sha256: str | None = None, source: str | None = None) -> str | None:
-        for doc_id, doc in self._rows(self._table("catalog", "digests")).items():
-            if (sha256 and doc.get("sha256") == sha256) or (source and doc.get("source") == source):
-                return doc_id
-        return None
-
-    def import_digests(
-        self, items: Iterable[tuple[ParsedDigest, str]]
-    ) -> list[ImportResult]:
+    def import_digests(self, items: Iterable[tuple[ParsedDigest, str]]) -> list[ImportResult]:
         """Store parsed digests, each with the sha256 of what it was parsed from.
 
         One lock and one write per file for the whole batch. A file of several sections stores
@@ -247,76 +61,75 @@ class Library:
         """
         from .import_batch import ImportBatch
 
-        with self.transaction("catalog", "commentary", "notes", "state"):
+        with self.transaction("catalog", "commentary", *NOTE_FILES, "state"):
+            states = self.state_file()
             batch = ImportBatch(
                 stamp=now_iso(),
-                digests=self._rows(self._table("catalog", "digests")),
-                papers=self._rows(self._table("catalog", "papers")),
-                states=self._rows(self._table("state", "papers")),
-                notes=lambda: self._rows(self._table("notes", "notes")),  # read only for a note to add
+                digests=self.raw_rows("catalog", "digests"),
+                papers=self.raw_rows("catalog", "papers"),
+                states=_StateDocs(states),
+                notes=lambda: _NoteDocs(self),  # read only for a note to add
             )
             results = [batch.add(parsed, sha256) for parsed, sha256 in items]
-            if batch.removed:
-                for name in ("catalog", "commentary"):
-                    table = self._table(name, "digests")
-                    gone = [doc_id for doc_id in batch.removed if table.contains(doc_id=doc_id)]
-                    if gone:
-                        table.remove(doc_ids=gone)
-            _put_many(self._table("catalog", "digests"), batch.digest_docs)
-            _put_many(self._table("commentary", "digests"), batch.commentary_docs)
-            _put_many(self._table("catalog", "papers"), batch.paper_docs)
-            _put_many(self._table("notes", "notes"), batch.note_docs)
-            _put_many(self._table("state", "papers"), batch.state_docs)
+            gone: dict[str, dict | None] = dict.fromkeys(batch.removed)
+            if batch.digest_docs or gone or batch.paper_docs:
+                self.put("catalog", {"digests": {**gone, **batch.digest_docs}, "papers": dict(batch.paper_docs)})
+            if batch.commentary_docs or gone:
+                self.put("commentary", {"digests": {**gone, **batch.commentary_docs}})
+            if batch.note_docs:
+                self._write_notes({i: text_of(doc) for i, doc in batch.note_docs.items()})
+            if batch.state_docs:
+                self._write_states(states, {i: PaperState.from_doc(doc) for i, doc in batch.state_docs.items()})
+        self.storage("commentary").release()  # (read per digest when shown: core/catalog.py)
+        self.commentary.forget()
         return results
 
     def queue_papers(self, ids: Iterable[str]) -> list[str]:
         """Add papers a commentary mentions to the library, as ``commentary`` papers."""
-        added = []
         with self.transaction("catalog"):
-            papers = self._table("catalog", "papers")
-            known = self._rows(papers)
+            known = self.raw_rows("catalog", "papers")
             stamp = now_iso()
-            for arxiv_id in dict.fromkeys(ids):
-                if arxiv_id not in known:
-                    record = PaperRecord(arxiv_id, None, (), stamp, "commentary")
-                    papers.upsert(Document(record.to_doc(), doc_id=arxiv_id))
-                    added.append(arxiv_id)
+            added = [i for i in dict.fromkeys(ids) if i not in known]
+            if added:
+                docs = {i: PaperRecord(i, None, (), stamp, "commentary").to_doc() for i in added}
+                self.put("catalog", {"papers": dict(docs)})
         return added
 
-    # --- changing state ---------------------------------------------------
-    # Every change is an operation on the files as they are under the lock, never a copy
-    # of what a reader saw earlier; each records a step in history.json (core/history.py).
+    # --- history ----------------------------------------------------------
     def _record_history(self, label: str, papers: dict[str, dict]) -> int:
-        """Add a step; returns its number."""
-        history = self._table("history", "changes")
-        seqs = [int(key) for key in self._rows(history) if key.isdigit()]
+        """Add a step (in the transaction the change is made in); returns its number."""
+        rows = self.raw_rows("history", "changes")
+        seqs = [int(key) for key in rows if key.isdigit()]
         seq = max(seqs, default=0) + 1
-        history.upsert(Document(step_doc(label, self.origin, papers, now_iso()), doc_id=str(seq)))
-        overflow = trim(seqs)
-        if overflow:
-            history.remove(doc_ids=[str(s) for s in overflow])
+        changes: dict[str, dict | None] = {str(s): None for s in trim(seqs)}
+        changes[str(seq)] = step_doc(label, self.origin, papers, now_iso())
+        self.put("history", {"changes": changes})
         return seq
 
-    def _change_states(self, ids: Iterable[str], label: str, change) -> list[str]:
-        """Apply ``change(old_state) -> new_state`` to each id; one undo step."""
-        changed = []
+    # --- read flags and tags ------------------------------------------------
+    def _write_states(self, current: StateFile, new: Mapping[str, PaperState]) -> None:
+        after = current.changed(new)
+        tables = after.tables()
+        self.storage("state").write(tables)
+        self._state = (tables, after)  # (the storage now holds ``tables``: no need to read it again)
+
+    def _change_states(self, ids: Iterable[str], label: str, change: Callable[[PaperState], PaperState]) -> list[str]:
+        """Apply ``change(old_state) -> new_state`` to each id; one undo step, one write."""
         # The state is written first: the change is on disk before its undo record.
         with self.transaction("history", "state"):
-            table = self._table("state", "papers")
+            current = self.state_file()
+            new: dict[str, PaperState] = {}
             steps = {}
             for arxiv_id in dict.fromkeys(ids):
-                raw = table.get(doc_id=arxiv_id)
-                old = PaperState.from_doc(raw)
-                new = change(old)
-                if new == old:
-                    continue
-                doc = new.to_doc()
-                steps[arxiv_id] = state_step(dict(raw) if raw is not None else None, doc)
-                table.upsert(Document(doc, doc_id=arxiv_id))
-                changed.append(arxiv_id)
-            if changed:
+                old = current.state(arxiv_id)
+                state = change(old)
+                if state != old:
+                    new[arxiv_id] = state
+                    steps[arxiv_id] = state_step(old.to_doc(), state.to_doc())
+            if new:
+                self._write_states(current, new)
                 self._record_history(label, steps)
-        return changed
+        return list(new)
 
     def set_read(self, ids: Iterable[str], read: bool) -> list[str]:
         """Mark papers read or unread. Returns the ids that changed."""
@@ -329,45 +142,76 @@ class Library:
             return PaperState(read, state.tags, stamp if read else None)
 
         what = "read" if read else "unread"
-        label = f"mark {_count(ids)} {what}"
-        return self._change_states(ids, label, change)
+        return self._change_states(ids, f"mark {_count(ids)} {what}", change)
 
     def toggle_read(self, ids: Iterable[str]) -> list[str]:
         """Mark papers read, or unread when every one of them is read already (as they
         are on disk, under the lock)."""
         ids = list(ids)
         with self.lock:
-            return self.set_read(ids, not all(self.state(arxiv_id).read for arxiv_id in ids))
+            current = self.state_file()
+            return self.set_read(ids, not all(current.is_read(arxiv_id) for arxiv_id in ids))
 
-    def change_tags(
-        self, ids: Iterable[str], add: Iterable[str] = (), remove: Iterable[str] = ()
-    ) -> list[str]:
+    def change_tags(self, ids: Iterable[str], add: Iterable[str] = (), remove: Iterable[str] = ()) -> list[str]:
         """Add and remove tags on papers. Tags are normalised; an empty one is an error."""
         ids = list(ids)
-        add = list(dict.fromkeys(normalize_tag(tag) for tag in add))  # "+a +a" adds "a" once
-        remove = [normalize_tag(tag) for tag in remove]
+        added = list(dict.fromkeys(normalize_tag(tag) for tag in add))  # "+a +a" adds "a" once
+        removed = [normalize_tag(tag) for tag in remove]
 
         def change(state: PaperState) -> PaperState:
-            tags = [tag for tag in state.tags if tag not in remove]
-            tags += [tag for tag in add if tag not in tags]
+            tags = [tag for tag in state.tags if tag not in removed]
+            tags += [tag for tag in added if tag not in tags]
             return PaperState(state.read, tuple(tags), state.read_at)
 
-        parts = [f"+{tag}" for tag in add] + [f"-{tag}" for tag in remove]
+        parts = [f"+{tag}" for tag in added] + [f"-{tag}" for tag in removed]
         return self._change_states(ids, f"tag {_count(ids)} {' '.join(parts)}", change)
 
     # --- notes ------------------------------------------------------------
-    def _change_note(self, arxiv_id: str, make, *, undoable: bool = True, step: int | None = None) -> NoteSaved:
+    def _move_notes_out(self) -> None:
+        """(Under the lock, in a transaction of every note file.) A format 1 notes.json
+        holds the texts: move them to their files, and make notes.json the index. A note
+        already in its file (a move cut short, or a format 1 backup of notes.json put back
+        over a library of format 2) is newer: it is kept, never overwritten."""
+        index = self.storage("notes").read()
+        if is_index(index):
+            return
+        docs = {i: doc for i, doc in (index or {}).get(TEXTS_TABLE, {}).items() if text_of(doc)}
+        noted_now = dict.fromkeys(docs)
+        for shard, moved in by_shard(docs).items():
+            kept = {i: doc for i, doc in self.raw_rows(shard, TEXTS_TABLE).items() if text_of(doc)}
+            self.put(shard, {TEXTS_TABLE: {i: doc for i, doc in moved.items() if i not in kept}})
+        for shard in SHARDS:
+            noted_now.update((i, None) for i, doc in self.raw_rows(shard, TEXTS_TABLE).items() if text_of(doc))
+        self.storage("notes").write(index_tables(noted_now))
+
+    def _write_notes(self, texts: Mapping[str, str]) -> None:
+        """Set the notes on papers (an empty text removes it): each note file touched is
+        written once, the index only when papers gain or lose a note. In a transaction
+        of every note file (:data:`NOTE_FILES`)."""
+        self._move_notes_out()
+        stamp = now_iso()
+        for shard, docs in by_shard({i: {"text": t, "updated": stamp} for i, t in texts.items()}).items():
+            self.put(shard, {TEXTS_TABLE: {i: (doc if doc["text"] else None) for i, doc in docs.items()}})
+        listed = noted(self.storage("notes").read())
+        present = set(listed)
+        gained = [i for i, t in texts.items() if t and i not in present]
+        lost = {i for i, t in texts.items() if not t and i in present}
+        if gained or lost:
+            self.storage("notes").write(index_tables([i for i in listed if i not in lost] + gained))
+
+    def _change_note(
+        self, arxiv_id: str, make: Callable[[str], tuple[str, bool, int]], *, undoable: bool = True,
+        step: int | None = None,
+    ) -> NoteSaved:
         """Under the lock: ``make(text on disk) -> (new text, merged, conflicts)``, then
         write it and record it (as part of history step ``step`` when that step is still
         the last word on this note, else as a new step)."""
-        with self.transaction("history", "notes"):  # (the note is written first)
-            table = self._table("notes", "notes")
-            raw = table.get(doc_id=arxiv_id)
-            old = raw.get("text", "") if raw else ""
+        with self.transaction("history", *NOTE_FILES):  # (the note is written first)
+            old = self.note(arxiv_id)
             new, merged, conflicts = make(old)
             if new == old:
                 return NoteSaved(new, merged, conflicts, step, changed=False)
-            table.upsert(Document({"text": new, "updated": now_iso()}, doc_id=arxiv_id))
+            self._write_notes({arxiv_id: new})
             recorded = None
             if undoable:
                 recorded = self._amend_note_step(step, arxiv_id, old, new) if step is not None else None
@@ -378,8 +222,7 @@ class Library:
     def _amend_note_step(self, seq: int, arxiv_id: str, old: str, new: str) -> int | None:
         """Extend step ``seq`` to end at ``new``, if it is ours, is the newest step, and
         left the note as it is now (``old``); else None."""
-        history = self._table("history", "changes")
-        rows = self._rows(history)
+        rows = self.raw_rows("history", "changes")
         doc = rows.get(str(seq))
         if doc is None or max((int(k) for k in rows if k.isdigit()), default=0) != seq:
             return None
@@ -387,13 +230,25 @@ class Library:
         note = change.papers.get(arxiv_id, {}).get("note")
         if change.origin != self.origin or set(change.papers) != {arxiv_id} or not note or note[1] != old:
             return None
-        history.upsert(Document(dict(doc, papers={arxiv_id: {"note": [note[0], new]}}), doc_id=str(seq)))
+        self.put("history", {"changes": {str(seq): dict(doc, papers={arxiv_id: {"note": [note[0], new]}})}})
         return seq
 
     def set_note(self, arxiv_id: str, text: str, *, undoable: bool = True) -> bool:
         """Replace the note on a paper, whatever it is now. Returns False when it was
         already that text."""
         return self._change_note(arxiv_id, lambda old: (text, False, 0), undoable=undoable).changed
+
+    def set_notes(self, texts: Mapping[str, str], *, label: str = "") -> list[str]:
+        """Replace the notes on many papers at once (one write per file, one undo step).
+        Returns the ids whose note changed."""
+        with self.transaction("history", *NOTE_FILES):
+            old = {i: self.note(i) for i in texts}
+            changed = {i: t for i, t in texts.items() if t != old[i]}
+            if changed:
+                self._write_notes(changed)
+                steps = {i: {"note": [old[i], t]} for i, t in changed.items()}
+                self._record_history(label or f"note on {_count(list(changed))}", steps)
+        return list(changed)
 
     def append_note(self, arxiv_id: str, text: str) -> NoteSaved:
         """Add ``text`` as a new paragraph at the end of the note as it is on disk now."""
@@ -408,43 +263,46 @@ class Library:
         disk is still ``base`` it becomes ``text``; when it changed meanwhile, the two
         edits are merged so that both survive (core/note_merge.py). ``step``: the history
         step of this edit's earlier saves (one visit to a note, one undo step)."""
+
         return self._change_note(arxiv_id, lambda old: _merged_note(old, base, text, None), step=step)
 
     def apply_edits(self, edits: dict[str, PaperEdit], label: str) -> dict[str, tuple[NoteSaved | None, PaperState]]:
         """Changes made to many papers elsewhere (a note folder), as one step of the history:
         each note edit merged with the note on disk as :meth:`edit_note` merges, each tag
         change applied to the tags on disk. Returns each paper's saved note (None: none was
-        given) and its state now."""
+        given) and its state now. One write per file, whatever the number of papers."""
         done: dict[str, tuple[NoteSaved | None, PaperState]] = {}
         steps: dict[str, dict] = {}
         # Notes and states are written before their undo record.
-        with self.transaction("history", "state", "notes"):
-            notes, states = self._table("notes", "notes"), self._table("state", "papers")
-            stamp = now_iso()
+        with self.transaction("history", "state", *NOTE_FILES):
+            current = self.state_file()
+            texts: dict[str, str] = {}
+            states: dict[str, PaperState] = {}
             for arxiv_id, edit in edits.items():
                 step: dict = {}
                 saved = None
                 if edit.note is not None:
-                    raw_note = notes.get(doc_id=arxiv_id)
-                    old = raw_note.get("text", "") if raw_note else ""
+                    old = self.note(arxiv_id)
                     new, merged, conflicts = _merged_note(old, edit.base, edit.note, edit.marks)
                     saved = NoteSaved(new, merged, conflicts, changed=new != old)
                     if new != old:
-                        notes.upsert(Document({"text": new, "updated": stamp}, doc_id=arxiv_id))
+                        texts[arxiv_id] = new
                         step["note"] = [old, new]
-                raw = states.get(doc_id=arxiv_id)
-                state = PaperState.from_doc(raw)
+                state = current.state(arxiv_id)
                 add = [normalize_tag(tag) for tag in edit.add]
                 remove = {normalize_tag(tag) for tag in edit.remove}
                 tags = tuple(dict.fromkeys([*(tag for tag in state.tags if tag not in remove), *add]))
                 if tags != state.tags:
-                    state = PaperState(state.read, tags, state.read_at)
-                    doc = state.to_doc()
-                    step.update(state_step(dict(raw) if raw is not None else None, doc))
-                    states.upsert(Document(doc, doc_id=arxiv_id))
+                    changed = PaperState(state.read, tags, state.read_at)
+                    step.update(state_step(state.to_doc(), changed.to_doc()))
+                    states[arxiv_id] = state = changed
                 if step:
                     steps[arxiv_id] = step
                 done[arxiv_id] = (saved, state)
+            if texts:
+                self._write_notes(texts)
+            if states:
+                self._write_states(current, states)
             if steps:
                 seq = self._record_history(label, steps)
                 done = {i: (replace(n, step=seq) if n is not None and n.changed else n, st) for i, (n, st) in done.items()}
@@ -455,7 +313,7 @@ class Library:
         """What the last ``export --split`` into ``folder`` (a resolved path) wrote there,
         per paper id (core/note_folder.py says what a paper's record holds); empty when
         nothing was exported there. Raises LibraryError for a record of a newer reader."""
-        doc = self._table("exports", "folders").get(doc_id=folder)
+        doc = self.raw_rows("exports", "folders").get(folder)
         if not doc:
             return {}
         _check_export_format(doc, folder)
@@ -469,12 +327,11 @@ class Library:
         if not papers:
             return
         with self.transaction("exports"):
-            table = self._table("exports", "folders")
-            doc = table.get(doc_id=folder) or {}
+            doc = self.raw_rows("exports", "folders").get(folder) or {}
             _check_export_format(doc, folder)
-            kept = doc.get("papers") if isinstance(doc.get("papers"), dict) else {}
-            merged = {**kept, **papers}
-            table.upsert(Document({"format": EXPORT_RECORD_FORMAT, "papers": merged}, doc_id=folder))
+            kept = doc.get("papers")
+            merged = {**(kept if isinstance(kept, dict) else {}), **papers}
+            self.put("exports", {"folders": {folder: {"format": EXPORT_RECORD_FORMAT, "papers": merged}}})
 
     # --- undo -------------------------------------------------------------
     def undo(self, *, session: str | None = None) -> UndoOutcome | None:
@@ -483,35 +340,72 @@ class Library:
         newest of the app's own steps: this session's, or an app session's that has
         ended (an app closed and opened again); never a command's, nor another open
         app's. Returns what it did, or None when there is no such step."""
-        with self.transaction("state", "notes", "history"):
+        with self.transaction("state", *NOTE_FILES, "history"):
             changes = self.history()
             mine = [c for c in changes if c.papers and (session is None or _own(c.origin, session))]
             if not mine:
                 return None
             last = mine[-1]
-            states, notes = self._table("state", "papers"), self._table("notes", "notes")
+            current = self.state_file()
+            noted_now = "notes" in last.files
             found = inverse(
                 last,
                 (c for c in changes if c.seq > last.seq),
-                {i: states.get(doc_id=i) for i in last.papers},
-                {i: notes.get(doc_id=i) for i in last.papers},
+                {i: current.state(i).to_doc() for i in last.papers},
+                {i: {"text": self.note(i)} for i in last.papers} if noted_now else {},
             )
-            for arxiv_id, doc in found.states.items():
-                states.upsert(Document(doc, doc_id=arxiv_id))
-            for arxiv_id, text in found.notes.items():
-                notes.upsert(Document({"text": text, "updated": now_iso()}, doc_id=arxiv_id))
-            self._table("history", "changes").remove(doc_ids=[str(last.seq)])
+            if found.states:
+                self._write_states(current, {i: PaperState.from_doc(doc) for i, doc in found.states.items()})
+            if found.notes:
+                self._write_notes(found.notes)
+            self.put("history", {"changes": {str(last.seq): None}})
         return UndoOutcome(last, tuple(found.undone), tuple(found.conflicts))
+
+    # --- formats ----------------------------------------------------------
+    def upgrade(self) -> list[str]:
+        """Write the files still in an older format in the current one (format 2 of
+        ``state.json`` and the note files; see core/state_store.py, core/notes_store.py).
+        Each is read as it is until then, but read faster once moved on. Returns the
+        names of the files moved on."""
+        moved = []
+        with self.transaction("state", *NOTE_FILES):
+            data = self.storage("state").read()
+            if data and LEGACY_STATE in data and not ({"read", "tags"} & set(data)):
+                self._write_states(self.state_file(), {})
+                moved.append("state.json")
+            if not is_index(self.storage("notes").read()):
+                self._move_notes_out()
+                moved.append("notes.json")
+        return moved
 
     # --- arXiv metadata ---------------------------------------------------
     def store_metadata(self, records: dict[str, dict]) -> None:
         """Save arXiv fetch records, ``{id: {status, fetched_at, error, metadata}}``."""
-        if not records:
-            return
-        with self.transaction("arxiv"):
-            table = self._table("arxiv", "papers")
-            for arxiv_id, record in records.items():
-                table.upsert(Document(record, doc_id=arxiv_id))
+        if records:
+            with self.transaction("arxiv"):
+                self.put("arxiv", {"papers": dict(records)})
+
+
+class _StateDocs:
+    """The states an import reads (format 1 documents, as ImportBatch knows them)."""
+
+    def __init__(self, states: StateFile) -> None:
+        self._states = states
+
+    def get(self, arxiv_id: str) -> dict | None:
+        state = self._states.get(arxiv_id)
+        return state.to_doc() if state is not None else None
+
+
+class _NoteDocs:
+    """The notes an import reads (``{"text"}`` documents, read one at a time)."""
+
+    def __init__(self, library: Library) -> None:
+        self._library = library
+
+    def get(self, arxiv_id: str) -> dict | None:
+        text = self._library.note(arxiv_id)
+        return {"text": text} if text else None
 
 
 def _merged_note(old: str, base: str, text: str, marks: tuple[str, str] | None) -> tuple[str, bool, int]:
@@ -521,6 +415,15 @@ def _merged_note(old: str, base: str, text: str, marks: tuple[str, str] | None) 
         return text, False, 0
     merged = merge_notes(base, text, old, marks=marks)
     return merged.text, merged.text != text, merged.conflicts
+
+
+def _check_export_format(doc: dict, folder: str) -> None:
+    version = doc.get("format", EXPORT_RECORD_FORMAT)
+    if not isinstance(version, int) or version > EXPORT_RECORD_FORMAT:
+        raise LibraryError(
+            f"the library's record of the note folder {folder} was written by a newer reader "
+            f"(format {version}; this one reads up to {EXPORT_RECORD_FORMAT}); upgrade reader to export there"
+        )
 
 
 def _own(origin: Origin | None, session: str) -> bool:
@@ -533,42 +436,25 @@ def _own(origin: Origin | None, session: str) -> bool:
     return origin.kind == "app" and ended
 
 
-def _check_export_format(doc: dict, folder: str) -> None:
-    version = doc.get("format", EXPORT_RECORD_FORMAT)
-    if not isinstance(version, int) or version > EXPORT_RECORD_FORMAT:
-        raise LibraryError(
-            f"the library's record of the note folder {folder} was written by a newer reader "
-            f"(format {version}; this one reads up to {EXPORT_RECORD_FORMAT}); upgrade reader to export there"
-        )
-
-
-def _put_many(table: _Table, docs: dict[str, dict]) -> None:
-    """Insert or replace many documents with two table writes, not one per document."""
-    if not docs:
-        return
-    existing = [doc_id for doc_id in docs if table.contains(doc_id=doc_id)]
-    if existing:
-        table.remove(doc_ids=existing)
-    table.insert_multiple(Document(doc, doc_id=doc_id) for doc_id, doc in docs.items())
-
-
 def _count(ids: list[str]) -> str:
     return ids[0] if len(ids) == 1 else f"{len(ids)} papers"
 
 
 __all__ = [
+    "ALL_FILES",
+    "FILES",
     "HISTORY_LIMIT",
     "Change",
-    "NoteSaved",
-    "Origin",
-    "PaperEdit",
-    "UndoOutcome",
     "DigestRecord",
     "ImportResult",
     "Library",
     "LibraryError",
+    "NoteSaved",
+    "Origin",
+    "PaperEdit",
     "PaperRecord",
     "PaperState",
+    "UndoOutcome",
     "normalize_tag",
     "now_iso",
 ]

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .models import Entry, ParseWarning, iso_week
 from .text import one_line
@@ -29,45 +30,158 @@ def normalize_tag(raw: str) -> str:
     return cleaned
 
 
-class LazyEntries(Sequence):
-    """A digest's entries, made into :class:`Entry` objects only when first used.
+#: A stored entry, compact: (arxiv_id, version, title, title_source, authors, references,
+#: tags, line). 100,000 of them take ~15 MB this way, ~90 MB as parsed JSON objects.
+Item = tuple[str, "int | None", "str | None", "str | None", tuple[str, ...], tuple[str, ...], tuple[str, ...], int]
+#: Where a digest's commentary comes from: paper id -> text, or a function that reads it
+#: when it is asked for (core/catalog.py: the commentary file is not kept in memory).
+Texts = Mapping[str, str] | Callable[[], Mapping[str, str]] | None
 
-    Loading a library of 10,000 papers makes 10,000 entries; the lists on screen need
-    a few dozen of them, so the rest wait until a view asks for them.
-    """
 
-    __slots__ = ("_raw", "_commentary", "_built")
+class Interner:
+    """One object for equal strings and tuples of strings while a file is read: authors,
+    tags, title sources and import times repeat across thousands of records, and a
+    paper's title is the same string as its digest entry's."""
 
-    def __init__(self, raw: list[dict], commentary: dict | None) -> None:
-        self._raw = raw
-        self._commentary = commentary or {}
-        self._built: tuple[Entry, ...] | None = None
+    __slots__ = ("_seen",)
 
-    def _all(self) -> tuple[Entry, ...]:
-        if self._built is None:
-            texts = self._commentary
-            self._built = tuple(
-                Entry.from_json(item, texts.get(item["arxiv_id"], "")) for item in self._raw
-            )
-        return self._built
+    def __init__(self) -> None:
+        self._seen: dict[Any, Any] = {}
+
+    def __call__(self, value: Any) -> Any:
+        if value is None or value.__class__ is not str:
+            return value
+        return self._seen.setdefault(value, value)
+
+    def strings(self, values: Any) -> tuple[str, ...]:
+        """A tuple of the strings in ``values`` (a JSON list), itself shared."""
+        if not values or values.__class__ is not list:
+            return ()
+        setdefault = self._seen.setdefault
+        found = tuple([setdefault(v, v) if v.__class__ is str else None for v in values])
+        if None in found:  # (anything but a string is left out)
+            found = tuple(v for v in found if v is not None)
+        return setdefault(found, found)
+
+
+def item_from_json(data: dict, intern: Interner | None = None) -> Item:
+    """A stored entry's document (catalog.json) as a compact tuple (read 100,000 times
+    when the library is opened: kept to a few steps)."""
+    intern = intern or Interner()
+    setdefault = intern._seen.setdefault
+    get = data.get
+    title = get("title")
+    source = get("title_source") or ("digest" if title else None)
+    version = get("version")
+    arxiv_id = data["arxiv_id"]
+    return (
+        setdefault(arxiv_id, arxiv_id) if arxiv_id.__class__ is str else str(arxiv_id),
+        version if version.__class__ is int else None,
+        setdefault(title, title) if title.__class__ is str else None,
+        setdefault(source, source) if source.__class__ is str else None,
+        intern.strings(get("authors")),
+        intern.strings(get("references")) if get("references") else (),
+        intern.strings(get("tags")) if get("tags") else (),
+        int(get("line") or 0),
+    )
+
+
+def item_of(entry: Entry) -> Item:
+    return (entry.arxiv_id, entry.version, entry.title, entry.title_source, tuple(entry.authors),
+            tuple(entry.references), tuple(entry.tags), entry.line)
+
+
+def item_json(item: Item) -> dict:
+    """An entry's document as catalog.json keeps it (the glance keeps some the same way)."""
+    arxiv_id, version, title, source, authors, references, tags, line = item
+    return {"arxiv_id": arxiv_id, "version": version, "title": title, "title_source": source if title else None,
+            "authors": list(authors), "references": list(references), "tags": list(tags), "line": line}
+
+
+_COMMENTARY: Any = Entry.__dict__["commentary"]  # the slot Entry keeps its commentary in
+
+
+class StoredEntry(Entry):
+    """An entry read from the library: its commentary is read when it is asked for (and
+    not kept), so a digest's entries cost no more than their titles until one is shown."""
+
+    __slots__ = ("_texts",)
+    _texts: Texts
+
+    @property  # type: ignore[override, misc]  # (the slot of Entry, read through)
+    def commentary(self) -> str:
+        text = _COMMENTARY.__get__(self)
+        if text is not None:
+            return text
+        texts = self._texts
+        found = texts() if callable(texts) else texts
+        return (found or {}).get(self.arxiv_id, "")
+
+    @commentary.setter  # type: ignore[misc]
+    def commentary(self, value: str | None) -> None:
+        _COMMENTARY.__set__(self, value)
+
+
+def _build(item: Item, texts: Texts) -> Entry:
+    arxiv_id, version, title, source, authors, references, tags, line = item
+    entry = StoredEntry(arxiv_id, version, title, list(authors), None, list(references), list(tags), line, source)  # type: ignore[arg-type]
+    entry._texts = texts
+    return entry
+
+
+class LazyEntries(Sequence[Entry]):
+    """A digest's entries as stored: compact tuples (:data:`Item`), made into
+    :class:`Entry` objects each time they are asked for (never kept: at 100,000 papers
+    they would take ~40 MB), their commentary read only when it is asked for."""
+
+    __slots__ = ("_items", "_texts", "_ids")
+
+    def __init__(self, items: Sequence[Item], texts: Texts = None) -> None:
+        self._items: tuple[Item, ...] | None = tuple(items)
+        self._texts = texts
+        self._ids: tuple[str, ...] | None = None
+
+    @classmethod
+    def from_json(cls, raw: list[dict], texts: Texts = None, intern: Interner | None = None) -> LazyEntries:
+        intern = intern or Interner()
+        return cls([item_from_json(item, intern) for item in raw if isinstance(item, dict)], texts)
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        return self._items or ()
 
     def ids(self) -> tuple[str, ...]:
-        return tuple(item["arxiv_id"] for item in self._raw)
+        found = self._ids
+        if found is None:
+            found = self._ids = tuple(item[0] for item in self.items)
+        return found
 
-    def __getitem__(self, index):
-        return self._all()[index]
+    def references(self) -> Iterator[tuple[str, tuple[str, ...]]]:
+        """(paper id, the papers its commentary references) for each entry, without
+        making entries."""
+        for item in self.items:
+            yield item[0], item[5]
+
+    def of(self, arxiv_id: str) -> list[Entry]:
+        """The entries for one paper (usually one), made without making the others."""
+        return [_build(item, self._texts) for item in self.items if item[0] == arxiv_id]
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [_build(item, self._texts) for item in self.items[index]]
+        return _build(self.items[index], self._texts)
 
     def __len__(self) -> int:
-        return len(self._raw)
+        return len(self.items)
 
     def __iter__(self) -> Iterator[Entry]:
-        return iter(self._all())
+        texts = self._texts
+        return (_build(item, texts) for item in self.items)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Sequence) and tuple(self) == tuple(other)
 
-    def __hash__(self) -> int:
-        return hash(self._all())
+    __hash__ = None  # type: ignore[assignment]  # (entries are mutable)
 
     def __repr__(self) -> str:
         return f"LazyEntries({len(self)} entries)"
@@ -120,6 +234,12 @@ class DigestRecord:
             return self.entries.ids()
         return tuple(entry.arxiv_id for entry in self.entries)
 
+    def entry_references(self) -> Iterator[tuple[str, Sequence[str]]]:
+        """(paper id, the papers its commentary references) for each entry."""
+        if isinstance(self.entries, LazyEntries):
+            return self.entries.references()
+        return ((entry.arxiv_id, entry.references) for entry in self.entries)
+
     def to_doc(self) -> dict:
         return {
             "date": self.date.isoformat() if self.date else None,
@@ -144,8 +264,10 @@ class DigestRecord:
         return {entry.arxiv_id: entry.commentary for entry in self.entries if entry.commentary}
 
     @classmethod
-    def from_doc(cls, doc_id: str, doc: dict, commentary: dict | None = None) -> DigestRecord:
-        """A record from its catalog document and (when loaded) its commentary document."""
+    def from_doc(cls, doc_id: str, doc: dict, commentary: Texts = None, intern: Interner | None = None) -> DigestRecord:
+        """A record from its catalog document; ``commentary``: its entries' commentary
+        (paper id -> text, or a function that reads it when asked)."""
+        intern = intern or Interner()
         date = doc.get("date")
         return cls(
             id=doc_id,
@@ -153,10 +275,10 @@ class DigestRecord:
             title=doc.get("title"),
             source=doc.get("source", ""),
             sha256=doc.get("sha256", ""),
-            imported_at=doc.get("imported_at", ""),
-            entries=LazyEntries(doc.get("entries", []), commentary),
-            references=tuple(doc.get("references", ())),
-            tags=tuple(doc.get("tags", ())),
+            imported_at=intern(doc.get("imported_at", "")),
+            entries=LazyEntries.from_json(doc.get("entries") or [], commentary, intern),
+            references=intern.strings(doc.get("references")),
+            tags=intern.strings(doc.get("tags")),
             warnings=tuple(
                 ParseWarning(int(w.get("line", 0)), str(w.get("message", "")))
                 for w in doc.get("warnings", ())
@@ -190,14 +312,21 @@ class PaperRecord:
         }
 
     @classmethod
-    def from_doc(cls, doc_id: str, doc: dict) -> PaperRecord:
+    def from_doc(cls, doc_id: str, doc: dict, intern: Interner | None = None) -> PaperRecord:
+        """A record from its catalog document, its strings shared through ``intern`` (the
+        id and title with its entries'; read 100,000 times when the library is opened)."""
+        intern = intern or Interner()
+        setdefault = intern._seen.setdefault
+        get = doc.get
+        title, added, origin = get("title"), get("added", ""), get("origin", "digest")
+        source = get("title_source") or ("digest" if title else None)
         return cls(
-            arxiv_id=doc_id,
-            title=doc.get("title"),
-            authors=tuple(doc.get("authors") or ()),
-            added=doc.get("added", ""),
-            origin=doc.get("origin", "digest"),
-            title_source=doc.get("title_source") or ("digest" if doc.get("title") else None),
+            setdefault(doc_id, doc_id),
+            setdefault(title, title) if title.__class__ is str else title,
+            intern.strings(get("authors")),
+            setdefault(added, added) if added.__class__ is str else added,
+            setdefault(origin, origin) if origin.__class__ is str else origin,
+            setdefault(source, source) if source.__class__ is str else source,
         )
 
     @property

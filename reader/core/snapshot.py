@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from .models import Entry
-from .records import GUESSED_TITLES, UNTOUCHED, DigestRecord, PaperRecord, PaperState
+from .records import GUESSED_TITLES, UNTOUCHED, DigestRecord, LazyEntries, PaperRecord, PaperState
 
 if TYPE_CHECKING:
     from .library import Library
@@ -44,24 +44,30 @@ class Appearances(Mapping):
 
     def __init__(self, digests: tuple[DigestRecord, ...]) -> None:
         self._digests = digests
-        self._where: dict[str, list[DigestRecord]] | None = None
+        # paper id -> its digest, or a tuple of them (most papers are in one: no list each)
+        self._where: dict[str, DigestRecord | tuple[DigestRecord, ...]] | None = None
         self._found: dict[str, list[Appearance]] = {}
 
-    def _index(self) -> dict[str, list[DigestRecord]]:
+    def _index(self) -> dict[str, DigestRecord | tuple[DigestRecord, ...]]:
         where = self._where
         if where is None:
             where = {}
             for digest in self._digests:
                 for arxiv_id in dict.fromkeys(digest.paper_ids):
-                    where.setdefault(arxiv_id, []).append(digest)
+                    found = where.get(arxiv_id)
+                    if found is None:
+                        where[arxiv_id] = digest
+                    else:
+                        where[arxiv_id] = (*found, digest) if isinstance(found, tuple) else (found, digest)
             self._where = where
         return where
 
     def __getitem__(self, arxiv_id: str) -> list[Appearance]:
         found = self._found.get(arxiv_id)
         if found is None:
-            digests = self._index()[arxiv_id]  # KeyError for a paper no digest lists
-            found = [Appearance(d, e) for d in digests for e in d.entries if e.arxiv_id == arxiv_id]
+            listed = self._index()[arxiv_id]  # KeyError for a paper no digest lists
+            digests = listed if isinstance(listed, tuple) else (listed,)
+            found = [Appearance(d, e) for d in digests for e in _entries_of(d, arxiv_id)]
             self._found[arxiv_id] = found
         return found
 
@@ -73,6 +79,14 @@ class Appearances(Mapping):
 
     def __len__(self) -> int:
         return len(self._index())
+
+
+def _entries_of(digest: DigestRecord, arxiv_id: str) -> list[Entry]:
+    """A digest's entries for one paper, made without making the others."""
+    entries = digest.entries
+    if isinstance(entries, LazyEntries):
+        return entries.of(arxiv_id)
+    return [e for e in entries if e.arxiv_id == arxiv_id]
 
 
 class SnapshotIndexes:
@@ -151,13 +165,22 @@ class Mentions:
         by_digests: dict[str, dict[str, None]] = {}
         for digest in digests:
             refs = [*digest.references]
-            for entry in digest.entries:
-                refs.extend(entry.references)
-                for ref in entry.references:
-                    in_papers.setdefault(ref, {})[entry.arxiv_id] = None
+            for arxiv_id, references in digest.entry_references():  # (no entries made)
+                refs.extend(references)
+                for ref in references:
+                    in_papers.setdefault(ref, {})[arxiv_id] = None
             for ref in refs:
                 by_digests.setdefault(ref, {})[digest.id] = None
-        return cls({r: list(ids) for r, ids in in_papers.items()}, {r: list(ids) for r, ids in by_digests.items()})
+        return cls(_lists(in_papers), _lists(by_digests))
+
+
+def _lists(found: dict[str, dict[str, None]]) -> dict[str, list[str]]:
+    """Each set as a list, the sets let go one by one (freed all at once, 100,000 of them
+    hold the interpreter for ~30 ms: the app's keys would wait)."""
+    out: dict[str, list[str]] = {}
+    for ref in list(found):
+        out[ref] = list(found.pop(ref))
+    return out
 
 
 class StateIndexes:
@@ -172,9 +195,13 @@ class StateIndexes:
     def tag_counts(self) -> Counter[str]:
         found = self._tag_counts
         if found is None:
-            found = Counter()
-            for state in self.states.values():
-                found.update(state.tags)
+            counted = getattr(self.states, "tag_counts", None)  # (the state file counts its sets)
+            if counted is not None:
+                found = counted()
+            else:
+                found = Counter()
+                for state in self.states.values():
+                    found.update(state.tags)
             self._tag_counts = found
         return found
 
@@ -195,6 +222,8 @@ class Snapshot:
     notes: dict[str, str]
     metadata: dict[str, dict]
     read: Read = Read.ALL  # how much of the library it holds (the app's first loads hold less)
+    # The papers with a note, when ``notes`` is not read yet (a glance: see has_note).
+    noted: frozenset[str] | None = None
     # Carried from snapshot to snapshot while ``digests`` / ``states`` are the same objects
     # (made in __post_init__ otherwise).
     indexes: SnapshotIndexes = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
@@ -230,6 +259,8 @@ class Snapshot:
         the versions it was built from: ``library.changed_on_disk()`` then reports only
         changes this snapshot does not hold."""
         with library.pinned():
+            # The catalogue as compact records (read a document at a time; kept by the
+            # library while the file is unchanged); the commentary read when shown.
             snapshot = cls(
                 read=Read.ALL if commentary else Read.LISTS,
                 digests=tuple(library.digests(commentary=commentary)),
@@ -313,6 +344,18 @@ class Snapshot:
     def note(self, arxiv_id: str) -> str:
         return self.notes.get(arxiv_id, "")
 
+    def has_note(self, arxiv_id: str) -> bool:
+        """Is there a note on the paper (known before the notes are read: a glance)?"""
+        return bool(self.notes.get(arxiv_id)) or (self.noted is not None and arxiv_id in self.noted)
+
+    def read_count(self) -> int:
+        """How many of the library's papers are read."""
+        counted = getattr(self.states, "read_count", None)  # (the state file counts its set)
+        if counted is not None:
+            return counted()
+        papers = self.papers
+        return sum(1 for i, state in self.states.items() if state.read and i in papers)
+
     def arxiv(self, arxiv_id: str) -> dict | None:
         """The fetched arXiv metadata, when the fetch succeeded."""
         record = self.metadata.get(arxiv_id)
@@ -333,22 +376,27 @@ class Snapshot:
         """Where ``title`` comes from: ``digest`` or ``arxiv`` (None: no title)."""
         return self._title(arxiv_id)[1]
 
-    def _title(self, arxiv_id: str) -> tuple[str | None, str | None]:
+    def title_guessed(self, arxiv_id: str) -> bool:
+        """Is ``title`` only guessed (from a link's text, a heading or a file name)? arXiv's
+        title replaces it once fetched."""
+        return self._title(arxiv_id)[2]
+
+    def _title(self, arxiv_id: str) -> tuple[str | None, str | None, bool]:
         paper = self.papers.get(arxiv_id)
         guessed = None
         if paper and paper.title:
             if not paper.title_guessed:
-                return paper.title, "digest"
+                return paper.title, "digest", False
             guessed = paper.title
         for appearance in self.appearances.get(arxiv_id, ()) if guessed is None else ():
             if appearance.entry.title:
                 if appearance.entry.title_source not in GUESSED_TITLES:
-                    return appearance.entry.title, "digest"
+                    return appearance.entry.title, "digest", False
                 guessed = guessed or appearance.entry.title
         meta = self.arxiv(arxiv_id)
         if meta and meta.get("title"):
-            return meta["title"], "arxiv"
-        return (guessed, "digest") if guessed else (None, None)
+            return meta["title"], "arxiv", False
+        return (guessed, "digest", True) if guessed else (None, None, False)
 
     def authors(self, arxiv_id: str) -> tuple[str, ...]:
         paper = self.papers.get(arxiv_id)
@@ -367,6 +415,9 @@ class Snapshot:
     def progress(self, digest: DigestRecord) -> tuple[int, int]:
         """(read, total) papers of a digest."""
         ids = digest.paper_ids
+        is_read = getattr(self.states, "is_read", None)  # (the state file answers from its set)
+        if is_read is not None:
+            return sum(map(is_read, ids)), len(ids)
         return sum(self.state(arxiv_id).read for arxiv_id in ids), len(ids)
 
     # --- selections -------------------------------------------------------
@@ -374,8 +425,7 @@ class Snapshot:
         """Every paper: by digest, newest digest first, then papers no digest lists."""
         ordered: dict[str, None] = {}
         for digest in self.digests:
-            for entry in digest.entries:
-                ordered[entry.arxiv_id] = None
+            ordered.update(dict.fromkeys(digest.paper_ids))
         for arxiv_id in self.papers:
             ordered.setdefault(arxiv_id, None)
         return list(ordered)
@@ -396,8 +446,7 @@ class Snapshot:
                     continue
                 if week is not None and digest.week != week:
                     continue
-                for entry in digest.entries:
-                    ordered[entry.arxiv_id] = None
+                ordered.update(dict.fromkeys(digest.paper_ids))
             ids = list(ordered)
         else:
             ids = self.all_ids()

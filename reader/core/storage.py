@@ -13,13 +13,17 @@ half-written, and two processes writing at once corrupt it. This storage instead
   another process changes the file;
 * numbers every write in the file itself (``_meta``: a change counter and a random
   mark per write), so a reader can tell by content, not by timing, whether the file
-  holds a change it has not shown yet (see :meth:`AtomicJSONStorage.changed_on_disk`).
+  holds a change it has not shown yet (see :meth:`AtomicJSONStorage.changed_on_disk`);
+* reads and writes big files a document at a time (core/json_stream.py), so no single
+  step holds the interpreter for long, and can hand out a big file's documents one by
+  one without keeping them (:meth:`AtomicJSONStorage.documents`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import errno
+import io
 import json
 import math
 import os
@@ -30,13 +34,19 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from tinydb.storages import Storage
 
+from . import json_stream
 from .fs import atomic_write
 
 FORMAT_VERSION = 1
+#: Kinds of file whose layout changed since format 1 (a reader that knows only format 1
+#: refuses them as written by a newer reader). ``notes-0``... share ``notes``'s.
+FORMATS = {"state": 2, "notes": 2}
+#: Files bigger than this are parsed a document at a time (see core/json_stream.py).
+STREAM_ABOVE = 1 << 20
 META_TABLE = "_meta"
 BACKUP_KEEP = 5
 BACKUP_INTERVAL_S = 3600.0
@@ -311,6 +321,11 @@ def check_json_file(path: Path, kind: str | None = None) -> str | None:
     return _problem_with(raw, kind)[0]
 
 
+def format_of(kind: str | None) -> int:
+    """The format this reader writes (and reads up to) for files of ``kind``."""
+    return FORMATS.get((kind or "").split("-")[0], FORMAT_VERSION)
+
+
 def file_kind(data: dict) -> str | None:
     """The ``_meta`` kind of a parsed library file (None when it does not say)."""
     meta = data.get(META_TABLE, {}).get("1", {})
@@ -332,6 +347,43 @@ def _ends_early(exc: json.JSONDecodeError) -> bool:
 
 
 def _problem_with(raw: bytes, kind: str | None = None) -> tuple[str | None, Any]:
+    """Why ``raw`` is not a library file of ``kind`` (None when it is), and its data."""
+    if len(raw) > STREAM_ABOVE:
+        try:
+            return None, _streamed(raw, kind)
+        except ValueError:
+            pass  # damaged, or not what we write: the whole parse below says what is wrong
+    return _whole_problem_with(raw, kind)
+
+
+def _streamed(raw: bytes, kind: str | None) -> dict:
+    """A big file parsed a document at a time; ValueError for anything but a good file."""
+    data: dict[str, dict] = {}
+    for table, doc_id, doc, _, _ in json_stream.read_documents(io.BytesIO(raw)):
+        if not isinstance(doc, dict):
+            raise ValueError("not a document")
+        data.setdefault(table, {})[doc_id] = doc
+    if _meta_problem(data, kind):
+        raise ValueError("not this reader's file")
+    return data
+
+
+def _meta_problem(data: dict, kind: str | None) -> str | None:
+    """What the ``_meta`` table says is wrong: a newer format, or another kind of file."""
+    meta = data.get(META_TABLE, {}).get("1", {})
+    version = meta.get("format", FORMAT_VERSION) if isinstance(meta, dict) else None
+    if not isinstance(version, int):
+        return "the file's format version is unreadable"
+    found = file_kind(data)
+    newest = format_of(kind or found)
+    if version > newest:
+        return f"{NEWER_FORMAT} (format {version}; this one reads up to {newest}); upgrade reader to use it"
+    if kind is not None and found is not None and found != kind:
+        return f"the file holds the library's {found}, not its {kind} (was it copied here?)"
+    return None
+
+
+def _whole_problem_with(raw: bytes, kind: str | None = None) -> tuple[str | None, Any]:
     if not raw.strip():
         return "the file is empty (it may have been truncated)", None
     if b"\0" in raw[:4096]:
@@ -358,17 +410,56 @@ def _problem_with(raw: bytes, kind: str | None = None) -> tuple[str | None, Any]
             if not isinstance(doc, dict):
                 what = f"document {doc_id[:40]!r} of table {table[:40]!r} is not an object"
                 return f"the file is JSON but not a reader library file ({what})", None
-    meta = data.get(META_TABLE, {}).get("1", {})
-    version = meta.get("format", FORMAT_VERSION) if isinstance(meta, dict) else None
-    if not isinstance(version, int):
-        return "the file's format version is unreadable", None
-    if version > FORMAT_VERSION:
-        formats = f"format {version}; this one reads up to {FORMAT_VERSION}"
-        return f"{NEWER_FORMAT} ({formats}); upgrade reader to use it", None
-    found = file_kind(data)
-    if kind is not None and found is not None and found != kind:
-        return f"the file holds the library's {found}, not its {kind} (was it copied here?)", None
-    return None, data
+    problem = _meta_problem(data, kind)
+    return (problem, None) if problem else (None, data)
+
+
+def _meta_near_end(text: str) -> dict | None:
+    """The ``_meta`` table of a file's text, found without parsing the rest (we write it
+    last): to refuse a newer reader's file before handing out its documents. None when
+    it is not found there (the full parse decides)."""
+    found = _META_AT_END.search(text, max(0, len(text) - 4096))
+    if found is None:
+        return None
+    try:
+        meta, _ = json.JSONDecoder().raw_decode(text, found.end())
+    except (ValueError, RecursionError):
+        return None
+    return {META_TABLE: meta} if isinstance(meta, dict) else None
+
+
+_META_AT_END = re.compile(r'"' + META_TABLE + r'"\s*:\s*')
+
+
+def tail_version(path: Path) -> tuple[int, str, int] | None:
+    """Which write of a library file is on disk, read from its last few kilobytes (this
+    reader writes ``_meta`` last): ``(change, mark, size)``; None when there is no file,
+    ``(0, "", size)`` when its end does not say (nothing can be told from it)."""
+    try:
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            handle.seek(max(0, size - 4096))
+            tail = handle.read().decode("utf-8", "ignore")
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return (0, "", -1)
+    found = _meta_near_end(tail)
+    version = file_version(found) if found is not None else None
+    return (*(version or (0, "")), size)
+
+
+def damage(path: Path, raw: bytes, kind: str | None, backups: Backups) -> LibraryError:
+    """The error for a library file whose content ``raw`` did not read as one of ``kind``."""
+    problem = _whole_problem_with(raw, kind)[0] or "it changed while it was being read (try again)"
+    if problem.startswith(NEWER_FORMAT):
+        return LibraryTooNew(path, problem)
+    return LibraryCorrupt(path, problem, backups.newest(path.name))
+
+
+def meta_problem(tables: dict, kind: str | None) -> str | None:
+    """What a file's ``_meta`` table (in ``tables``) says is wrong, for a file of ``kind``."""
+    return _meta_problem(tables, kind)
 
 
 #: Which write of a file its content is: (counter, mark). The counter goes up by one with
@@ -487,6 +578,77 @@ class AtomicJSONStorage(Storage):
         self._data, self._signature, self._version = data, signature, file_version(data)
         return data
 
+    def documents(self) -> Iterator[tuple[str, str, Any]]:
+        """Every document of the file as ``(table, doc id, doc)`` (``_meta`` left out),
+        without keeping them: a big file is parsed as its documents are handed out, and
+        the storage's cache holds nothing of it afterwards. Then :attr:`version` and
+        :attr:`signature` are the file's, as after :meth:`read`. Raises what ``read``
+        raises for a damaged file, possibly after handing out some of its documents."""
+        signature = None if self._dirty else self._stat_signature()
+        if self._data is not None and (self._dirty or signature == self._signature):
+            for table, docs in list(self._data.items()):
+                if table != META_TABLE:
+                    for doc_id, doc in list(docs.items()):
+                        yield table, doc_id, doc
+            return
+        if signature is None:
+            self._data, self._signature, self._version = None, None, None
+            return
+        if signature[2] <= STREAM_ABOVE:
+            self._data, self._signature = None, None
+            data = self.read()  # small: parsed whole, and kept like any read
+            yield from self.documents() if data is not None else ()
+            return
+        try:
+            handle = open(self.path, "rb")
+        except OSError as exc:
+            raise LibraryError(permission_advice(self.path, exc, "read library file")) from None
+        with handle:
+            st = os.fstat(handle.fileno())
+            signature = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)  # (of what is read)
+            handle.seek(max(0, st.st_size - 4096))
+            early = _meta_near_end(handle.read().decode("utf-8", "ignore"))
+            if early is not None and _meta_problem(early, self.kind):
+                self._raise_problem(self._read_bytes())
+            handle.seek(0)
+            meta: dict[str, dict] = {}
+            try:
+                for table, doc_id, doc, _, _ in json_stream.read_documents(handle):
+                    if not isinstance(doc, dict):
+                        raise ValueError("not a document")
+                    if table == META_TABLE:
+                        meta.setdefault(table, {})[doc_id] = doc
+                    else:
+                        yield table, doc_id, doc
+                if _meta_problem(meta, self.kind):
+                    raise ValueError("not this reader's file")
+            except ValueError:  # (UnicodeDecodeError too)
+                self._raise_problem(self._read_bytes())
+        self._data, self._signature, self._version = None, signature, file_version(meta)
+
+    def _read_bytes(self) -> bytes:
+        try:
+            return self.path.read_bytes()
+        except OSError as exc:
+            raise LibraryError(permission_advice(self.path, exc, "read library file")) from None
+
+    def _raise_problem(self, raw: bytes) -> NoReturn:
+        """Raise what is wrong with ``raw``, this file's content (read whole to say so)."""
+        self._data, self._signature, self._version = None, None, None
+        raise damage(self.path, raw, self.kind, self.backups)
+
+    def remember(self, signature: tuple | None, version: Version | None) -> None:
+        """The file was read elsewhere (core/catalog.py reads the commentary itself): this
+        is the version it held. The cache is dropped, as after :meth:`release`."""
+        if not self._dirty and not self._deferred:
+            self._data, self._signature, self._version = None, signature, version
+
+    def release(self) -> None:
+        """Drop the parsed content (a big file's documents), keeping what is known of the
+        file's version: the next read parses the file again."""
+        if not self._dirty and not self._deferred:
+            self._data = None
+
     # --- writing ----------------------------------------------------------
     def write(self, data: dict) -> None:
         if not self.lock.held:
@@ -501,17 +663,13 @@ class AtomicJSONStorage(Storage):
         assert self._data is not None
         before = self._version  # what this write was made on (read under the lock)
         version = ((before or (0, ""))[0] + 1, secrets.token_hex(6))
-        meta = {"format": FORMAT_VERSION, "kind": self.kind, "change": version[0], "mark": version[1]}
+        meta = {"format": format_of(self.kind), "kind": self.kind, "change": version[0], "mark": version[1]}
         self._data[META_TABLE] = {"1": meta}
         try:
-            # A lone surrogate (an undecodable byte of a file name) becomes a \udcXX JSON
-            # escape: the file stays valid UTF-8 and reads back exactly.
-            payload = json.dumps(self._data, ensure_ascii=False, separators=(",", ":")).encode(
-                "utf-8", "backslashreplace"
-            )
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.backups.maybe_backup(self.path)
-            st = atomic_write(self.path, payload)
+            # Encoded in chunks of documents, written as they come (see json_stream.encode).
+            st = atomic_write(self.path, json_stream.encode(self._data, last=META_TABLE))
         except BaseException as exc:
             # Nothing was written: forget the unwritten data, so reads come from the disk
             # again and changed_on_disk() keeps working.

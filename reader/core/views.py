@@ -1,7 +1,9 @@
 """The reading list's views: which papers a sidebar entry shows, and what it is called.
 
 A :class:`View` is a small value: a kind (all papers, unread, the reading queue, papers
-mentioned but listed by no digest, a tag, a digest) and, for a tag or a digest, its key.
+mentioned but listed by no digest, a tag, an ISO week, a digest) and, for a tag, a week or a
+digest, its key. :func:`week_groups` groups the digests by ISO week, as the sidebar lists
+them.
 Its papers and label are pure functions of a :class:`~reader.core.snapshot.Snapshot`.
 
 The two views of the reading queue:
@@ -15,12 +17,13 @@ The two views of the reading queue:
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .text import one_line
 
 if TYPE_CHECKING:
+    from .records import DigestRecord
     from .snapshot import Snapshot
 
 QUEUE_LABEL = "From commentary"
@@ -34,6 +37,7 @@ class ViewKind(enum.Enum):
     QUEUE = "queue"
     MENTIONED = "mentioned"
     TAG = "tag"
+    WEEK = "week"
     DIGEST = "digest"
 
 
@@ -50,6 +54,11 @@ class View:
     @classmethod
     def tag(cls, tag: str) -> View:
         return cls(ViewKind.TAG, tag)
+
+    @classmethod
+    def week(cls, week: str) -> View:
+        """Every digest of an ISO week (``2020-W28``)."""
+        return cls(ViewKind.WEEK, week)
 
     @classmethod
     def digest(cls, digest_id: str) -> View:
@@ -78,6 +87,8 @@ class View:
             return mentioned_ids(snap)
         if kind is ViewKind.TAG:
             return snap.select(tag=self.key)
+        if kind is ViewKind.WEEK:
+            return snap.select(week=self.key)
         digest = snap.digest_by_id.get(self.key)
         return list(dict.fromkeys(digest.paper_ids)) if digest else []
 
@@ -94,6 +105,9 @@ class View:
             return MENTIONED_LABEL
         if kind is ViewKind.TAG:
             return "#" + one_line(self.key)
+        if kind is ViewKind.WEEK:
+            count = sum(1 for digest in snap.digests if digest.week == self.key)
+            return f"{self.key} · {count} digests"
         digest = snap.digest_by_id.get(self.key)
         if digest is None:
             return ""
@@ -115,6 +129,44 @@ def mentioned_ids(snap: Snapshot) -> list[str]:
     """Papers a digest mentions that no digest lists (``reader list --mentioned``)."""
     listed = snap.appearances
     return [ref for ref in snap.mentioned_by_digests if ref not in listed]
+
+
+@dataclass(frozen=True, slots=True)
+class WeekGroup:
+    """The digests of one ISO week (newest first), or one undated digest (``week`` None).
+    ``view`` is what choosing the week shows: its digest when it has one, else the week."""
+
+    week: str | None
+    digests: list[DigestRecord] = field(default_factory=list)
+
+    @property
+    def view(self) -> View:
+        if self.week is None or len(self.digests) == 1:
+            return View.digest(self.digests[0].id)
+        return View.week(self.week)
+
+
+def week_groups(snap: Snapshot) -> list[WeekGroup]:
+    """The digests by ISO week, newest week first, then each undated digest on its own."""
+    groups: dict[str, WeekGroup] = {}
+    undated: list[WeekGroup] = []
+    for digest in snap.digests:
+        week = digest.week
+        if week is None:
+            undated.append(WeekGroup(None, [digest]))
+        else:
+            groups.setdefault(week, WeekGroup(week)).digests.append(digest)
+    return [*groups.values(), *undated]
+
+
+def week_of(groups: list[WeekGroup], view: View | None) -> int:
+    """The index of the group ``view`` shows or lies in (-1: none)."""
+    if view is None:
+        return -1
+    for index, group in enumerate(groups):
+        if group.view == view or (view.kind is ViewKind.DIGEST and any(d.id == view.key for d in group.digests)):
+            return index
+    return -1
 
 
 def first_view(snap: Snapshot) -> View:

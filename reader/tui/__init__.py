@@ -32,18 +32,25 @@ def run_app(library: Library, *, demo: bool = False) -> str | None:
     if demo:
         service.submit(_import_demo, library)
     first_load = service.first_load()  # the lists first; the rest after the first paint
+    settings = service.compute(_read_settings)  # the preferences, beside it
 
     from .app import ReaderApp
 
     trace("textual imported")
 
-    app = ReaderApp(library, demo=demo, service=service, initial_load=first_load, heap=heap)
+    app = ReaderApp(library, demo=demo, service=service, initial_load=first_load, heap=heap, settings=settings)
     try:
         app.run()
         return app.why_stopped()
     finally:
         service.close()
         heap.restore()
+
+
+def _read_settings() -> object:
+    from .settings import read_settings  # (no Textual: it is still loading on the UI thread)
+
+    return read_settings()
 
 
 def _import_demo(library: Library) -> None:

@@ -9,14 +9,18 @@ from concurrent.futures import Future
 
 from textual import events
 from textual.actions import ActionParseResult
-from textual.app import App
+from textual.app import App, InvalidThemeError
 from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
+from textual.theme import Theme
+from textual.timer import Timer
 
 from reader.core.history import Origin
 from reader.core.library import Library
 from reader.core.text import one_line
+
+from reader.core.config import Config, save_setting
 
 from .commands import ActionCommands, PaperCommands
 from .heap import IDLE_SECONDS as IDLE_GC_SECONDS
@@ -24,7 +28,12 @@ from .heap import HeapKeeper
 from .keys import KeysInOrderApp
 from .screens.main import MainScreen
 from .service import LibraryService
+from .settings import DEFAULT_THEME, read_settings
 from .textual_compat import OneLineCrashApp, unhandled_error
+
+
+SETTINGS_WAIT = 1.0  # seconds the first paint waits for the preferences at most (read in ms)
+THEME_SETTLE = 1.0  # seconds a theme stays before it is saved
 
 
 class ReaderApp(KeysInOrderApp, OneLineCrashApp):
@@ -44,6 +53,7 @@ class ReaderApp(KeysInOrderApp, OneLineCrashApp):
         service: LibraryService | None = None,
         initial_load: Future | None = None,
         heap: HeapKeeper | None = None,
+        settings: Future | None = None,
     ) -> None:
         super().__init__()
         self.library = library
@@ -56,6 +66,11 @@ class ReaderApp(KeysInOrderApp, OneLineCrashApp):
         self.last_error: str | None = None
         self.fatal_error: str | None = None  # why the app stopped (run_app returns it)
         self.heap = heap or HeapKeeper()  # active when run_app made it; tests leave gc alone
+        # The preferences, read off the UI thread while Textual loads (run_app), else here.
+        self._settings: Future = settings or self.service.compute(read_settings)
+        self._saved_theme: str | None = None
+        self._config_error: str | None = None
+        self._theme_timer: Timer | None = None
         if demo:
             self.sub_title = "demo"
 
@@ -110,11 +125,50 @@ class ReaderApp(KeysInOrderApp, OneLineCrashApp):
         self.heap.freeze(moment)
 
     def on_mount(self) -> None:
-        self.theme = os.environ.get("READER_THEME", "textual-dark")
+        self._apply_settings()
         initial, self._initial_load = self._initial_load, None
         self.push_screen(MainScreen(self.service, self.library, initial_load=initial, width=self.size.width))
         if self.heap.active:
             self.set_timer(2.0, self.resume_gc)  # in case there is no list to paint
+
+    # --- preferences (core/config.py): the theme -------------------------------------------
+    def _apply_settings(self) -> None:
+        try:
+            config, error = self._settings.result(timeout=SETTINGS_WAIT)
+        except Exception as exc:  # noqa: BLE001 - a timeout, or the thread stopped: defaults
+            config, error = Config(), f"preferences not read: {exc}"
+        self._config_error = error
+        wanted = os.environ.get("READER_THEME") or config.theme or DEFAULT_THEME
+        try:
+            self.theme = wanted
+        except InvalidThemeError:
+            self.theme = DEFAULT_THEME
+            error = error or f"no theme named {wanted!r}: choose one with ctrl+p, Theme"
+        self._saved_theme = config.theme
+        if error:
+            self.notify(error, title="Preferences", severity="warning", timeout=8)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        """A theme chosen (the palette's Theme command): remembered once it stays a moment
+        (the palette previews themes as the cursor moves over them)."""
+        if self._theme_timer is not None:
+            self._theme_timer.stop()
+        self._theme_timer = self.set_timer(THEME_SETTLE, self._save_theme)
+
+    def _save_theme(self) -> None:
+        name = self.theme
+        if name == self._saved_theme or self._config_error:
+            return  # (a file that did not read is never written over)
+        self._saved_theme = name
+        future = self.service.submit(save_setting, "theme", name)
+
+        def done(f: Future) -> None:
+            error = f.exception()
+            if error is not None:
+                self.call_from_thread(self.notify, str(error), title="Theme not saved", severity="error")
+
+        future.add_done_callback(done)
 
     async def run_action(
         self,

@@ -16,6 +16,7 @@ from textual.message import Message
 from reader.core.library import LibraryError
 
 if TYPE_CHECKING:
+    from reader.core.citations import CitesIndex
     from reader.core.history import UndoOutcome
     from reader.core.importer import FileOutcome
     from reader.core.library import NoteSaved
@@ -56,6 +57,14 @@ class IndexesBuilt(Message):
 
 
 # --- writes (the library thread) ---------------------------------------------------
+@dataclass
+class CitationsIndexed(Message):
+    """The citations among ``snapshot``'s papers, from the cached texts (built off the UI thread)."""
+
+    snapshot: Snapshot
+    index: CitesIndex
+
+
 @dataclass
 class Written(Message):
     """A write finished that needs no more than the library read again (a queued paper)."""

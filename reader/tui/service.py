@@ -143,6 +143,15 @@ class LibraryService:
         if not self._lock_prepared:
             self._lock_prepared = True
             self.submit(self.library.lock.prepare)  # so the first write is not slower
+            self.submit(self._upgrade)  # files of an older format, written in today's
+
+    def _upgrade(self) -> None:
+        """Move the library's files on to the current format (read faster at the next
+        start); not needed to work, so a library that cannot be written stays as it is."""
+        try:
+            self.library.upgrade()
+        except Exception:  # noqa: BLE001 - it is read as it is
+            pass
 
     def _first_load(self) -> Loaded:
         """The first screen's snapshot: from the glance when it matches the files (a few

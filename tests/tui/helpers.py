@@ -107,3 +107,26 @@ def write_digest_file(path: Path) -> Path:
         encoding="utf-8",
     )
     return path
+
+
+def many_weeks_library(path):
+    """40 weekly digests (the newest week holds three), two undated notes whose names
+    differ only at the end, and 31 tags used unevenly."""
+    digests = []
+    newest = dt.date(2020, 7, 12)
+    n = 0
+    for week in range(40):
+        day = newest - dt.timedelta(weeks=week)
+        for extra in range(3 if week == 0 else 1):
+            entries = []
+            for _ in range(3):
+                n += 1
+                tags = [f"tag{n % 30:02d}"] + (["common"] if n % 2 == 0 else [])
+                entries.append(entry(f"2007.{n:05d}", f"Paper number {n}", tags=tags))
+            digests.append(ParsedDigest(source=f"/d/{day:%y%m%d}-{extra}.md", date=day - dt.timedelta(days=extra),
+                                        title=f"Digest {week}.{extra}", entries=entries))
+    for name in ("reading notes on a long topic number 1", "reading notes on a long topic number 2"):
+        n += 1
+        digests.append(ParsedDigest(source=f"/d/{name}.md", date=None, title=None,
+                                    entries=[entry(f"2007.{n:05d}", f"Undated paper {n}")]))
+    return make_library(path, digests)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from reader.core.library import Library
 from reader.core.views import ALL, ViewKind
+from reader.tui import opener
 from reader.tui.app import ReaderApp
 from reader.tui.widgets.detail import DetailPane
 from reader.tui.widgets.papers import PapersList
@@ -117,10 +118,10 @@ async def test_t_new_tag_is_normalised_and_escape_cancels(library):
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("t")
-        await type_text(pilot, "#to read")
+        await type_text(pilot, "#to-read, #later")  # several tags: spaces or commas between them
         await pilot.press("enter")
         await settle(pilot)
-        assert "to-read" in fresh(library).state("2007.01758").tags
+        assert {"to-read", "later"} <= set(fresh(library).state("2007.01758").tags)
         await pilot.press("t", "x", "escape")
         await settle(pilot)
         assert "x" not in fresh(library).state("2007.01758").tags
@@ -227,13 +228,14 @@ async def test_slash_filters(library):
         assert app.screen.visible_ids == WEEK2
 
 
-async def test_o_opens_the_paper(library):
+async def test_o_opens_the_paper(library, monkeypatch):
     app = ReaderApp(library)
     opened = []
-    app.open_url = lambda url, **kw: opened.append(url)
+    monkeypatch.setattr(opener, "open_url", lambda url: opened.append(url) or True)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("o")
+        await settle(pilot)
     assert opened == ["https://arxiv.org/abs/2007.01758"]
 
 
@@ -304,7 +306,8 @@ async def test_question_mark_lists_every_key(library):
         described = {d for items in sections.values() for _, d in items}
         keys = {k for items in sections.values() for k, _ in items}
         for expected in ("Read", "Tag", "Untag", "Note", "Filter", "Undo", "Quit", "Previous week",
-                         "Next week", "Open on arXiv", "Export notes of this view", "Import a digest"):
+                         "Next week", "Open the paper on arXiv (where no browser can: show and copy its URL)",
+                         "Export notes of this view", "Import a digest"):
             assert expected in described
         assert "1–9" in keys and "f" in keys and "d" in keys
         paper_tab = dict(sections["In the Paper tab"])

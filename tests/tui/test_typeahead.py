@@ -17,6 +17,7 @@ import pytest
 from textual import events
 
 from reader.core.library import Library
+from reader.tui import opener
 from reader.tui.app import ReaderApp
 from reader.tui.widgets.detail import DetailPane
 
@@ -171,10 +172,10 @@ async def test_enter_typed_ahead_opens_the_row_under_the_cursor(library):
         assert app.focused in detail.query("*")
 
 
-async def test_o_typed_ahead_opens_the_row_under_the_cursor(library):
+async def test_o_typed_ahead_opens_the_row_under_the_cursor(library, monkeypatch):
     app = ReaderApp(library)
     opened: list[str] = []
-    app.open_url = lambda url, **kw: opened.append(url)
+    monkeypatch.setattr(opener, "open_url", lambda url: opened.append(url) or True)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         together(app, "j", "o")
@@ -229,10 +230,10 @@ async def test_palette_action_typed_ahead_acts_on_the_row_under_the_cursor(libra
         assert not app.screen.snapshot.state(WEEK2[0]).read
 
 
-async def test_letters_typed_right_after_n_go_into_the_note_not_to_the_list(library):
+async def test_letters_typed_right_after_n_go_into_the_note_not_to_the_list(library, monkeypatch):
     app = ReaderApp(library)
     opened: list[str] = []
-    app.open_url = lambda url, **kw: opened.append(url)
+    monkeypatch.setattr(opener, "open_url", lambda url: opened.append(url) or True)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         together(app, "j", "n", "h", "e", "l", "l", "o")  # e exports, o opens, on the list

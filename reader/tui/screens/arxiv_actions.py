@@ -107,3 +107,4 @@ def outcome(screen: MainScreen, message: Message) -> None:
         case TextDone(arxiv_id=arxiv_id, result=result):
             if jobs.text_done(message) and not result.error and any(result.pages):
                 screen.search.add_text(arxiv_id, result)  # the paper text becomes searchable
+                screen.citations = screen.citations.adding(arxiv_id, result.cites)

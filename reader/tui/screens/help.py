@@ -11,6 +11,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from ..widgets.line_list import LineList
+from ..widgets.papers import MISMATCH_MARK, NOTE_MARK, PDF_MARK, READ_MARK, SELECT_MARK, UNREAD_MARK
 
 SECTIONS = [
     ("Moving around", ["cursor_down", "cursor_up", "first", "last", "page_down", "page_up",
@@ -20,15 +21,35 @@ SECTIONS = [
     ("Reading", ["toggle_read", "add_tag", "remove_tag", "toggle_top_tag", "edit_note",
                  "select", "extend(1)", "extend(-1)", "mark_all_read", "undo"]),
     ("Finding", ["filter", "search", "command_palette"]),
-    ("arXiv", ["fetch", "download", "open"]),
+    ("arXiv", ["fetch", "download", "open", "open_pdf", "copy"]),
     ("In the Paper tab", ["find", "find_next", "find_previous", "close_find"]),
+    ("Commentary tab", []),
     ("Library", ["export", "import", "stats"]),
     ("App", ["help", "quit"]),
 ]
 
 EXTRA = [  # (keys as the bindings display them, so these replace their rows)
-    ("Finding", "^p", "Command palette: every action, and jump to a paper by title"),
+    ("Finding", "^p", "Command palette: every action, jump to a paper by title, change the theme"),
     ("In the Paper tab", "esc", "Close the find bar; again: clear the highlights"),
+    ("Commentary tab", "enter", "Go to its links: the papers the commentary references, the "
+     "library's papers this paper's text cites and those citing it, and where it is mentioned "
+     "(backlinks). Enter on a link opens that paper, or the digest at the entry that mentions it; "
+     "a paper not in your library is offered for your reading queue"),
+    ("Commentary tab", "j k", "Move through the links (up past the first: back to the text)"),
+    ("Commentary tab", "esc", "Back to the list"),
+]
+
+LEGEND = [  # every glyph the lists show
+    (UNREAD_MARK, "unread"),
+    (READ_MARK, "read"),
+    (NOTE_MARK, "has a note (n)"),
+    (PDF_MARK, "PDF downloaded (d)"),
+    (MISMATCH_MARK, "the digest's title differs from arXiv's"),
+    (SELECT_MARK, "selected (v, shift+↓)"),
+    ("dim title", "guessed from a link's text or a file name: f fetches arXiv's title"),
+    ("━━━━━━ 3/7", "a week's read progress (sidebar)"),
+    ("1–9 #tag", "the most used tags, toggled by their number key"),
+    ("● ○ (links)", "a paper in your library; not in it (enter offers to queue it)"),
 ]
 
 QUERY_HELP = [  # the query language of / and s, in short (the README has it all)
@@ -100,6 +121,10 @@ class HelpScreen(ModalScreen[None]):
             for key, description in items:
                 table.add_row(Text(key), Text(description))
             table.add_row("", "")
+        table.add_row(Text("Legend", style="bold underline"), "")
+        for glyph, meaning in LEGEND:
+            table.add_row(Text(glyph, style="dim italic" if glyph == "dim title" else ""), Text(meaning))
+        table.add_row("", "")
         table.add_row(Text("Queries (/ and s)", style="bold underline"), "")
         for example, meaning in QUERY_HELP:
             table.add_row(Text(example), Text(meaning))

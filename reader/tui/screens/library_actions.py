@@ -36,14 +36,36 @@ def toggle_read(screen: MainScreen) -> None:
         screen.notify(f"Marked {count_papers(len(ids))} {'read' if target else 'unread'}.")
 
 
+CONFIRM_OVER = 50  # A asks first when it would mark more papers than this
+
+
 def mark_all_read(screen: MainScreen) -> None:
-    """Every unread paper of the view, read: one write, so one undo step."""
+    """Every unread paper of the view, read: one write, so one undo step. More than
+    ``CONFIRM_OVER`` papers are marked only once the reader says yes."""
     snap = screen.snapshot
     ids = [i for i in screen.visible_ids if not snap.state(i).read]
     if not ids:
         screen.notify("Every paper here is read already.")
         return
-    screen.set_states(screen.writer.set_read(snap, ids, True))
+    if len(ids) <= CONFIRM_OVER:
+        _mark_read(screen, ids)
+        return
+    from .prompts import Confirm  # asked on A, not at startup
+
+    def answered(yes: bool | None) -> None:
+        if yes:
+            _mark_read(screen, ids)
+
+    question = f"Mark {count_papers(len(ids))} of “{screen.view_label()}” read?"
+    screen.app.push_screen(Confirm("Mark all read", question), answered)
+
+
+def _mark_read(screen: MainScreen, ids: list[str]) -> None:
+    """(The papers as they are now: another change may have landed while the question was open.)"""
+    snap = screen.snapshot
+    ids = [i for i in ids if not snap.state(i).read]
+    if ids:
+        screen.set_states(screen.writer.set_read(snap, ids, True))
     screen.notify(f"Marked {count_papers(len(ids))} read (u undoes it).")
 
 
@@ -65,14 +87,15 @@ def add_tag(screen: MainScreen) -> None:
     ids = screen.targets()
     if not ids:
         return
-    from .prompts import TagPrompt  # opened on t, not at startup
+    from .prompts import TagPrompt, split_tags  # opened on t, not at startup
 
     counts = screen.snapshot.tag_counts
     existing = sorted(counts, key=lambda t: (-counts[t], t))
 
-    def chosen(tag: str | None) -> None:
-        if tag and tag.strip():
-            change_tags(screen, ids, add=(tag,))
+    def chosen(typed: str | None) -> None:
+        tags = split_tags(typed or "")
+        if tags:
+            change_tags(screen, ids, add=tuple(tags))
 
     screen.app.push_screen(TagPrompt(existing, len(ids)), chosen)
 

@@ -49,9 +49,10 @@ from ..widgets.line_list import LineList
 from ..widgets.papers import PapersList
 from ..widgets.status import StatusLine
 from ..widgets.weeks import WeeksSidebar
+from ..widgets.citations import Citations
 from ..writer import LibraryWriter
-from . import arxiv_actions, library_actions, navigation
-from .main_keys import BINDINGS, DESCRIPTIONS
+from . import arxiv_actions, library_actions, navigation, share_actions
+from .main_keys import BINDINGS, DESCRIPTIONS, FOOTER_PRIORITY
 
 POLL_SECONDS = 1.0
 
@@ -72,6 +73,7 @@ class MainScreen(Screen[None]):
 
     BINDINGS = BINDINGS
     DESCRIPTIONS = DESCRIPTIONS
+    FOOTER_PRIORITY = FOOTER_PRIORITY
 
     snapshot: var[Snapshot] = var(Snapshot.empty, always_update=True)
     view: var[View | None] = var(None)
@@ -83,6 +85,8 @@ class MainScreen(Screen[None]):
     phase: var[LoadPhase] = var(LoadPhase.NOTHING)
     settled: var[bool] = var(False)  # the first moments are over: the footer and the tabs may come
     jobs: var[JobsState] = var(JobsState)
+    # Who cites whom, from the papers' texts (None until built); a new Citations when it grows.
+    citations: var[Citations] = var(Citations.none)
 
     def __init__(
         self,
@@ -126,7 +130,8 @@ class MainScreen(Screen[None]):
                     ids=MainScreen.visible_ids,
                 )
                 yield DetailPane(id="detail").data_bind(
-                    MainScreen.snapshot, MainScreen.paper_id, MainScreen.phase, MainScreen.settled, MainScreen.jobs
+                    MainScreen.snapshot, MainScreen.paper_id, MainScreen.phase, MainScreen.settled, MainScreen.jobs,
+                    MainScreen.citations,
                 )
         yield StatusLine(id="status").data_bind(MainScreen.jobs)
         # The footer comes after the first paint (Startup): its widgets and styles are
@@ -197,6 +202,8 @@ class MainScreen(Screen[None]):
             self.search.start(self, snapshot)  # a new catalogue: index it again (in the background)
         if self.phase >= LoadPhase.INDEXED:
             self._count_mentions()  # the reload's digests are new objects: count again
+        if snapshot.complete and (first or not self.citations.follows(snapshot)):
+            self._index_citations(snapshot)
         self._check_empty()
 
     # Startup's host (see startup.StartupHost).
@@ -228,6 +235,21 @@ class MainScreen(Screen[None]):
         self._count_mentions()
         future = self.service.compute(lambda: None)
         future.add_done_callback(lambda f: None if f.cancelled() else self.post_message(m.IndexesBuilt()))
+
+    def _index_citations(self, snapshot: Snapshot) -> None:
+        """Who cites whom among ``snapshot``'s papers (the cached texts' ids; two stats a
+        paper), off the UI thread, then m.CitationsIndexed."""
+        from reader.core.citations import cites_index
+
+        cache = self.arxiv.cache
+        future = self.service.compute(lambda: cites_index(snapshot, cache()))
+        future.add_done_callback(
+            lambda f: None if f.cancelled() or f.exception() else self.post_message(m.CitationsIndexed(snapshot, f.result()))
+        )
+
+    @on(m.CitationsIndexed)
+    def _citations_indexed(self, message: m.CitationsIndexed) -> None:
+        self.citations = Citations(message.index, message.snapshot.digests, message.snapshot.papers)
 
     @on(m.IndexesBuilt)
     def _indexes_built(self) -> None:
@@ -310,15 +332,15 @@ class MainScreen(Screen[None]):
         ids = shown.ids
         old = self.visible_ids
         current = self.paper_id
-        shown = set(ids)  # (once: a view can hold 100,000 papers)
-        if current not in shown:
+        kept = set(ids)  # (once: a view can hold 100,000 papers)
+        if current not in kept:
             position = old.index(current) if current in old else 0
-            survivor = next((i for i in old[position:] if i in shown), None) if current in old else None
+            survivor = next((i for i in old[position:] if i in kept), None) if current in old else None
             current = survivor or (ids[min(position, len(ids) - 1)] if ids else None)
             self.paper_id = current
         if ids != old:  # a toggle in a 10k view changes no rows: don't rebuild them
             self.visible_ids = ids
-        if self.selection and not self.selection <= shown:
+        if self.selection and not self.selection <= kept:
             self.selection = self.selection & frozenset(ids)
         self._update_titles()
 
@@ -505,9 +527,9 @@ class MainScreen(Screen[None]):
     def flush_note(self, wait: bool = False) -> str | None:
         return library_actions.flush_note(self, wait)
 
-    def action_open(self) -> None:
-        if self.paper_id:
-            self.app.open_url(f"https://arxiv.org/abs/{self.paper_id}")
+    action_open = _delegate(share_actions.open_on_arxiv)
+    action_open_pdf = _delegate(share_actions.open_pdf)
+    action_copy = _delegate(share_actions.copy_menu)
 
     action_download = _delegate(arxiv_actions.download)
     # Keys that need the whole library: at once, or as soon as it is read (the last press).

@@ -24,6 +24,8 @@ BINDINGS: list[BindingType] = [
     Binding("shift+down", "extend(1)", "Extend selection down", show=False),
     Binding("shift+up", "extend(-1)", "Extend selection up", show=False),
     Binding("o", "open", "Open on arXiv", show=False),
+    Binding("O", "open_pdf", "Open the PDF in the viewer", show=False),
+    Binding("y", "copy", "Copy URL, BibTeX, key", show=False),
     Binding("e", "export", "Export notes of this view", show=False),
     Binding("i", "import", "Import a digest", show=False),
     Binding("tab", "cycle(1)", "Next pane", show=False),
@@ -38,12 +40,19 @@ BINDINGS: list[BindingType] = [
         for n in range(1, 10)
     ],
 ]
+# The footer's keys, most important first: at 80 columns the last ones make room (the
+# command palette's key and ? stay at any width).
+FOOTER_PRIORITY = ("help", "toggle_read", "filter", "add_tag", "edit_note", "quit", "undo", "fetch", "download")
+
 # Longer descriptions for ? and the command palette (the footer shows the short ones).
 DESCRIPTIONS = {
     "fetch": "Fetch arXiv metadata for the papers of this view",
     "download": "Download the PDF and show its text (Paper tab)",
     "search": "Search the library: titles, authors, notes, commentary, paper text",
     "mark_all_read": "Mark every paper of this view read (one undo step)",
+    "open": "Open the paper on arXiv (where no browser can: show and copy its URL)",
+    "open_pdf": "Open the downloaded PDF in the system's viewer (else show and copy its path)",
+    "copy": "Copy the paper's URL, BibTeX entry, citation key or id (of every selected paper)",
     "stats": "Reading stats: papers read per week, tags, backlog by age",
 }
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from textual.dom import DOMNode
 
-from reader.core.views import ALL, View
+from reader.core.views import ALL, View, week_groups, week_of
 
 from ..widgets.detail import DetailPane
 from ..widgets.papers import PapersList
@@ -54,10 +54,13 @@ def show_tab(screen: MainScreen, tab: str) -> None:
 
 
 def step_week(screen: MainScreen, step: int) -> None:
-    views = [View.digest(d.id) for d in screen.snapshot.digests]
-    if views:
-        index = min(max(views.index(screen.view) + step, 0), len(views) - 1) if screen.view in views else 0
-        screen.view = views[index]
+    """The next week (``step`` 1: older; -1: newer), as the sidebar lists them: a week of
+    several digests is one step, and so is each undated digest after the weeks."""
+    groups = week_groups(screen.snapshot)
+    if groups:
+        current = week_of(groups, screen.view)
+        index = min(max(current + step, 0), len(groups) - 1) if current >= 0 else 0
+        screen.view = groups[index].view
 
 
 def toggle_sidebar(screen: MainScreen) -> None:

@@ -142,7 +142,7 @@ class AbstractPane(VerticalScroll):
     def _update(self) -> None:
         self._pending = False
         snap, paper_id = self.snapshot, self.paper_id
-        key = (paper_id, id(snap.metadata.get(paper_id)), id(snap.papers.get(paper_id)), id(snap.digests))
+        key = (paper_id, id(snap.metadata.get(paper_id or "")), id(snap.papers.get(paper_id or "")), id(snap.digests))
         if key == self._shown:
             return
         self._shown = key

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -38,7 +39,8 @@ def commentary_references(snap: Snapshot, paper_id: str | None, appearances: lis
         for link in find_links(entry.commentary or ""):
             if not link.malformed:
                 refs[link.arxiv_id] = None
-    refs.pop(paper_id, None)
+    if paper_id is not None:
+        refs.pop(paper_id, None)
     return list(refs)
 
 
@@ -94,7 +96,7 @@ class LinkList(OptionList):
             target = lists[index]
             target.focus()
             target.highlighted = 0 if step > 0 else target.option_count - 1
-        elif step < 0 and parent.can_focus:
+        elif step < 0 and isinstance(parent, Widget) and parent.can_focus:
             parent.focus()  # back to the commentary text
 
 

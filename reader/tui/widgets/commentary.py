@@ -8,6 +8,7 @@ check it), and ``printable`` strips escape sequences first.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rich.console import Group
@@ -24,6 +25,7 @@ from reader.core.snapshot import Snapshot
 from reader.core.text import one_line, printable
 
 from .backlinks import Backlinks, LinkList, commentary_references, focus_links
+from .citations import Citations, cites_summary, paper_line
 
 LOADING = "loading commentary…"
 
@@ -31,6 +33,46 @@ LOADING = "loading commentary…"
 def literal_markdown(text: str) -> str:
     """Printable commentary for the Markdown renderer (markup stays literal)."""
     return printable(text)
+
+
+SHORT_TITLE = 40  # cells: a mentioned paper's title in running text
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!<>|~])")
+
+
+def short_title(snap: Snapshot, arxiv_id: str) -> str:
+    """What a commentary's link to a paper reads as: its short name (``NVAE`` of "NVAE: A
+    Deep Hierarchical…"), else its title cut at a word, else ``arXiv:ID``."""
+    title = one_line(snap.title(arxiv_id) or "")
+    if not title:
+        return f"arXiv:{arxiv_id}"
+    head, colon, _rest = title.partition(":")
+    if colon and 0 < len(head) <= 30:
+        return head.strip()
+    if len(title) <= SHORT_TITLE:
+        return title
+    cut = title[: SHORT_TITLE - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;.-") + "…"
+
+
+def titled_links(text: str, snap: Snapshot) -> str:
+    """Markdown in which each bare arXiv link reads as the paper's short title, linked to
+    its abstract page (a link already written as ``[text](url)`` stays as written)."""
+    from reader.core.ids import abs_url, find_links
+
+    out: list[str] = []
+    at = 0
+    for link in find_links(text):
+        if link.malformed or link.start < at:
+            continue
+        before = text[max(0, link.start - 2): link.start]
+        if before.endswith("](") or before.endswith("<") or text[:link.start].count("`") % 2:
+            continue  # already a markdown link, an autolink, or in code
+        label = _MARKDOWN_SPECIAL.sub(r"\\\1", short_title(snap, link.arxiv_id))
+        out.append(text[at:link.start])
+        out.append(f"[{label}]({abs_url(link.arxiv_id)})")
+        at = link.end
+    out.append(text[at:])
+    return "".join(out)
 
 
 def markdown(text: str):
@@ -43,6 +85,14 @@ class References(LinkList):
     """The papers a commentary references; Enter on one jumps to it."""
 
 
+class CitesList(LinkList):
+    """The library's papers this paper's text cites; Enter on one jumps to it."""
+
+
+class CitedByList(LinkList):
+    """The library's papers whose text cites this paper; Enter on one jumps to it."""
+
+
 class CommentaryPane(VerticalScroll):
     """Commentary of every digest that lists the paper, newest first, then references,
     then backlinks ("Mentioned in")."""
@@ -51,6 +101,7 @@ class CommentaryPane(VerticalScroll):
 
     snapshot: reactive[Snapshot] = reactive(Snapshot.empty, always_update=True, repaint=False)
     paper_id: var[str | None] = var(None)
+    citations: var[Citations] = var(Citations.none)
 
     @dataclass
     class JumpTo(Message):
@@ -61,6 +112,7 @@ class CommentaryPane(VerticalScroll):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, can_focus=True)
         self._shown: tuple | None = None
+        self._shown_paper: str | None = None
         self._pending = False
 
     def compose(self) -> ComposeResult:
@@ -69,11 +121,19 @@ class CommentaryPane(VerticalScroll):
         yield References(id="references")
         yield Static(Text("Mentioned in"), id="backlinks-heading", classes="pane-subheading")
         yield Backlinks(id="backlinks")
+        yield Static(Text("Cites"), id="cites-heading", classes="pane-subheading")
+        yield CitesList(id="cites")
+        yield Static(Text(""), id="cites-more")
+        yield Static(Text("Cited by, in your library"), id="cited-by-heading", classes="pane-subheading")
+        yield CitedByList(id="cited-by")
 
     def watch_snapshot(self) -> None:
         self._schedule()
 
     def watch_paper_id(self) -> None:
+        self._schedule()
+
+    def watch_citations(self) -> None:
         self._schedule()
 
     def _schedule(self, mounting: bool = False) -> None:
@@ -97,6 +157,7 @@ class CommentaryPane(VerticalScroll):
             tuple((ref, ref in snap.papers, snap.title(ref)) for ref in commentary_references(snap, paper_id, appearances)),
             tuple(snap.mentioned_in.get(paper_id, ())) if paper_id and complete else (),
             tuple(snap.mentioned_by_digests.get(paper_id, ())) if paper_id and complete else (),
+            self.citations,
         )
         if shown == self._shown:
             return
@@ -106,8 +167,12 @@ class CommentaryPane(VerticalScroll):
             body.update(Text("No paper selected.", style="dim italic"))
         else:
             body.update(self._body(snap, paper_id, appearances))
+        same_paper = self._shown is not None and self._shown_paper == paper_id
+        self._shown_paper = paper_id
         self._show_references(snap, paper_id, appearances)
-        self.scroll_home(animate=False)
+        self._show_citations(snap, paper_id)
+        if not same_paper:
+            self.scroll_home(animate=False)
 
     def _body(self, snap: Snapshot, paper_id: str, appearances: list) -> Group:
         parts: list = [Text(one_line(snap.title(paper_id) or paper_id), style="bold"), Text("")]
@@ -122,7 +187,7 @@ class CommentaryPane(VerticalScroll):
             parts.append(heading)
             body = appearance.entry.commentary.strip()
             if body:
-                parts.append(markdown(literal_markdown(body)))
+                parts.append(markdown(titled_links(literal_markdown(body), snap)))
             else:
                 parts.append(Text("No commentary in this digest.", style="dim italic"))
             parts.append(Text(""))
@@ -155,6 +220,25 @@ class CommentaryPane(VerticalScroll):
             prompt.append("" if known else "  not in library", style="dim italic")
             options.append(Option(prompt, id=ref))
         option_list.add_options(options)
+
+    def _show_citations(self, snap: Snapshot, paper_id: str | None) -> None:
+        citations = self.citations
+        cites = citations.cites(paper_id) if paper_id else None
+        cites_list = self.query_one(CitesList)
+        cites_list.clear_options()
+        found = cites.in_library if cites is not None else []
+        cites_list.add_options([Option(paper_line(snap, ref), id=ref) for ref in found])
+        summary = cites_summary(cites, citations.known and paper_id is not None)
+        more = self.query_one("#cites-more", Static)
+        more.update(summary or Text(""))
+        more.display = summary is not None
+        cites_list.display = bool(found)
+        self.query_one("#cites-heading").display = bool(found) or summary is not None
+        cited_by = citations.cited_by(paper_id) if paper_id else []
+        by_list = self.query_one(CitedByList)
+        by_list.clear_options()
+        by_list.add_options([Option(paper_line(snap, ref), id=ref) for ref in cited_by])
+        self.query_one("#cited-by-heading").display = by_list.display = bool(cited_by)
 
     def action_links(self) -> None:
         focus_links(self)

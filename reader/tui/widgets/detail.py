@@ -21,6 +21,7 @@ from reader.core.snapshot import Snapshot
 
 from ..jobs import JobsState
 from ..startup import LoadPhase
+from .citations import Citations
 
 if TYPE_CHECKING:
     from textual.widgets import TabbedContent
@@ -53,6 +54,7 @@ class DetailPane(Vertical):
     phase: var[LoadPhase] = var(LoadPhase.NOTHING)
     settled: var[bool] = var(False)
     jobs: var[JobsState] = var(JobsState)
+    citations: var[Citations] = var(Citations.none)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -88,7 +90,7 @@ class DetailPane(Vertical):
         shown = {"paper_id": DetailPane.shown_id}
         self._paper = PaperPane(id="paper-text").data_bind(jobs=DetailPane.jobs, **shown)
         panes = [
-            CommentaryPane(id="commentary-pane").data_bind(DetailPane.snapshot, **shown),
+            CommentaryPane(id="commentary-pane").data_bind(DetailPane.snapshot, DetailPane.citations, **shown),
             AbstractPane(id="abstract-pane").data_bind(DetailPane.snapshot, **shown),
             self._paper,
             NotesPane(id="notes-pane").data_bind(DetailPane.snapshot, **shown),

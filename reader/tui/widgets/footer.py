@@ -57,10 +57,39 @@ class KeysFooter(Widget):
 
     def keys(self) -> list[tuple[str, str, bool]]:
         """(key as shown, description, enabled) of each shown binding, one per action."""
-        by_action: OrderedDict[str, tuple[str, str, bool]] = OrderedDict()
+        return [(key, description, enabled) for _action, key, description, enabled in self._keys_by_action()]
+
+    def keys_that_fit(self, width: int) -> tuple[list[tuple[str, str, bool]], bool]:
+        """The shown keys that fit in ``width`` beside the palette's key, and whether the
+        palette's key itself fits. Keys drop by the screen's ``FOOTER_PRIORITY`` (actions,
+        most important first; keys it does not name go first), so the keys that matter
+        and ``?`` stay at any width; the palette's key goes only when nothing else can."""
+        keys = self._keys_by_action()
+        priority = list(getattr(self.screen, "FOOTER_PRIORITY", ()))
+        rank = {action: n for n, action in enumerate(priority)}
+        palette = self._palette_key()
+        palette_w = len(f" {palette[0]} {palette[1]} ") + 1 if palette else 0
+
+        def used(shown: list) -> int:
+            return sum(len(f" {key} {description} ") for _action, key, description, _enabled in shown)
+
+        # Drop the least important first: unranked keys (last shown first), then by rank.
+        order = sorted(range(len(keys)), key=lambda n: (rank.get(keys[n][0], len(rank)), n), reverse=True)
+        shown = set(range(len(keys)))
+        for n in order:
+            if used([keys[i] for i in sorted(shown)]) + palette_w <= width:
+                break
+            shown.discard(n)
+        kept = [(key, description, enabled) for i, (_a, key, description, enabled) in enumerate(keys) if i in shown]
+        return kept, palette is not None and used([keys[i] for i in shown]) + palette_w <= width
+
+    def _keys_by_action(self) -> list[tuple[str, str, str, bool]]:
+        by_action: OrderedDict[str, tuple[str, str, str, bool]] = OrderedDict()
         for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
             if binding.show and binding.action not in by_action:
-                by_action[binding.action] = (self.app.get_key_display(binding), binding.description, enabled)
+                by_action[binding.action] = (
+                    binding.action, self.app.get_key_display(binding), binding.description, enabled
+                )
         return list(by_action.values())
 
     def render(self) -> Text:
@@ -68,14 +97,15 @@ class KeysFooter(Widget):
         description_style = self.get_component_rich_style("keys-footer--description")
         disabled = self.get_component_rich_style("keys-footer--disabled")
         line = Text(no_wrap=True, overflow="ellipsis", end="")
-        for key, description, enabled in self.keys():
+        keys, palette_fits = self.keys_that_fit(self.size.width)
+        for key, description, enabled in keys:
             start = len(line)
             line.append(f" {key} ", key_style)
             line.append(f"{description} ", description_style)
             if not enabled:
                 line.stylize(disabled, start)
         palette = self._palette_key()
-        if palette is not None:
+        if palette is not None and palette_fits:
             key, description, enabled = palette
             right = Text.assemble((f" {key} ", key_style), (f"{description} ", description_style))
             if not enabled:

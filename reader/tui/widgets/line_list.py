@@ -145,7 +145,7 @@ class LineList(ScrollView, can_focus=True):
             self._strips.clear()
             self.refresh()
             self._scroll_to_cursor(animate=False)
-            if announce:
+            if announce and key is not None:
                 self.post_message(self.Moved(self, key))
         return True
 
@@ -309,14 +309,15 @@ class LineList(ScrollView, can_focus=True):
         if strip is not None:
             return strip.apply_offsets(0, line_no)
         style = base + self.row_style(index, row)
-        if is_cursor:
-            style += self.component_style("line-list--cursor")
+        # The cursor goes over each part's own style (a title's colour, a tag's), not under
+        # it: the whole row takes its background, in every theme.
+        cursor = self.component_style("line-list--cursor") if is_cursor else None
         text = self.render_row_line(index, row, line, width)
         text.end = ""
         text.no_wrap = True
         text.truncate(width, overflow="ellipsis", pad=True)
-        segments = list(Segment.apply_style(text.render(self.app.console), style))
-        strip = Strip(segments, width).crop_extend(0, width, style)
+        segments = list(Segment.apply_style(text.render(self.app.console), style, cursor))
+        strip = Strip(segments, width).crop_extend(0, width, style + cursor if cursor else style)
         if len(self._strips) > 200:  # a few screens of rows (each strip holds caches of its own)
             self._strips.clear()
         self._strips[cache_key] = strip

@@ -93,6 +93,7 @@ class PapersList(LineList):
     PapersList > .papers--flag { color: $accent; }
     PapersList > .papers--warning { color: $warning; }
     PapersList > .papers--select { color: $secondary; }
+    PapersList > .papers--guessed { text-style: italic dim; }
     """
 
     COMPONENT_CLASSES = LineList.COMPONENT_CLASSES | {
@@ -104,6 +105,7 @@ class PapersList(LineList):
         "papers--flag",
         "papers--warning",
         "papers--select",
+        "papers--guessed",
     }
 
     snapshot: reactive[Snapshot] = reactive(Snapshot.empty, always_update=True, repaint=False)
@@ -130,7 +132,7 @@ class PapersList(LineList):
         key = row.key
         return (
             snap.states.get(key),
-            bool(snap.notes.get(key)),
+            snap.has_note(key),
             snap.papers.get(key),
             id(snap.metadata.get(key)),
             key in self.selection,
@@ -186,6 +188,8 @@ class PapersList(LineList):
         unknown = "…" if self.phase <= LoadPhase.GLANCE else TITLE_UNKNOWN  # (the glance: not read yet)
         title = Text(one_line(snap.title(arxiv_id) or f"{arxiv_id} {unknown}"),
                      style=style("papers--read") if state.read else style("papers--unread"))
+        if snap.title_guessed(arxiv_id):  # a link's text or a file name, until arXiv's title
+            title.stylize(style("papers--guessed"))
         if state.tags and title_w >= 30:
             tags = Text(" ".join(f"#{one_line(tag)}" for tag in state.tags), style("papers--tag"))
             tags_w = min(tags.cell_len, title_w // 3)
@@ -198,7 +202,7 @@ class PapersList(LineList):
             out.append("  ")
             out.append_text(author)
         out.append(" ")
-        out.append(NOTE_MARK if snap.note(arxiv_id) else " ", style("papers--flag"))
+        out.append(NOTE_MARK if snap.has_note(arxiv_id) else " ", style("papers--flag"))
         out.append(PDF_MARK if self.has_pdf(arxiv_id) else " ", style("papers--flag"))
         out.append(MISMATCH_MARK if mismatched(snap, arxiv_id) else " ", style("papers--warning"))
         return out
