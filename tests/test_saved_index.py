@@ -322,6 +322,54 @@ def test_snapshot_versions_follow_the_files_a_part_is_read_from(library):
     assert saved_index.key_of(joined) == key
 
 
+def on_disk(folder: Path, name: str) -> list | None:
+    """The write of ``folder/name.json`` as its ``_meta`` says (read here, not by the library)."""
+    from reader.core.storage import file_version
+
+    path = folder / f"{name}.json"
+    if not path.exists():
+        return None
+    version = file_version(json.loads(path.read_text(encoding="utf-8")))
+    return list(version) if version is not None else None
+
+
+def test_the_key_is_the_writes_on_disk_after_another_process_changes_them(library):
+    """The store reads the catalogue into records it keeps, and the commentary apart
+    (core/catalog.py): the key still names the writes the snapshot's parts came from."""
+    folder = library.data_dir
+    app = Library(folder)
+    assert saved_index.load_or_build(folder, Snapshot.load(app))[1] is False
+    other = Library(folder)  # another process: a changed digest, arXiv records
+    other.import_digests([(week(dt.date(2020, 7, 5), Entry("2007.00001", title="Attention is all you need",
+                                                           commentary="A narwhal now.")), "sha-2")])
+    other.store_metadata({"2007.00002": {"status": "ok", "metadata": {"abstract": "An okapi."}}})
+    snap = Snapshot.load(app)
+    key = saved_index.key_of(snap)
+    assert key is not None
+    assert {name: key[name] for name in saved_index.SOURCES} == {name: on_disk(folder, name)
+                                                                 for name in saved_index.SOURCES}
+    assert saved_index.load(folder, snap) is None
+    index, loaded = saved_index.load_or_build(folder, snap)
+    assert not loaded and Engine(index).filter(snap, snap.all_ids(), "narwhal") == ["2007.00001"]
+    assert Engine(index).filter(snap, snap.all_ids(), "okapi") == ["2007.00002"]
+
+
+def test_a_transaction_given_up_leaves_the_catalogues_write_known(library):
+    """A change that failed (nothing written) makes the store forget the catalogue file's
+    version, while the records it keeps are still that file's: the key must not then say
+    there is no catalogue."""
+    folder = library.data_dir
+    snap = Snapshot.load(library)
+    key = saved_index.key_of(snap)
+    with pytest.raises(RuntimeError):
+        with library.transaction("catalog", "commentary", "arxiv"):
+            library.storage("catalog").read()
+            raise RuntimeError("given up")
+    again = Snapshot.load(library)
+    assert saved_index.key_of(again) == key
+    assert key is not None and key["catalog"] == on_disk(folder, "catalog")
+
+
 def test_library_changes_to_notes_and_tags_keep_it_and_an_import_or_fetch_does_not(library):
     folder = library.data_dir
     snap = Snapshot.load(library)

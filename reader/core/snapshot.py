@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import operator
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -270,11 +271,23 @@ class Snapshot:
                 metadata=library.metadata(),
             )
             versions = library.versions()
+            # The catalogue's records are kept by the store while the file is unchanged:
+            # theirs is the write they were read from (the storage's may have been forgotten
+            # since, by a change that was given up), if they are the ones read above (the
+            # file may have changed in between: then which write is not known).
+            found = library.catalog()
+            same = found.papers is snapshot.papers and len(found.digests) == len(snapshot.digests) and all(
+                map(operator.is_, found.digests, snapshot.digests))
+            read_from = {**versions, "catalog": found.version} if same else {
+                name: version for name, version in versions.items() if name != "catalog"}
         if not commentary:
             versions.pop("commentary")
+            read_from.pop("commentary")
         versions.pop("history")  # not shown; steps are read when undoing
+        read_from.pop("history")
         library.acknowledge(versions)
-        object.__setattr__(snapshot, "versions", versions)  # (frozen: set as a constructor would)
+        # (frozen: set as a constructor would)
+        object.__setattr__(snapshot, "versions", read_from)
         return snapshot
 
     @classmethod
