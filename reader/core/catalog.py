@@ -112,7 +112,7 @@ class Commentary:
             if self._where is not None and _signature(self.path) == self._signature:
                 return self._signature, self._version
             try:
-                handle = open(self.path, "rb")
+                handle = open(self.path, "rb")  # noqa: SIM115 (closed by the `with` below, once open errors are told apart)
             except FileNotFoundError:
                 self._where, self._signature, self._version = {}, None, None
                 self._recent.clear()

@@ -17,6 +17,7 @@ import os
 import re
 import shlex
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -187,6 +188,12 @@ def start_over_advice(path: Path) -> str:
 
 # --- what a restore loses ----------------------------------------------------------------------
 _WS = re.compile(r"[ \t\r\n]*")
+
+
+def _skip_ws(text: str, pos: int) -> int:
+    """Where the whitespace from ``pos`` ends."""
+    found = _WS.match(text, pos)
+    return found.end() if found else pos
 _RESYNC = re.compile(r',[ \t\r\n]*"((?:[^"\\]|\\.){1,200})"[ \t\r\n]*:[ \t\r\n]*\{')
 
 
@@ -214,22 +221,22 @@ def salvage(raw: bytes, kind: str) -> dict[str, dict[str, dict]]:
     return found
 
 
-def _table_documents(text: str, pos: int, decoder: json.JSONDecoder, id_ok) -> dict[str, dict]:
+def _table_documents(text: str, pos: int, decoder: json.JSONDecoder, id_ok: Callable[[str], bool]) -> dict[str, dict]:
     docs: dict[str, dict] = {}
     while pos < len(text):
         try:
-            pos = _WS.match(text, pos).end()
+            pos = _skip_ws(text, pos)
             if text.startswith("}", pos):
                 return docs
             key, pos = decoder.raw_decode(text, pos)
-            pos = _WS.match(text, pos).end()
+            pos = _skip_ws(text, pos)
             if not text.startswith(":", pos):
                 raise ValueError("no colon")
-            pos = _WS.match(text, pos + 1).end()
+            pos = _skip_ws(text, pos + 1)
             doc, pos = decoder.raw_decode(text, pos)
             if isinstance(doc, dict) and id_ok(key):
                 docs[key] = doc
-            pos = _WS.match(text, pos).end()
+            pos = _skip_ws(text, pos)
             if text.startswith(",", pos):
                 pos += 1
                 continue
@@ -238,7 +245,7 @@ def _table_documents(text: str, pos: int, decoder: json.JSONDecoder, id_ok) -> d
             raise ValueError("no comma")
         except (ValueError, RecursionError):
             resync = _RESYNC.search(text, pos)
-            while resync is not None and not id_ok(_unescape(resync.group(1))):
+            while resync is not None and not id_ok(_unescape(resync.group(1)) or ""):
                 resync = _RESYNC.search(text, resync.end())
             if resync is None:
                 return docs
@@ -266,7 +273,8 @@ def _listed(items: list[str]) -> list[str]:
 
 def _state_words(doc: dict) -> str:
     words = ["read" if doc.get("read") else "unread"]
-    tags = doc.get("tags") if isinstance(doc.get("tags"), list) else []
+    found = doc.get("tags")
+    tags: list = found if isinstance(found, list) else []
     words += [f"#{tag}" for tag in tags if isinstance(tag, str)]
     return " ".join(words)
 

@@ -108,7 +108,7 @@ class StoredEntry(Entry):
     __slots__ = ("_texts",)
     _texts: Texts
 
-    @property  # type: ignore[override, misc]  # (the slot of Entry, read through)
+    @property  # (the slot of Entry, read through)
     def commentary(self) -> str:
         text = _COMMENTARY.__get__(self)
         if text is not None:
@@ -117,7 +117,7 @@ class StoredEntry(Entry):
         found = texts() if callable(texts) else texts
         return (found or {}).get(self.arxiv_id, "")
 
-    @commentary.setter  # type: ignore[misc]
+    @commentary.setter
     def commentary(self, value: str | None) -> None:
         _COMMENTARY.__set__(self, value)
 
@@ -134,7 +134,7 @@ class LazyEntries(Sequence[Entry]):
     :class:`Entry` objects each time they are asked for (never kept: at 100,000 papers
     they would take ~40 MB), their commentary read only when it is asked for."""
 
-    __slots__ = ("_items", "_texts", "_ids")
+    __slots__ = ("_ids", "_items", "_texts")
 
     def __init__(self, items: Sequence[Item], texts: Texts = None) -> None:
         self._items: tuple[Item, ...] | None = tuple(items)
@@ -166,7 +166,7 @@ class LazyEntries(Sequence[Entry]):
         """The entries for one paper (usually one), made without making the others."""
         return [_build(item, self._texts) for item in self.items if item[0] == arxiv_id]
 
-    def __getitem__(self, index):  # type: ignore[override]
+    def __getitem__(self, index: Any) -> Any:  # (an index gives an Entry, a slice a list of them)
         if isinstance(index, slice):
             return [_build(item, self._texts) for item in self.items[index]]
         return _build(self.items[index], self._texts)

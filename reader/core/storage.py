@@ -34,12 +34,15 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from tinydb.storages import Storage
 
 from . import json_stream
 from .fs import atomic_write
+
+if TYPE_CHECKING:
+    from filelock import FileLock
 
 FORMAT_VERSION = 1
 #: Kinds of file whose layout changed since format 1 (a reader that knows only format 1
@@ -163,7 +166,7 @@ class WriteLock:
         self.owner_path = directory / "library.lock.owner"
         self.timeout = timeout
         self._thread_lock = threading.RLock()
-        self._file_lock = None  # made on first use: importing filelock costs ~20 ms at startup
+        self._file_lock: FileLock | None = None  # made on first use: importing filelock costs ~20 ms at startup
         self._depth = 0
 
     @property
@@ -185,6 +188,7 @@ class WriteLock:
         if self._depth == 0:
             try:
                 self.prepare()
+                assert self._file_lock is not None
                 self._file_lock.acquire()
             except Timeout:
                 self._thread_lock.release()
@@ -198,7 +202,7 @@ class WriteLock:
 
     def __exit__(self, *exc: object) -> None:
         self._depth -= 1
-        if self._depth == 0:
+        if self._depth == 0 and self._file_lock is not None:
             self._file_lock.release()
         self._thread_lock.release()
 
@@ -600,7 +604,7 @@ class AtomicJSONStorage(Storage):
             yield from self.documents() if data is not None else ()
             return
         try:
-            handle = open(self.path, "rb")
+            handle = open(self.path, "rb")  # noqa: SIM115 (closed by the `with` below, once open errors are told apart)
         except OSError as exc:
             raise LibraryError(permission_advice(self.path, exc, "read library file")) from None
         with handle:
