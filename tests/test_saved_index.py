@@ -109,7 +109,7 @@ def test_notes_and_tags_changed_after_the_save_answer_as_a_fresh_build(tmp_path,
     loaded = saved_index.load(tmp_path, edited)
     assert loaded is not None
     fresh = TextIndex.build(edited)
-    for query in data.draw(st.lists(queries(), min_size=1, max_size=4)) + ["quokka", "tag:quokka", "note:deep"]:
+    for query in [*data.draw(st.lists(queries(), min_size=1, max_size=4)), "quokka", "tag:quokka", "note:deep"]:
         same_answers(edited, fresh, loaded, query)
         # and the index built before the edit, following it as the app's does
         assert Engine(built).filter(edited, ids, query) == Engine(fresh).filter(edited, ids, query)
@@ -361,10 +361,9 @@ def test_a_transaction_given_up_leaves_the_catalogues_write_known(library):
     folder = library.data_dir
     snap = Snapshot.load(library)
     key = saved_index.key_of(snap)
-    with pytest.raises(RuntimeError):
-        with library.transaction("catalog", "commentary", "arxiv"):
-            library.storage("catalog").read()
-            raise RuntimeError("given up")
+    with pytest.raises(RuntimeError), library.transaction("catalog", "commentary", "arxiv"):
+        library.storage("catalog").read()
+        raise RuntimeError("given up")
     again = Snapshot.load(library)
     assert saved_index.key_of(again) == key
     assert key is not None and key["catalog"] == on_disk(folder, "catalog")

@@ -51,7 +51,10 @@ if TYPE_CHECKING:
     from .snapshot import Snapshot
     from .word_index import WordIndex
 
-__all__ = ["CATALOG", "EDITED", "FIELDS", "INDEXED", "PreparedText", "TextIndex", "catalog_words", "field_items", "personal_words", "prepare_text"]
+__all__ = [
+    "CATALOG", "EDITED", "FIELDS", "INDEXED", "PreparedText", "TextIndex", "catalog_words", "field_items",
+    "personal_words", "prepare_text",
+]
 
 INDEXED = ("title", "authors", "tags", "note", "commentary", "abstract")  # from the snapshot
 FIELDS = (*INDEXED, "text")
