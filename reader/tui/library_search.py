@@ -3,10 +3,11 @@
 :class:`LibrarySearch` owns a :class:`reader.core.engine.Engine`. Its text index is made off
 the UI thread (on the service's compute thread) as soon as the whole library is read, and made
 again when the catalogue changes (an import, a reload); meanwhile the previous index answers.
-Made: read from the library's saved index (``reader/core/saved_index.py``: ~0.1 s at 100,000
-papers) when it was saved from this very catalogue, else built (seconds at 100,000 papers) and
-then saved, on the compute thread, after the jobs already queued there. Notes and
-tags need no rebuild: the engine follows the snapshot it is given. Paper texts and the list of
+Made: read from the library's saved index (``reader/core/saved_index.py``: ~0.9 s at 100,000
+papers, the tags and notes indexed anew included) when it was saved from this very
+catalogue, else built (~10 s at 100,000 papers) and then saved, on the compute thread,
+after the jobs already queued there. Notes and tags need no rebuild: the engine follows
+the snapshot it is given. Paper texts and the list of
 downloaded PDFs are read from the cache once, after the first build, and a paper whose text is
 extracted later joins then.
 
