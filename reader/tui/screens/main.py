@@ -108,7 +108,7 @@ class MainScreen(Screen[None]):
         self.startup = Startup(self)
         self.writer = LibraryWriter(service, library, self.post_message)
         self.arxiv = ArxivJobs(service, cache or _cache_dir, self.post_message, self._publish_jobs, self.in_background)
-        self.search = LibrarySearch(service)
+        self.search = LibrarySearch(service, library.data_dir)
         self.papers = VisiblePapers(self.search)
         self._filter_state: Text | None = None  # for the list's subtitle: an error, or "indexing…"
         self._polling = False
