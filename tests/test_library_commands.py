@@ -275,3 +275,16 @@ def test_undo_list_shows_the_shared_history(capsys, imported):
     assert all(d["at"] for d in data)
     code, _, err = cli(capsys, "undo", "--json")
     assert code == 1 and "--list" in err
+
+
+def test_the_kept_state_of_removed_papers_is_not_counted(capsys, imported):
+    """The sidebar's counts: a paper that left with its digest counts for neither its
+    tags nor the read papers, though its state is kept for a re-import."""
+    from reader.core.snapshot import Snapshot
+
+    cli(capsys, "mark", "2007.01758", "--read")
+    cli(capsys, "tag", "2007.01758", "2007.03898", "+gan")
+    cli(capsys, "digests", "remove", "2020-07-12")
+    snap = Snapshot.load(library())
+    assert snap.tag_counts["gan"] == 1
+    assert snap.read_count() == 0 and len(snap.papers) == 3
