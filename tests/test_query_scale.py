@@ -89,7 +89,7 @@ def test_search_at_100k_within_its_goal(big):
 
 
 def test_the_index_at_100k_is_compact_and_quick_to_build(big):
-    snap, engine, took = big
+    _snap, engine, took = big
     assert engine.index is not None
     assert took < 15, f"{took:.1f} s"  # ~4 s here; the app builds it off the UI thread
     assert engine.index.memory() < 45_000_000  # 49 MB before; ~6 M words as 4-byte ids (a unique word per title), their postings

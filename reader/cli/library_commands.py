@@ -176,7 +176,8 @@ def cmd_undo(args: argparse.Namespace) -> int:
     if outcome is None:
         raise CliError("nothing to undo: no change made from the command line is in the history ('reader undo --list')")
     if outcome.conflicts:
-        shown = "; ".join(outcome.conflicts[:3]) + (f"; and {len(outcome.conflicts) - 3} more" if len(outcome.conflicts) > 3 else "")
+        more = len(outcome.conflicts) - 3
+        shown = "; ".join(outcome.conflicts[:3]) + (f"; and {more} more" if more > 0 else "")
         raise CliError(f"cannot undo '{outcome.label}': changed since ({shown}); nothing was changed")
     if "catalog" in outcome.change.files:
         keep_glance(library)

@@ -69,14 +69,14 @@ class Change:
     at: str
     label: str
     origin: Origin | None = None
-    papers: dict[str, dict] = field(default_factory=dict)
-    before_state: dict = field(default_factory=dict)  # (older readers' steps)
-    before_notes: dict = field(default_factory=dict)
+    papers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    before_state: dict[str, Any] = field(default_factory=dict)  # (older readers' steps)
+    before_notes: dict[str, Any] = field(default_factory=dict)
     #: Whole documents the step changed: file -> table -> doc id -> [before, after] (None: absent).
-    docs: dict[str, dict[str, dict[str, list]]] = field(default_factory=dict)
+    docs: dict[str, dict[str, dict[str, list[Any]]]] = field(default_factory=dict)
 
     @classmethod
-    def from_doc(cls, seq: int, doc: dict) -> Change:
+    def from_doc(cls, seq: int, doc: dict[str, Any]) -> Change:
         papers = doc.get("papers")
         if isinstance(doc.get("groups"), list):  # a big step, kept compact (see step_doc)
             papers = {}
@@ -129,9 +129,9 @@ class Change:
         return found
 
 
-def _docs(raw: Any) -> dict[str, dict[str, dict[str, list]]]:
+def _docs(raw: Any) -> dict[str, dict[str, dict[str, list[Any]]]]:
     """A step's ``docs`` as stored, keeping only well-formed ``[before, after]`` pairs."""
-    found: dict[str, dict[str, dict[str, list]]] = {}
+    found: dict[str, dict[str, dict[str, list[Any]]]] = {}
     if not isinstance(raw, dict):
         return found
     for file, tables in raw.items():
@@ -149,7 +149,7 @@ def _docs(raw: Any) -> dict[str, dict[str, dict[str, list]]]:
     return found
 
 
-def state_step(old: dict | None, new: dict) -> dict:
+def state_step(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
     """What a change of a paper's state doc from ``old`` to ``new`` did (empty: nothing)."""
     old = old or {}
     step: dict[str, Any] = {}
@@ -169,14 +169,16 @@ def state_step(old: dict | None, new: dict) -> dict:
 GROUP_ABOVE = 50
 
 
-def step_doc(label: str, origin: Origin, papers: dict[str, dict], at: str, docs: dict | None = None) -> dict:
+def step_doc(
+    label: str, origin: Origin, papers: dict[str, dict[str, Any]], at: str, docs: dict[str, Any] | None = None
+) -> dict[str, Any]:
     doc: dict[str, Any] = {"at": at, "label": label, "origin": origin.to_doc()}
     if docs:
         doc["docs"] = docs
     if len(papers) <= GROUP_ABOVE:
         doc["papers"] = papers
         return doc
-    groups: dict[str, tuple[dict, list[str]]] = {}
+    groups: dict[str, tuple[dict[str, Any], list[str]]] = {}
     for arxiv_id, step in papers.items():
         groups.setdefault(repr(step), (step, []))[1].append(arxiv_id)
     doc["groups"] = [{"ids": " ".join(ids), "did": step} for step, ids in groups.values()]
@@ -200,13 +202,13 @@ class UndoOutcome:
 class Inverse:
     """The inverse of a step worked out against the files as they are."""
 
-    states: dict[str, dict] = field(default_factory=dict)  # id -> new state doc
+    states: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> new state doc
     notes: dict[str, str] = field(default_factory=dict)  # id -> new note text
     undone: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
 
 
-def inverse(change: Change, later: Iterable[Change], states: dict, notes: dict) -> Inverse:
+def inverse(change: Change, later: Iterable[Change], states: dict[str, Any], notes: dict[str, Any]) -> Inverse:
     """The compare-and-set inverse of ``change``: ``states`` (id -> state doc) and
     ``notes`` (id -> note doc) are the tables as they are now; ``later`` the steps made
     after it (by anyone)."""
@@ -260,12 +262,15 @@ def inverse(change: Change, later: Iterable[Change], states: dict, notes: dict) 
     return result
 
 
-def inverse_docs(change: Change, now: dict[str, dict[str, dict[str, dict | None]]]) -> tuple[dict, list[str]]:
+Docs = dict[str, dict[str, dict[str, dict[str, Any] | None]]]  # file -> table -> id -> doc (None: absent)
+
+
+def inverse_docs(change: Change, now: Docs) -> tuple[Docs, list[str]]:
     """The compare-and-set inverse of a step's whole documents: ``now`` is each document
     as it is now (file -> table -> id -> doc, None: absent). Returns the changes to write
     (file -> table -> id -> doc, None to remove it) and the conflicts: a document not as
     the step left it is left as it is."""
-    writes: dict[str, dict[str, dict[str, dict | None]]] = {}
+    writes: Docs = {}
     conflicts: list[str] = []
     for file, tables in change.docs.items():
         for table, docs in tables.items():
@@ -278,14 +283,14 @@ def inverse_docs(change: Change, now: dict[str, dict[str, dict[str, dict | None]
     return writes, conflicts
 
 
-def _doc_name(table: str, doc_id: str, doc: dict | None) -> str:
+def _doc_name(table: str, doc_id: str, doc: dict[str, Any] | None) -> str:
     if table == "digests":
         when = (doc or {}).get("date")
         return f"digest {doc_id}" + (f" ({when})" if when else "")
     return doc_id
 
 
-def _doc_change(before: dict | None, after: dict | None) -> str:
+def _doc_change(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
     if after is None:
         return "imported again since; left as it is"
     if before is None:
