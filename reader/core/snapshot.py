@@ -191,6 +191,7 @@ class StateIndexes:
     def __init__(self, states: dict[str, PaperState]) -> None:
         self.states = states
         self._tag_counts: Counter[str] | None = None
+        self._within: tuple[object, Counter[str]] | None = None  # (papers, tag counts among them)
 
     @property
     def tag_counts(self) -> Counter[str]:
@@ -205,6 +206,21 @@ class StateIndexes:
                     found.update(state.tags)
             self._tag_counts = found
         return found
+
+    def counts_within(self, papers: Mapping[str, object]) -> Counter[str]:
+        """:attr:`tag_counts` of the papers in ``papers`` only. (A glance's state file
+        counts its sets whole: the full read that follows it counts them right.)"""
+        counts = self.tag_counts
+        if getattr(self.states, "tag_counts", None) is not None:
+            return counts
+        found = self._within
+        if found is None or found[0] is not papers:
+            gone: Counter[str] = Counter()
+            for arxiv_id, state in self.states.items():
+                if state.tags and arxiv_id not in papers:
+                    gone.update(state.tags)
+            found = self._within = (papers, counts - gone if gone else counts)
+        return found[1]
 
 
 class Read(enum.Enum):
@@ -336,7 +352,9 @@ class Snapshot:
 
     @property
     def tag_counts(self) -> Counter[str]:
-        return self.state_indexes.tag_counts
+        """How many of the library's papers have each tag (the state of a removed digest's
+        papers is kept for a re-import, but they are not counted: core/digest_removal.py)."""
+        return self.state_indexes.counts_within(self.papers)
 
     def queued_ids(self) -> list[str]:
         """Papers added because a commentary mentioned them, in the order they were added."""

@@ -195,7 +195,7 @@ class MainScreen(Screen[None]):
         if not first:
             snapshot.indexes.adopt_mentions(self.snapshot.indexes)  # same digests: keep the index
         self.snapshot = snapshot
-        if first:
+        if first or (self.view is not None and self.view.gone(snapshot)):  # (a digest removed elsewhere)
             self.view = first_view(snapshot)
         self.startup.shown(snapshot)
         if self.search.engine.index is not None:
@@ -520,6 +520,11 @@ class MainScreen(Screen[None]):
         detail.focus_content()
 
     action_undo = _delegate(library_actions.undo)
+
+    def action_triage(self) -> None:
+        from .triage import start_triage  # opened on T, not at startup
+
+        self._when_loaded(start_triage, "triage")
     action_import = _delegate(library_actions.import_digest)
     import_path = _delegate(library_actions.import_path)
     queue_paper = _delegate(library_actions.queue_paper)
