@@ -354,6 +354,12 @@ class MainScreen(Screen[None]):
     def watch_query_text(self) -> None:
         self._refresh_visible()
 
+    def watch_citations(self, citations: Citations) -> None:
+        """The filter's cites:/cited-by: answer from the index as it is now (built, or grown)."""
+        self.search.engine.citations = citations.index
+        if "cite" in self.query_text.lower():
+            self._refresh_visible()
+
     def watch_selection(self) -> None:
         self._update_titles()
 
