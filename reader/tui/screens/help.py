@@ -24,7 +24,7 @@ SECTIONS = [
     ("arXiv", ["fetch", "download", "open", "open_pdf", "copy"]),
     ("In the Paper tab", ["find", "find_next", "find_previous", "close_find"]),
     ("Commentary tab", []),
-    ("Library", ["export", "import", "stats"]),
+    ("Library", ["export", "import", "update_folders", "stats"]),
     ("App", ["help", "quit"]),
 ]
 

@@ -37,6 +37,7 @@ from reader.core.views import View, first_view
 
 from ..jobs import ArxivJobs, JobsState, in_background
 from ..library_search import LibrarySearch, SearchIndexed, shorten
+from .. import followed
 from .. import messages as m
 from ..messages import describe_error
 from ..service import LibraryService
@@ -227,6 +228,7 @@ class MainScreen(Screen[None]):
 
     def loaded_all(self) -> None:
         self.app.freeze_heap("full read")  # type: ignore[attr-defined]
+        followed.check(self)  # new digests in the followed folders? (hashed in the background)
 
     def build_indexes(self) -> None:
         """The query engine's index and the mention index, in the background (one compute
@@ -527,6 +529,7 @@ class MainScreen(Screen[None]):
 
     action_undo = _delegate(library_actions.undo)
     action_import = _delegate(library_actions.import_digest)
+    action_update_folders = _delegate(followed.update)
     import_path = _delegate(library_actions.import_path)
     queue_paper = _delegate(library_actions.queue_paper)
 
@@ -572,6 +575,14 @@ class MainScreen(Screen[None]):
     @on(m.Written)
     def _written(self, message: Message) -> None:
         library_actions.outcome(self, message)
+
+    @on(m.FoldersPending)
+    def _folders_pending(self, message: m.FoldersPending) -> None:
+        self.notify(followed.notice(message.pending), title="Followed folders", timeout=followed.NOTICE_SECONDS)
+
+    @on(m.FoldersUpdated)
+    def _folders_updated(self, message: m.FoldersUpdated) -> None:
+        followed.updated(self, message)
 
     @on(m.FetchProgress)
     @on(m.FetchDone)
