@@ -252,6 +252,9 @@ class MainScreen(Screen[None]):
     @on(m.CitationsIndexed)
     def _citations_indexed(self, message: m.CitationsIndexed) -> None:
         self.citations = Citations(message.index, message.snapshot.digests, message.snapshot.papers)
+        self.search.engine.citations = message.index  # (an extraction grows it in place)
+        if "cite" in self.query_text.lower():
+            self._refresh_visible()  # the filter's cites:/cited-by: answer from it now
 
     @on(m.IndexesBuilt)
     def _indexes_built(self) -> None:
@@ -355,12 +358,6 @@ class MainScreen(Screen[None]):
 
     def watch_query_text(self) -> None:
         self._refresh_visible()
-
-    def watch_citations(self, citations: Citations) -> None:
-        """The filter's cites:/cited-by: answer from the index as it is now (built, or grown)."""
-        self.search.engine.citations = citations.index
-        if "cite" in self.query_text.lower():
-            self._refresh_visible()
 
     def watch_selection(self) -> None:
         self._update_titles()
