@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from .. import __version__
 from .common import CliError
 
-
 if TYPE_CHECKING:
     import argparse
 
@@ -25,7 +24,11 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="With no command, opens the app. 'reader COMMAND --help' describes a command.",
     )
     parser.add_argument("--version", action="version", version=f"reader {__version__}")
-    parser.add_argument("--data-dir", metavar="DIR", help="library directory (default: $READER_DATA_DIR or the platform data dir)")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="library directory (default: $READER_DATA_DIR or the platform data dir)",
+    )
     parser.add_argument("--demo", action="store_true", help="open the app on a throwaway library holding the bundled demo digest")
     from . import arxiv_commands, commands, folder_commands, search_commands
 

@@ -28,8 +28,26 @@ from .query_values import BadValue, date_range, iso_week, year_range
 from .words import words
 
 __all__ = [
-    "And", "Cat", "CitedBy", "Cites", "Date", "Digest", "IS_VALUES", "Is", "MAX_LENGTH", "Node", "Not", "Or",
-    "Query", "QueryError", "Tag", "TEXT_FIELDS", "Week", "Words", "Year", "parse",
+    "IS_VALUES",
+    "MAX_LENGTH",
+    "TEXT_FIELDS",
+    "And",
+    "Cat",
+    "CitedBy",
+    "Cites",
+    "Date",
+    "Digest",
+    "Is",
+    "Node",
+    "Not",
+    "Or",
+    "Query",
+    "QueryError",
+    "Tag",
+    "Week",
+    "Words",
+    "Year",
+    "parse",
 ]
 
 MAX_LENGTH = 1000  # characters

@@ -34,7 +34,7 @@ import itertools
 import threading
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from .snapshot import Snapshot
     from .word_index import WordIndex
 
-__all__ = ["FIELDS", "EDITED", "INDEXED", "PreparedText", "TextIndex", "field_items", "prepare_text"]
+__all__ = ["EDITED", "FIELDS", "INDEXED", "PreparedText", "TextIndex", "field_items", "prepare_text"]
 
 INDEXED = ("title", "authors", "tags", "note", "commentary", "abstract")  # from the snapshot
 FIELDS = (*INDEXED, "text")

@@ -12,7 +12,7 @@ import enum
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .models import Entry
 from .records import GUESSED_TITLES, UNTOUCHED, DigestRecord, LazyEntries, PaperRecord, PaperState
@@ -29,7 +29,7 @@ class Appearance:
     entry: Entry
 
 
-class Appearances(Mapping):
+class Appearances(Mapping[str, Any]):
     """Paper id -> every digest entry for it, newest digest first.
 
     Built a paper at a time, on first ask: the index of which digests list which ids
@@ -215,7 +215,7 @@ class Snapshot:
     papers: dict[str, PaperRecord]
     states: dict[str, PaperState]
     notes: dict[str, str]
-    metadata: dict[str, dict]
+    metadata: dict[str, dict[str, Any]]
     read: Read = Read.ALL  # how much of the library it holds (the app's first loads hold less)
     # The papers with a note, when ``notes`` is not read yet (a glance: see has_note).
     noted: frozenset[str] | None = None
@@ -338,7 +338,7 @@ class Snapshot:
         papers = self.papers
         return sum(1 for i, state in self.states.items() if state.read and i in papers)
 
-    def arxiv(self, arxiv_id: str) -> dict | None:
+    def arxiv(self, arxiv_id: str) -> dict[str, Any] | None:
         """The fetched arXiv metadata, when the fetch succeeded."""
         record = self.metadata.get(arxiv_id)
         if record and record.get("status") == "ok":

@@ -184,10 +184,9 @@ class WordIndex:
         exact, lo, hi = terms
         words = self.fields[field].words_of(slot).tolist()
         n = len(exact)
-        for i in range(len(words) - n):
-            if lo <= words[i + n] < hi and all(words[i + k] == exact[k] for k in range(n)):
-                return True
-        return False
+        return any(
+            lo <= words[i + n] < hi and all(words[i + k] == exact[k] for k in range(n)) for i in range(len(words) - n)
+        )
 
     def text(self, field: str, slot: int, separator: str) -> str:
         """The paper's field as ``words.normalise`` (or ``normalise_items``) gives it."""

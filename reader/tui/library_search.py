@@ -150,7 +150,7 @@ class LibrarySearch:
         try:
             downloaded = frozenset(downloaded_ids(cache))
             texts = cached_texts(cache, snapshot.all_ids())
-        except Exception:  # noqa: BLE001 - a broken cache must not stop the filter
+        except Exception:
             return
         screen.post_message(SearchIndexed(texts=texts, downloaded=downloaded))
 
