@@ -157,7 +157,7 @@ def test_mtime_alone_decides_nothing(capsys, folder):
     assert only(report)["changed"] == ["2020/200712.md"]
     os.utime(folder / "200705.md", ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**10))  # touched only
     code, report, _ = updated(capsys)
-    assert only(report)["changed"] == [] and only(report)["unchanged"] == 3
+    assert code == 0 and only(report)["changed"] == [] and only(report)["unchanged"] == 3
 
 
 def test_a_renamed_file_keeps_its_digest_and_later_changes_update_it(capsys, folder):
@@ -172,7 +172,10 @@ def test_a_renamed_file_keeps_its_digest_and_later_changes_update_it(capsys, fol
     assert found["renamed"] == [{"from": "2020/200712.md", "to": "2020/2020-07-12 week 28.md"}]
     assert found["new"] == [] and found["gone"] == []
     digests = {d.source: d.id for d in library().digests()}
-    assert digests == {str(new.resolve()): before, str((folder / "200705.md").resolve()): digests[str((folder / "200705.md").resolve())]}
+    assert digests == {
+        str(new.resolve()): before,
+        str((folder / "200705.md").resolve()): digests[str((folder / "200705.md").resolve())],
+    }
     new.write_text(digest("200712", NVAE, STYLE, LABSE), encoding="utf-8")
     code, report, _ = updated(capsys)
     assert only(report)["changed"] == ["2020/2020-07-12 week 28.md"]
@@ -189,7 +192,7 @@ def test_a_gone_folder_is_named_and_the_others_still_update(capsys, folder, tmp_
     cli(capsys, "import", other)
     (other / "200726.md").write_text(digest("200726", ("2007.13332", "A Paper of Week 30", "New.")), encoding="utf-8")
     shutil.rmtree(folder)
-    code, out, err = cli(capsys, "update")
+    code, out, _ = cli(capsys, "update")
     assert code == 1
     assert f"{folder.resolve()}: error: the folder is gone" in out
     assert "reader folders remove" in out
@@ -197,7 +200,7 @@ def test_a_gone_folder_is_named_and_the_others_still_update(capsys, folder, tmp_
     assert "2007.13332" in {p for p in library().papers()}
     code, report, _ = updated(capsys)
     assert code == 1
-    gone = [f for f in report["folders"] if f["path"] == str(folder.resolve())][0]
+    gone = next(f for f in report["folders"] if f["path"] == str(folder.resolve()))
     assert gone["exists"] is False and gone["error"]
     listed = {f["path"]: f for f in json.loads(cli(capsys, "folders", "--json")[1])}
     assert listed[str(folder.resolve())]["exists"] is False

@@ -39,8 +39,8 @@ def parse_words(words: list[str]) -> Query:
 
 def selection_query(snapshot: Snapshot, args: argparse.Namespace) -> Query:
     """The QUERY arguments and the selection flags, all ANDed."""
-    from ..core.engine import digests_matching
     from ..core.cite_ids import canonical
+    from ..core.engine import digests_matching
     from ..core.query import And, CitedBy, Cites, Digest, Is, Query, Tag, Week
     from ..core.words import fold, words
 

@@ -148,7 +148,7 @@ class Pending:
 # --------------------------------------------------------------------------- the record
 
 
-def _check_format(doc: dict, folder: str) -> None:
+def _check_format(doc: dict[str, Any], folder: str) -> None:
     version = doc.get("format", FORMAT)
     if not isinstance(version, int) or version > FORMAT:
         raise LibraryError(
@@ -157,7 +157,7 @@ def _check_format(doc: dict, folder: str) -> None:
         )
 
 
-def _folder(key: str, doc: dict) -> Folder:
+def _folder(key: str, doc: dict[str, Any]) -> Folder:
     files = doc.get("files")
     return Folder(
         key,
@@ -187,9 +187,7 @@ def forget(library: Library, key: str) -> bool:
     return True
 
 
-def _save(
-    library: Library, key: str, seen: dict[str, dict[str, Any] | None], *, imported: bool, add: bool
-) -> None:
+def _save(library: Library, key: str, seen: dict[str, dict[str, Any] | None], *, imported: bool, add: bool) -> None:
     """Record what a run saw in the folder ``key`` (relative path -> what was seen, None: no
     longer there), on the record as it is on disk now. ``add``: remember the folder if it is
     not (an import); else a folder forgotten meanwhile stays forgotten (an update)."""
@@ -292,7 +290,7 @@ def _move_sources(library: Library, moves: dict[str, str]) -> None:
         return
     with library.transaction("catalog"):
         rows = library.raw_rows("catalog", "digests")
-        docs: dict[str, dict | None] = {
+        docs: dict[str, dict[str, Any] | None] = {
             doc_id: dict(doc, source=moves[doc["source"]]) for doc_id, doc in rows.items() if doc.get("source") in moves
         }
         if docs:
@@ -330,9 +328,7 @@ def import_folder_paths(
     return outcomes
 
 
-def update(
-    library: Library, progress: Callable[[int, int, Path], None] | None = None
-) -> list[FolderUpdate]:
+def update(library: Library, progress: Callable[[int, int, Path], None] | None = None) -> list[FolderUpdate]:
     """Import what is new or changed in every followed folder (see the module docstring)."""
     updates = []
     for folder in followed(library):

@@ -46,7 +46,7 @@ def check(screen: MainScreen) -> None:
 def home(path: str) -> str:
     """``path`` with the home directory as ``~``."""
     user = os.path.expanduser("~")
-    return "~" + path[len(user):] if user not in ("", "/") and (path == user or path.startswith(user + os.sep)) else path
+    return "~" + path[len(user) :] if user not in ("", "/") and (path == user or path.startswith(user + os.sep)) else path
 
 
 def notice(found: list[Pending]) -> str:
@@ -86,8 +86,6 @@ def updated(screen: MainScreen, message: FoldersUpdated) -> None:
     lines = [found.summary() for found in updates]
     more = f"\n… and {len(lines) - MAX_LINES} more" if len(lines) > MAX_LINES else ""
     failed = any(found.failed for found in updates)
-    screen.notify(
-        "\n".join(lines[:MAX_LINES]) + more, title="Update", severity="error" if failed else "information", timeout=8
-    )
+    screen.notify("\n".join(lines[:MAX_LINES]) + more, title="Update", severity="error" if failed else "information", timeout=8)
     if any(found.new or found.changed or found.renamed for found in updates):
         screen.load()
