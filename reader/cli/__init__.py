@@ -30,13 +30,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="library directory (default: $READER_DATA_DIR or the platform data dir)",
     )
     parser.add_argument("--demo", action="store_true", help="open the app on a throwaway library holding the bundled demo digest")
-    from . import arxiv_commands, commands, library_commands, search_commands
+    from . import arxiv_commands, commands, folder_commands, library_commands, search_commands
 
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.register(sub)  # parse, import, list, show, mark, tag, note, export, doctor
     arxiv_commands.register(sub)  # fetch, download, text
     search_commands.register(sub)  # search
     library_commands.register(sub)  # digests, add, undo
+    folder_commands.register(sub)  # folders, update
     return parser
 
 

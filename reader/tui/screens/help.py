@@ -24,7 +24,7 @@ SECTIONS = [
     ("arXiv", ["fetch", "download", "open", "open_pdf", "copy"]),
     ("In the Paper tab", ["find", "find_next", "find_previous", "close_find"]),
     ("Commentary tab", []),
-    ("Library", ["export", "import", "stats"]),
+    ("Library", ["export", "import", "update_folders", "stats"]),
     ("App", ["help", "quit"]),
 ]
 
@@ -59,6 +59,7 @@ QUERY_HELP = [  # the query language of / and s, in short (the README has it all
     ("digest: week:", "digest:2020-07-12 (a date, name or id)  week:2020-W28"),
     ("date: year: cat:", "date:>=2020-07  date:2020-07..2020-09  year:2020  cat:cs.LG"),
     ("is:", "read unread noted fetched downloaded mentioned mismatched"),
+    ("cites: cited-by:", "cites:2007.03898 papers citing it  cited-by:2007.03898 those it cites"),
     ("a b  a OR b", "both; either (OR first: a b OR c is a (b OR c))"),
     ("-a  NOT a  ( )", "without a; group with parentheses"),
 ]

@@ -35,6 +35,7 @@ from reader.core.snapshot import Snapshot
 from reader.core.text import one_line
 from reader.core.views import View, first_view
 
+from .. import followed
 from .. import messages as m
 from ..jobs import ArxivJobs, JobsState, in_background
 from ..library_search import LibrarySearch, SearchIndexed, shorten
@@ -227,6 +228,7 @@ class MainScreen(Screen[None]):
 
     def loaded_all(self) -> None:
         self.app.freeze_heap("full read")  # type: ignore[attr-defined]
+        followed.check(self)  # new digests in the followed folders? (hashed in the background)
 
     def build_indexes(self) -> None:
         """The query engine's index and the mention index, in the background (one compute
@@ -250,6 +252,9 @@ class MainScreen(Screen[None]):
     @on(m.CitationsIndexed)
     def _citations_indexed(self, message: m.CitationsIndexed) -> None:
         self.citations = Citations(message.index, message.snapshot.digests, message.snapshot.papers)
+        self.search.engine.citations = message.index  # (an extraction grows it in place)
+        if "cite" in self.query_text.lower():
+            self._refresh_visible()  # the filter's cites:/cited-by: answer from it now
 
     @on(m.IndexesBuilt)
     def _indexes_built(self) -> None:
@@ -526,6 +531,7 @@ class MainScreen(Screen[None]):
 
         self._when_loaded(start_triage, "triage")
     action_import = _delegate(library_actions.import_digest)
+    action_update_folders = _delegate(followed.update)
     import_path = _delegate(library_actions.import_path)
     queue_paper = _delegate(library_actions.queue_paper)
 
@@ -571,6 +577,14 @@ class MainScreen(Screen[None]):
     @on(m.Written)
     def _written(self, message: Message) -> None:
         library_actions.outcome(self, message)
+
+    @on(m.FoldersPending)
+    def _folders_pending(self, message: m.FoldersPending) -> None:
+        self.notify(followed.notice(message.pending), title="Followed folders", timeout=followed.NOTICE_SECONDS)
+
+    @on(m.FoldersUpdated)
+    def _folders_updated(self, message: m.FoldersUpdated) -> None:
+        followed.updated(self, message)
 
     @on(m.FetchProgress)
     @on(m.FetchDone)

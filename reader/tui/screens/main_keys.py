@@ -29,6 +29,7 @@ BINDINGS: list[BindingType] = [
     Binding("y", "copy", "Copy URL, BibTeX, key", show=False),
     Binding("e", "export", "Export notes of this view", show=False),
     Binding("i", "import", "Import a digest", show=False),
+    Binding("U", "update_folders", "Import new digests from followed folders", show=False),
     Binding("tab", "cycle(1)", "Next pane", show=False),
     Binding("shift+tab", "cycle(-1)", "Previous pane", show=False),
     Binding("w", "toggle_sidebar", "Show / hide weeks", show=False),
