@@ -39,6 +39,7 @@ TABLES: dict[str, dict[str, re.Pattern[str] | None]] = {
     "arxiv": {"papers": None},
     "history": {"changes": re.compile(r"\d{1,9}")},
     "exports": {"folders": re.compile(r"[^\x00]{1,4096}")},  # a note folder's resolved path
+    "views": {"views": re.compile(r"[^\x00-\x1f]{1,80}")},  # a saved view's name
 }
 MAX_ITEMS = 12
 _WHAT_A_NEW_FILE_HOLDS = {
@@ -49,6 +50,7 @@ _WHAT_A_NEW_FILE_HOLDS = {
     "arxiv": "no arXiv metadata: 'reader fetch' gets it again",
     "history": "no undo history",
     "exports": "no record of what 'export --split' wrote: it then leaves a note edited in a note folder as it is, and says so",
+    "views": "no saved views: save them again ('reader views add NAME QUERY')",
 }
 
 

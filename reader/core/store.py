@@ -13,6 +13,7 @@ Files in the data directory, each a TinyDB database kept by :class:`AtomicJSONSt
 ``history.json``    the last changes, what each did and who made it (core/history.py).
 ``exports.json``    what ``export --split`` last wrote into each note folder, per paper
                     (core/note_folder.py): how the next export tells what changed there.
+``views.json``      saved views: named queries (core/saved_views.py).
 
 A paper is stored once, whatever number of digests list it; each digest keeps its own
 entry (title as written, commentary, references) for it.
@@ -33,7 +34,7 @@ from .state_store import StateFile
 from .storage import AtomicJSONStorage, Backups, LibraryError, Version, WriteLock
 
 #: The library's files (without ``.json``); the note texts' files come and go with notes.
-FILES = ("catalog", "commentary", "state", "notes", "arxiv", "history", "exports")
+FILES = ("catalog", "commentary", "state", "notes", "arxiv", "history", "exports", "views")
 ALL_FILES = FILES + SHARDS
 #: Library files no view shows: a change to them alone is no reason to read the library again.
 UNSHOWN = ("history", "exports")
@@ -79,7 +80,7 @@ class Store:
         return {name: self.storage(name) for name in ALL_FILES}
 
     def paths(self) -> list[Path]:
-        """Every library file: the six always, a note texts' file once it exists."""
+        """Every library file: the eight always, a note texts' file once it exists."""
         shards = [self.data_dir / f"{name}.json" for name in SHARDS]
         return [self.data_dir / f"{name}.json" for name in FILES] + [p for p in shards if p.exists()]
 
