@@ -22,7 +22,7 @@ from reader.core.text import one_line
 
 from reader.core.config import Config, save_setting
 
-from .commands import ActionCommands, PaperCommands
+from .commands import ActionCommands, PaperCommands, SavedViewCommands
 from .heap import IDLE_SECONDS as IDLE_GC_SECONDS
 from .heap import HeapKeeper
 from .keys import KeysInOrderApp
@@ -39,7 +39,7 @@ THEME_SETTLE = 1.0  # seconds a theme stays before it is saved
 class ReaderApp(KeysInOrderApp, OneLineCrashApp):
     CSS_PATH = "reader.tcss"
     TITLE = "reader"
-    COMMANDS = App.COMMANDS | {ActionCommands, PaperCommands}
+    COMMANDS = App.COMMANDS | {ActionCommands, SavedViewCommands, PaperCommands}
     BINDINGS = [
         Binding("q", "quit", "Quit"),
         Binding("ctrl+p", "command_palette", "Commands", show=False),

@@ -33,7 +33,7 @@ from textual.widgets import Input
 from reader.core.library import Library, PaperState
 from reader.core.snapshot import Snapshot
 from reader.core.text import one_line
-from reader.core.views import View, first_view
+from reader.core.views import View, ViewKind, first_view
 
 from ..jobs import ArxivJobs, JobsState, in_background
 from ..library_search import LibrarySearch, SearchIndexed, shorten
@@ -51,7 +51,7 @@ from ..widgets.status import StatusLine
 from ..widgets.weeks import WeeksSidebar
 from ..widgets.citations import Citations
 from ..writer import LibraryWriter
-from . import arxiv_actions, library_actions, navigation, share_actions
+from . import arxiv_actions, library_actions, navigation, share_actions, view_actions
 from .main_keys import BINDINGS, DESCRIPTIONS, FOOTER_PRIORITY
 
 POLL_SECONDS = 1.0
@@ -139,7 +139,9 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         trace("main screen mounted")
-        self.query_one("#weeks").border_title = "Reading list"
+        sidebar = self.query_one(WeeksSidebar)
+        sidebar.border_title = "Reading list"
+        sidebar.count_saved = lambda snap, view: view_actions.count_saved(self, snap, view)
         papers = self.query_one(PapersList)
         papers.border_title = "Loading…"
         papers.empty_text = "Loading the library…"
@@ -276,7 +278,8 @@ class MainScreen(Screen[None]):
     def _search_indexed(self, message: SearchIndexed) -> None:
         """The query engine's index (or the cache's paper texts) is ready: filter again."""
         self.search.install(message)
-        if self.query_text.strip():
+        view_actions.index_arrived(self)
+        if self.query_text.strip() or (self.view is not None and self.view.kind is ViewKind.SAVED):
             self._refresh_visible()
 
     @on(m.MentionsCounted)
@@ -345,6 +348,7 @@ class MainScreen(Screen[None]):
         self._update_titles()
 
     def watch_snapshot(self) -> None:
+        view_actions.view_gone(self)  # (a removed digest or saved view: the default view)
         self._refresh_visible()
 
     def watch_view(self) -> None:
