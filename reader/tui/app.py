@@ -192,6 +192,7 @@ class ReaderApp(KeysInOrderApp, OneLineCrashApp):
         that cannot be saved stops the exit: the reader is told why and chooses."""
         main = self._main()
         if main is not None:
+            main.session_keeper.save()  # where the reader is: the next start opens there
             main.arxiv.stop()
             error = main.flush_note(wait=True)
             if error is not None:

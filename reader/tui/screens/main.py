@@ -33,7 +33,7 @@ from textual.widgets import Input
 from reader.core.library import Library, PaperState
 from reader.core.snapshot import Snapshot
 from reader.core.text import one_line
-from reader.core.views import View, ViewKind, first_view
+from reader.core.views import View, ViewKind
 
 from ..jobs import ArxivJobs, JobsState, in_background
 from ..library_search import LibrarySearch, SearchIndexed, shorten
@@ -53,6 +53,7 @@ from ..widgets.citations import Citations
 from ..writer import LibraryWriter
 from . import arxiv_actions, library_actions, navigation, share_actions, view_actions
 from .main_keys import BINDINGS, DESCRIPTIONS, FOOTER_PRIORITY
+from .session import SessionKeeper
 
 POLL_SECONDS = 1.0
 
@@ -112,6 +113,7 @@ class MainScreen(Screen[None]):
         self.papers = VisiblePapers(self.search)
         self._filter_state: Text | None = None  # for the list's subtitle: an error, or "indexing…"
         self._polling = False
+        self.session_keeper = SessionKeeper(self)  # where the app was left (screens/session.py)
 
     @property
     def loaded(self) -> bool:
@@ -198,7 +200,7 @@ class MainScreen(Screen[None]):
             snapshot.indexes.adopt_mentions(self.snapshot.indexes)  # same digests: keep the index
         self.snapshot = snapshot
         if first:
-            self.view = first_view(snapshot)
+            self.view = self.session_keeper.first_view(snapshot)
         self.startup.shown(snapshot)
         if self.search.engine.index is not None:
             self.search.start(self, snapshot)  # a new catalogue: index it again (in the background)
@@ -345,6 +347,7 @@ class MainScreen(Screen[None]):
             self.visible_ids = ids
         if self.selection and not self.selection <= kept:
             self.selection = self.selection & frozenset(ids)
+        self.session_keeper.visible_changed(shown.waiting)
         self._update_titles()
 
     def watch_snapshot(self) -> None:
@@ -456,6 +459,7 @@ class MainScreen(Screen[None]):
         self.query_text = filter_input.value if filter_input is not None else ""
 
     def on_unmount(self) -> None:
+        self.session_keeper.save()
         self.arxiv.stop()
         self.flush_note(wait=True)
 
