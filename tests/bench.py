@@ -136,7 +136,7 @@ def cli_cost(base: Path, used: Path, papers: int, runs: int, goal: str) -> None:
         "tag": lambda i, n: ["tag", i, "+bench" if n % 2 == 0 else "-bench"],
         "note": lambda i, n: ["note", i, "--append", f"A line from the benchmark, run {n}."],
     }
-    for name, args in commands.items():  # warm-up: .pyc files and the OS cache
+    for args in commands.values():  # warm-up: .pyc files and the OS cache
         run_reader(args(big_id, 1), big)
         run_reader(args(small_id, 1), small)
     times: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in commands}
@@ -147,7 +147,7 @@ def cli_cost(base: Path, used: Path, papers: int, runs: int, goal: str) -> None:
     labels = {"mark": "`reader mark ID --read`", "tag": "`reader tag ID +TAG`", "note": "`reader note ID --append`"}
     for name, (at_n, at_20) in times.items():
         extra = statistics.median(at_n) - statistics.median(at_20)
-        pairs = statistics.median(b - s for b, s in zip(at_n, at_20))
+        pairs = statistics.median(b - s for b, s in zip(at_n, at_20, strict=False))
         row(f"{labels[name]}, over a 20-paper library",
             f"**{extra * 1000:+,.0f} ms** ({ms(statistics.median(at_n))} vs {ms(statistics.median(at_20))}; "
             f"median of run pairs {pairs * 1000:+,.0f} ms)", goal)

@@ -110,7 +110,7 @@ class Startup:
         before = self.first_hello if which == "first" else self.later_hello
         base = statistics.median(self.hello)
         median = statistics.median(mine)
-        pairs = statistics.median(m / h for m, h in zip(mine, before))
+        pairs = statistics.median(m / h for m, h in zip(mine, before, strict=False))
         return (f"{ms(median)} vs hello world {ms(base)}: **{median / base:.2f}x** "
                 f"(median of run pairs {pairs:.2f}x; {min(mine) * 1000:,.0f}–{max(mine) * 1000:,.0f} ms)")
 

@@ -35,13 +35,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from reader.core.engine import Engine  # noqa: E402
-from reader.core.library import DigestRecord, PaperRecord, PaperState  # noqa: E402
-from reader.core.models import Entry  # noqa: E402
-from reader.core.pdf import TEXT_CACHE_FORMAT, pdf_path, text_cache_path  # noqa: E402
-from reader.core.search_index import TextIndex  # noqa: E402
-from reader.core.search_sources import cached_texts, downloaded_ids  # noqa: E402
-from reader.core.snapshot import Snapshot  # noqa: E402
+from reader.core.engine import Engine
+from reader.core.library import DigestRecord, PaperRecord, PaperState
+from reader.core.models import Entry
+from reader.core.pdf import TEXT_CACHE_FORMAT, pdf_path, text_cache_path
+from reader.core.search_index import TextIndex
+from reader.core.search_sources import cached_texts, downloaded_ids
+from reader.core.snapshot import Snapshot
 
 WORDS = (
     "learning model models network networks neural deep training data dataset generative adversarial "

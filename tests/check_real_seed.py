@@ -16,8 +16,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]
 
-from reader.core.digest import parse_file  # noqa: E402
 from test_digest_seed import check_seed  # noqa: E402
+
+from reader.core.digest import parse_file  # noqa: E402
 
 
 def check_examples(examples: Path) -> None:

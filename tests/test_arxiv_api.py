@@ -14,9 +14,8 @@ from reader.core.arxiv_api import (
     ArxivMetadata,
     FetchOutcome,
 )
+from tests.atomfeeds import API, _new_entry, _old_entry, arxiv_like, entry, error_feed, new_feed, old_feed  # noqa: F401
 from tests.httpserver import Reply, unused_port
-
-from tests.atomfeeds import API, entry, _new_entry, new_feed, _old_entry, old_feed, error_feed, arxiv_like  # noqa: F401
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ PRODUCT_HOOKS = ("READER_BENCH_READY", "READER_BENCH_KEY", "bench_frame", "frame
 
 
 def test_the_benchmark_needs_no_hook_in_the_product() -> None:
-    scripts = sorted(HERE.glob("bench*.py")) + [HERE / "terminal.py"]
+    scripts = [*sorted(HERE.glob("bench*.py")), HERE / "terminal.py"]
     assert HERE / "bench.py" in scripts
     for path in scripts:
         text = path.read_text(encoding="utf-8")

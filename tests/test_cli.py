@@ -79,7 +79,7 @@ def test_list_json_and_filters(capsys, week):
     cli(capsys, "import", week)
     cli(capsys, "mark", "2007.03898", "--read")
     cli(capsys, "tag", "https://arxiv.org/abs/2007.01758v2", "+gan", "+inversion")
-    code, out, _ = cli(capsys, "list", "--json")
+    _code, out, _ = cli(capsys, "list", "--json")
     papers = {p["arxiv_id"]: p for p in json.loads(out)}
     assert set(papers["2007.03898"]) == {
         "arxiv_id", "title", "title_source", "authors", "read", "tags", "note", "digests", "mentioned_in"}

@@ -28,7 +28,7 @@ def test_posts_of_every_layout():
 
 def test_importing_notes_titles_them_offline_and_is_quick():
     started = time.perf_counter()
-    elapsed, titled, skipped, papers = import_notes(300)
+    _elapsed, titled, skipped, papers = import_notes(300)
     assert papers >= 290 and skipped == 0
     assert titled >= 0.97
     assert time.perf_counter() - started < 30 * 300 / 1700  # the 1,700-note target, pro rata

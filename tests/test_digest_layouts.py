@@ -1027,16 +1027,16 @@ def test_odd_inputs_do_not_raise(text):
     ids=["letters", "parens", "stars", "brackets", "heading-spaces", "tags", "nested-groups", "entries", "korean"],
 )
 def test_one_megabyte_line_parses_quickly(line):
-    started = time.perf_counter()
+    started = time.process_time()
     parse_text(line)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
 
 
 def test_big_file_parses_in_linear_time():
     filler = "이 논문은 흥미로운 결과를 보여준다. " * 20 + "\n\n"
     text = "".join(f"{U}2007.{i:05d} Paper Number {i} (Ann Lee, Bob Ray)\n" + filler * 10 for i in range(500))
-    started = time.perf_counter()
+    started = time.process_time()
     parsed = parse_text(text)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert len(parsed.entries) == 500
     assert elapsed < 3.0, f"{len(text) / 1e6:.1f} MB took {elapsed:.2f}s"

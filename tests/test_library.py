@@ -135,7 +135,7 @@ def test_a_damaged_file_is_named_and_never_overwritten(lib, content):
     path = lib.data_dir / "state.json"
     path.write_bytes(content)
     fresh = Library(lib.data_dir)
-    with pytest.raises(LibraryCorrupt, match="state.json"):
+    with pytest.raises(LibraryCorrupt, match=r"state\.json"):
         fresh.set_read(["2007.01758"], False)
     assert path.read_bytes() == content
 

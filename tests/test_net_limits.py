@@ -233,7 +233,7 @@ def test_a_full_disk_fails_one_paper_not_the_batch(library_with_week, capsys, mo
         real_fsync(fd)
 
     monkeypatch.setattr(os, "fsync", fsync)
-    code, out, err = cli(capsys, "fetch", "--pdf")
+    code, _out, err = cli(capsys, "fetch", "--pdf")
     assert code == 1
     assert err.strip().splitlines() == [
         f"2101.00001: error: cannot save the PDF in {pdf_dir}: No space left on device "

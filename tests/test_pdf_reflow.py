@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from reader.core.engine import Engine
+from reader.core.library import PaperRecord
 from reader.core.pdf import (
     TEXT_CACHE_FORMAT,
     PaperText,
@@ -28,8 +30,6 @@ from reader.core.pdf_reflow import (
     reflow_text,
     settle_hyphens,
 )
-from reader.core.engine import Engine
-from reader.core.library import PaperRecord
 from reader.core.search_index import prepare_text
 from reader.core.snapshot import Snapshot
 from tests.pdfgen import EQUATION, HEADING, ITEM, PARA, Placed, paper_pdf, placed_pdf

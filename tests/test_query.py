@@ -166,9 +166,7 @@ def test_positive_words_and_uses():
 # --------------------------------------------------------------------------- no input raises
 
 QUERY_ALPHABET = st.sampled_from(
-    list('abcxyz019 -"()“”:*#.<>=_')
-    + ["AND", "OR", "NOT", "tag:", "is:", "is:read", "title:", "date:", "date:>=2020-07", "year:", "week:",
-       "cat:", "digest:", "..", "2020", "-W28", "인코더", "é", "\x00", "\n", "\u0301", "ﬁ"]
+    [*list('abcxyz019 -"()“”:*#.<>=_'), "AND", "OR", "NOT", "tag:", "is:", "is:read", "title:", "date:", "date:>=2020-07", "year:", "week:", "cat:", "digest:", "..", "2020", "-W28", "인코더", "é", "\x00", "\n", "́", "ﬁ"]
 )
 
 

@@ -55,9 +55,9 @@ TYPED = ["attention", "graph neural", "인코더", "tag:t3 is:unread author:auth
 @pytest.fixture(scope="module")
 def big() -> tuple[Snapshot, Engine, float]:
     snap = library(100_000)
-    started = time.perf_counter()
+    started = time.process_time()
     engine = Engine.build(snap)  # built once, in the background in the app
-    return snap, engine, time.perf_counter() - started
+    return snap, engine, time.process_time() - started
 
 
 def test_every_keystroke_at_100k_within_the_filter_goal(big):
@@ -69,9 +69,9 @@ def test_every_keystroke_at_100k_within_the_filter_goal(big):
     for text in TYPED:  # typed a letter at a time, then deleted a letter at a time
         typed = [text[:n] for n in range(1, len(text) + 1)] + [text[:n] for n in range(len(text) - 1, 0, -1)]
         for query in typed:
-            start = time.perf_counter()
+            start = time.process_time()
             engine.filter(snap, ids, query)
-            timings.append(time.perf_counter() - start)
+            timings.append(time.process_time() - start)
     p95 = statistics.quantiles(timings, n=20)[18]
     assert p95 < 0.05, f"p95 {p95 * 1000:.1f} ms over {len(timings)} keystrokes"
 
@@ -81,15 +81,15 @@ def test_search_at_100k_within_its_goal(big):
     engine.search(snap, "warm")  # the first search reads the snapshot's digests once (the app does it while indexing)
     timings = []
     for query in ("attention", "graph neural", "인코더", '"deep robust"', "w12345", "a", "author:kim learning"):
-        start = time.perf_counter()
+        start = time.process_time()
         hits = engine.search(snap, query)
-        timings.append(time.perf_counter() - start)
+        timings.append(time.process_time() - start)
         assert hits, query
     assert max(timings) < 0.1, [f"{t * 1000:.0f} ms" for t in timings]
 
 
 def test_the_index_at_100k_is_compact_and_quick_to_build(big):
-    snap, engine, took = big
+    _snap, engine, took = big
     assert engine.index is not None
     assert took < 15, f"{took:.1f} s"  # ~4 s here; the app builds it off the UI thread
     assert engine.index.memory() < 45_000_000  # 49 MB before; ~6 M words as 4-byte ids (a unique word per title), their postings

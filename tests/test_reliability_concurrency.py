@@ -75,7 +75,7 @@ def test_two_shell_loops_of_reader_tag_lose_nothing(tmp_path):
         for prefix in ("a", "b")
     ]
     outputs = [proc.communicate(timeout=60) for proc in loops]
-    for proc, (out, err) in zip(loops, outputs):
+    for proc, (out, err) in zip(loops, outputs, strict=False):
         assert proc.returncode == 0 and "FAIL" not in out and not err, (out, err)
     library = Library(data_dir)
     expected = {f"{prefix}{i}" for prefix in "ab" for i in range(1, n + 1)}

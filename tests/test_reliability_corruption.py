@@ -21,9 +21,9 @@ import pytest
 from reader.cli import run
 from reader.core import doctor
 from reader.core.library import FILES, Library
-from reader.core.saved_views import add_view
-from reader.core.notes_store import shard_of
 from reader.core.models import Entry, ParsedDigest
+from reader.core.notes_store import shard_of
+from reader.core.saved_views import add_view
 from reader.core.storage import LibraryCorrupt
 
 IDS = ("2007.01758", "2007.01852", "2007.03898")

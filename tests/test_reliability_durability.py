@@ -17,8 +17,8 @@ import pytest
 
 from reader.core import doctor
 from reader.core.library import FILES, Library
-from reader.core.notes_store import shard_of
 from reader.core.models import Entry, ParsedDigest
+from reader.core.notes_store import shard_of
 from reader.core.saved_views import add_view
 from reader.core.storage import LibraryError
 
@@ -134,7 +134,7 @@ def test_a_write_that_fails_midway_leaves_the_old_file(tmp_path, monkeypatch, st
         monkeypatch.setattr(builtins, "open", failing_open)
     else:
         monkeypatch.setattr(os, step, boom)
-    with pytest.raises(LibraryError, match="cannot write library file .*: No space left on device"):
+    with pytest.raises(LibraryError, match=r"cannot write library file .*: No space left on device"):
         library.set_note("2007.01758", "new")
     monkeypatch.undo()
     assert path.read_bytes() == before

@@ -104,7 +104,7 @@ def test_two_libraries_adding_at_once_keep_both(tmp_path):
         try:
             for n in range(15):
                 add_view(lib, f"{prefix}{n}", f"tag:{prefix}{n}")
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=add_many, args=(Library(tmp_path / "lib"), p)) for p in ("a", "b")]

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from .common import CliError
 
-
 if TYPE_CHECKING:
     import argparse
 
@@ -26,7 +25,11 @@ def build_parser() -> argparse.ArgumentParser:
     from .. import version
 
     parser.add_argument("--version", action="version", version=f"reader {version()}", help="print reader's version and exit")
-    parser.add_argument("--data-dir", metavar="DIR", help="library directory (default: $READER_DATA_DIR or the platform data dir)")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="library directory (default: $READER_DATA_DIR or the platform data dir)",
+    )
     parser.add_argument("--demo", action="store_true", help="open the app on a throwaway library holding the bundled demo digest")
     from . import arxiv_commands, commands, search_commands, view_commands
 

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import signal
 import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from .common import CliError
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+
+def _advance(bar: Progress, task: TaskID, done: int, total: int | None) -> None:
+    bar.update(task, completed=done, total=total)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -79,11 +88,11 @@ def _fetch_pdfs(snapshot, ids: list[str]) -> int:
         for arxiv_id in todo:
             task = bar.add_task(arxiv_id, total=None)
             try:
-                path = download_pdf(arxiv_id, cache, progress=lambda done, total: bar.update(task, completed=done, total=total))
+                path = download_pdf(arxiv_id, cache, progress=functools.partial(_advance, bar, task))
             except DownloadError as exc:
                 failed += 1
                 _line(bar, f"{arxiv_id}: error: {exc.reason}", error=True)
-            except Exception as exc:  # noqa: BLE001 - one paper's trouble never stops the batch
+            except Exception as exc:
                 failed += 1
                 _line(bar, f"{arxiv_id}: error: {type(exc).__name__}: {exc}", error=True)
             else:
@@ -135,7 +144,7 @@ def cmd_text(args: argparse.Namespace) -> int:
         text = extract_text(arxiv_id, cache)
     if text.error:
         raise CliError(f"{arxiv_id}: {text.error}")
-    for number, reason in text.skipped:
+    for _number, reason in text.skipped:
         print(f"reader: warning: {reason}", file=sys.stderr)
     sys.stdout.write(text.text.rstrip("\n") + "\n")
     return 0

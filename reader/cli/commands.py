@@ -231,7 +231,8 @@ def cmd_mark(args: argparse.Namespace) -> int:
     changed = library.set_read(ids, args.read)
     glance_after_check(library)
     state = "read" if args.read else "unread"
-    print(f"marked {len(changed)} paper{'s' * (len(changed) != 1)} {state}" + (f" ({len(ids) - len(changed)} already {state})" if len(changed) < len(ids) else ""))
+    already = f" ({len(ids) - len(changed)} already {state})" if len(changed) < len(ids) else ""
+    print(f"marked {len(changed)} paper{'s' * (len(changed) != 1)} {state}{already}")
     return 0
 
 

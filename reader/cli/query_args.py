@@ -4,6 +4,7 @@ selection flags of ``list`` and ``export``, which are query terms too."""
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .common import CliError
@@ -72,9 +73,11 @@ def selection_query(snapshot: Snapshot, args: argparse.Namespace) -> Query:
     return Query(query.text, terms[0] if len(terms) == 1 else And(tuple(terms)))
 
 
-def engine_for(snapshot: Snapshot, query: Query) -> Engine:
+def engine_for(snapshot: Snapshot, query: Query, folder: Path | None = None) -> Engine:
     """An engine with what ``query`` needs: the paper texts of the cache for words that
-    may be in them, the downloaded ids for ``is:downloaded``."""
+    may be in them, the downloaded ids for ``is:downloaded``, and for words the index:
+    the one saved in the library ``folder`` when it is this catalogue's, else built here
+    (seconds at 100,000 papers) and saved for the next command and the app."""
     from ..core.engine import Engine
     from ..core.locations import cache_dir
     from ..core.query import Is, Words
@@ -89,16 +92,22 @@ def engine_for(snapshot: Snapshot, query: Query) -> Engine:
         if searches_text:
             texts = cached_texts(cache_dir(), snapshot.all_ids())
     if Engine.needs_index(query):
-        return Engine.build(snapshot, texts, downloaded)
+        if folder is None:
+            return Engine.build(snapshot, texts, downloaded)
+        from ..core.saved_index import load_or_build
+
+        return Engine(load_or_build(folder, snapshot, texts)[0], downloaded)
     return Engine(None, downloaded)
 
 
 def selected_ids(snapshot: Snapshot, args: argparse.Namespace) -> list[str]:
     """The papers ``list`` or ``export`` works on, in library order."""
     from ..core.engine import universe
+    from ..core.locations import data_dir
 
     query = selection_query(snapshot, args)
-    ids = engine_for(snapshot, query).filter(snapshot, universe(snapshot, query), query)
+    folder = data_dir(getattr(args, "data_dir", None))
+    ids = engine_for(snapshot, query, folder).filter(snapshot, universe(snapshot, query), query)
     cites, cited_by = getattr(args, "cites", None), getattr(args, "cited_by", None)
     if cites or cited_by:
         from ..core.citations import citation_filter

@@ -53,13 +53,13 @@ if TYPE_CHECKING:  # pragma: no cover
     import requests
 
 __all__ = [
-    "ArxivFetcher",
-    "ArxivMetadata",
     "BATCH_SIZE",
     "DEFAULT_API_URL",
-    "FetchOutcome",
     "INVALID_ID",
     "REJECTED_400",
+    "ArxivFetcher",
+    "ArxivMetadata",
+    "FetchOutcome",
     "Status",
     "network_error_reason",
 ]

@@ -142,7 +142,7 @@ def _verbatim(value: str) -> str:
 _ET_AL = re.compile(r"(?:^|[\s,]+)(?:et\.?\s*al\.?|and others|others)$", re.IGNORECASE)
 
 
-def _authors(authors) -> list[str]:
+def _authors(authors: list[str]) -> list[str]:
     """Names as BibTeX wants them: a trailing "et al." (alone or glued to the last name, as
     digests write it) becomes "others"."""
     names = [" ".join(a.split()) for a in authors if a and a.strip()]

@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from . import json_stream
 from .records import DigestRecord, Interner, PaperRecord
@@ -54,7 +54,7 @@ class Catalog:
 
     digests: tuple[DigestRecord, ...]
     papers: dict[str, PaperRecord]
-    signature: tuple | None  # the file's (see AtomicJSONStorage.signature)
+    signature: tuple[Any, ...] | None  # the file's (see AtomicJSONStorage.signature)
     version: Version | None = None  # which write of it (see storage.file_version)
 
     @classmethod
@@ -92,7 +92,7 @@ class Commentary:
         self.kind = kind
         self._lock = threading.RLock()
         self._where: dict[str, tuple[int, int]] | None = None  # digest id -> (byte offset, length)
-        self._signature: tuple | None = None
+        self._signature: tuple[Any, ...] | None = None
         self._version: Version | None = None
         self._recent: OrderedDict[str, dict[str, str]] = OrderedDict()
 
@@ -104,7 +104,7 @@ class Commentary:
         """What a digest's entries call to read their commentary."""
         return partial(self.texts, digest_id)
 
-    def index(self) -> tuple[tuple | None, Version | None]:
+    def index(self) -> tuple[tuple[Any, ...] | None, Version | None]:
         """Read the file through (checking it) and note where each digest's commentary is.
         Returns the file's signature and version, as the storage would have them. Read
         again only when the file changed since."""
@@ -112,7 +112,7 @@ class Commentary:
             if self._where is not None and _signature(self.path) == self._signature:
                 return self._signature, self._version
             try:
-                handle = open(self.path, "rb")
+                handle = open(self.path, "rb")  # noqa: SIM115 (closed by the `with` below, once open errors are told apart)
             except FileNotFoundError:
                 self._where, self._signature, self._version = {}, None, None
                 self._recent.clear()
@@ -130,7 +130,7 @@ class Commentary:
     def _offsets(self, handle: BinaryIO, size: int) -> tuple[dict[str, tuple[int, int]], Version | None]:
         """Where each digest's document is in the file (read a megabyte at a time)."""
         where: dict[str, tuple[int, int]] = {}
-        meta: dict[str, dict] = {}
+        meta: dict[str, dict[str, Any]] = {}
         try:
             for table, doc_id, doc, start, end in json_stream.read_documents(handle, offsets=True):
                 if not isinstance(doc, dict):
@@ -191,7 +191,7 @@ class Commentary:
         return {}
 
 
-def _signature(path: Path) -> tuple | None:
+def _signature(path: Path) -> tuple[Any, ...] | None:
     try:
         st = os.stat(path)
     except OSError:

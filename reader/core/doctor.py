@@ -17,8 +17,10 @@ import os
 import re
 import shlex
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .fs import atomic_write
 from .history import Change
@@ -189,10 +191,16 @@ def start_over_advice(path: Path) -> str:
 
 # --- what a restore loses ----------------------------------------------------------------------
 _WS = re.compile(r"[ \t\r\n]*")
+
+
+def _skip_ws(text: str, pos: int) -> int:
+    """Where the whitespace from ``pos`` ends."""
+    found = _WS.match(text, pos)
+    return found.end() if found else pos
 _RESYNC = re.compile(r',[ \t\r\n]*"((?:[^"\\]|\\.){1,200})"[ \t\r\n]*:[ \t\r\n]*\{')
 
 
-def salvage(raw: bytes, kind: str) -> dict[str, dict[str, dict]]:
+def salvage(raw: bytes, kind: str) -> dict[str, dict[str, dict[str, Any]]]:
     """The documents still readable in a damaged library file, table by table.
 
     Reads each table document by document; past a damaged stretch it picks up at the next
@@ -201,7 +209,7 @@ def salvage(raw: bytes, kind: str) -> dict[str, dict[str, dict]]:
     """
     text = raw.decode("utf-8", "replace")
     decoder = json.JSONDecoder()
-    found: dict[str, dict[str, dict]] = {}
+    found: dict[str, dict[str, dict[str, Any]]] = {}
     for table, id_pattern in TABLES.get(base_kind(kind), {}).items():
         m = re.search(rf'(?<!\\)"{table}"[ \t\r\n]*:[ \t\r\n]*\{{', text)
         if m is None:
@@ -216,22 +224,22 @@ def salvage(raw: bytes, kind: str) -> dict[str, dict[str, dict]]:
     return found
 
 
-def _table_documents(text: str, pos: int, decoder: json.JSONDecoder, id_ok) -> dict[str, dict]:
-    docs: dict[str, dict] = {}
+def _table_documents(text: str, pos: int, decoder: json.JSONDecoder, id_ok: Callable[[str], bool]) -> dict[str, dict[str, Any]]:
+    docs: dict[str, dict[str, Any]] = {}
     while pos < len(text):
         try:
-            pos = _WS.match(text, pos).end()
+            pos = _skip_ws(text, pos)
             if text.startswith("}", pos):
                 return docs
             key, pos = decoder.raw_decode(text, pos)
-            pos = _WS.match(text, pos).end()
+            pos = _skip_ws(text, pos)
             if not text.startswith(":", pos):
                 raise ValueError("no colon")
-            pos = _WS.match(text, pos + 1).end()
+            pos = _skip_ws(text, pos + 1)
             doc, pos = decoder.raw_decode(text, pos)
             if isinstance(doc, dict) and id_ok(key):
                 docs[key] = doc
-            pos = _WS.match(text, pos).end()
+            pos = _skip_ws(text, pos)
             if text.startswith(",", pos):
                 pos += 1
                 continue
@@ -240,7 +248,7 @@ def _table_documents(text: str, pos: int, decoder: json.JSONDecoder, id_ok) -> d
             raise ValueError("no comma")
         except (ValueError, RecursionError):
             resync = _RESYNC.search(text, pos)
-            while resync is not None and not id_ok(_unescape(resync.group(1))):
+            while resync is not None and not id_ok(_unescape(resync.group(1)) or ""):
                 resync = _RESYNC.search(text, resync.end())
             if resync is None:
                 return docs
@@ -255,7 +263,7 @@ def _unescape(key: str) -> str | None:
         return None
 
 
-def _load(path: Path) -> dict[str, dict]:
+def _load(path: Path) -> dict[str, dict[str, Any]]:
     return load_json(path.read_bytes())
 
 
@@ -266,16 +274,17 @@ def _listed(items: list[str]) -> list[str]:
     return shown
 
 
-def _state_words(doc: dict) -> str:
+def _state_words(doc: dict[str, Any]) -> str:
     words = ["read" if doc.get("read") else "unread"]
-    tags = doc.get("tags") if isinstance(doc.get("tags"), list) else []
+    found = doc.get("tags")
+    tags: list[Any] = found if isinstance(found, list) else []
     words += [f"#{tag}" for tag in tags if isinstance(tag, str)]
     return " ".join(words)
 
 
-def _differences(kind: str, damaged: dict[str, dict[str, dict]], backup: dict[str, dict]) -> list[str]:
+def _differences(kind: str, damaged: dict[str, dict[str, dict[str, Any]]], backup: dict[str, dict[str, Any]]) -> list[str]:
     """What the damaged file holds that the backup does not, in words."""
-    def changed(table: str) -> dict[str, dict]:
+    def changed(table: str) -> dict[str, dict[str, Any]]:
         old = backup.get(table, {})
         return {key: doc for key, doc in damaged.get(table, {}).items() if old.get(key) != doc}
 

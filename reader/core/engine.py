@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from .bitsets import bits_of, bits_of_mask, slots_in
 from .query import (
     And,
     Cat,
@@ -47,7 +48,6 @@ from .query import (
     Year,
     parse,
 )
-from .bitsets import bits_of, bits_of_mask, slots_in
 from .query_space import NumberedIds, Space, View
 from .search_index import FIELDS, PreparedText, TextIndex
 from .words import fold, needle, normalise
@@ -252,7 +252,7 @@ class Engine:
     def derived(self, key: tuple[object, ...], sources: tuple[object, ...], make: Callable[[], T]) -> T:
         hit = self._derived.get(key)
         if hit is not None and len(hit[0]) == len(sources) and all(a is b for a, b in zip(hit[0], sources, strict=True)):
-            return hit[1]  # type: ignore[no-any-return]
+            return hit[1]
         value = make()
         with self._lock:
             if len(self._derived) >= DERIVED_CACHE:

@@ -113,7 +113,7 @@ class KnownIds:
         return isinstance(arxiv_id, str) and bool(arxiv_id) and " " not in arxiv_id and f" {arxiv_id} " in self._text
 
 
-def _listed(version: Version | None, signature: tuple | None) -> list | None:
+def _listed(version: Version | None, signature: tuple[Any, ...] | None) -> list[Any] | None:
     """``[change, mark, size]`` of a file read or written (None: no file)."""
     if signature is None:
         return None
@@ -121,12 +121,12 @@ def _listed(version: Version | None, signature: tuple | None) -> list | None:
     return [change, mark, signature[2]]
 
 
-def sources(library: Store) -> dict[str, list | None]:
+def sources(library: Store) -> dict[str, list[Any] | None]:
     """The glance's files as the library last read or wrote them (no disk access)."""
     return {name: _listed(library.storage(name).version, library.storage(name).signature) for name in SOURCES}
 
 
-def disk_sources(library: Store) -> dict[str, list | None]:
+def disk_sources(library: Store) -> dict[str, list[Any] | None]:
     """The glance's files as they are on disk now (the end of each is read)."""
     found = {name: tail_version(library.storage(name).path) for name in SOURCES}
     return {name: list(version) if version is not None else None for name, version in found.items()}
@@ -137,7 +137,7 @@ def _items(digest: DigestRecord) -> tuple[Item, ...]:
     return entries.items if isinstance(entries, LazyEntries) else tuple(item_of(e) for e in entries)
 
 
-def build(library: Store) -> dict:
+def build(library: Store) -> dict[str, Any]:
     """The glance of the library's files (read again only where they changed)."""
     catalog = library.catalog()
     arxiv = library.raw_rows("arxiv", "papers")
@@ -196,7 +196,7 @@ def write(library: Store) -> bool:
     return True
 
 
-def _load(path: Path) -> dict | None:
+def _load(path: Path) -> dict[str, Any] | None:
     try:
         glance = load_json(path.read_bytes())
     except (OSError, ValueError):  # (nested too deeply to parse is a ValueError too)
@@ -204,13 +204,13 @@ def _load(path: Path) -> dict | None:
     return glance if isinstance(glance, dict) and glance.get("format") == FORMAT else None
 
 
-def _stored_sources(path: Path) -> dict | None:
+def _stored_sources(path: Path) -> dict[str, Any] | None:
     """The sources recorded in the glance at ``path`` (None when there is none)."""
     glance = _load(path)
     return glance.get("sources") if glance else None
 
 
-def _current(library: Store) -> dict | None:
+def _current(library: Store) -> dict[str, Any] | None:
     """The glance, when there is one made from the files as they are now."""
     glance = _load(library.data_dir / NAME)
     if glance is None:

@@ -64,12 +64,12 @@ class Change:
     at: str
     label: str
     origin: Origin | None = None
-    papers: dict[str, dict] = field(default_factory=dict)
-    before_state: dict = field(default_factory=dict)  # (older readers' steps)
-    before_notes: dict = field(default_factory=dict)
+    papers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    before_state: dict[str, Any] = field(default_factory=dict)  # (older readers' steps)
+    before_notes: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_doc(cls, seq: int, doc: dict) -> Change:
+    def from_doc(cls, seq: int, doc: dict[str, Any]) -> Change:
         papers = doc.get("papers")
         if isinstance(doc.get("groups"), list):  # a big step, kept compact (see step_doc)
             papers = {}
@@ -115,7 +115,7 @@ class Change:
         return found
 
 
-def state_step(old: dict | None, new: dict) -> dict:
+def state_step(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
     """What a change of a paper's state doc from ``old`` to ``new`` did (empty: nothing)."""
     old = old or {}
     step: dict[str, Any] = {}
@@ -135,12 +135,12 @@ def state_step(old: dict | None, new: dict) -> dict:
 GROUP_ABOVE = 50
 
 
-def step_doc(label: str, origin: Origin, papers: dict[str, dict], at: str) -> dict:
+def step_doc(label: str, origin: Origin, papers: dict[str, dict[str, Any]], at: str) -> dict[str, Any]:
     doc: dict[str, Any] = {"at": at, "label": label, "origin": origin.to_doc()}
     if len(papers) <= GROUP_ABOVE:
         doc["papers"] = papers
         return doc
-    groups: dict[str, tuple[dict, list[str]]] = {}
+    groups: dict[str, tuple[dict[str, Any], list[str]]] = {}
     for arxiv_id, step in papers.items():
         groups.setdefault(repr(step), (step, []))[1].append(arxiv_id)
     doc["groups"] = [{"ids": " ".join(ids), "did": step} for step, ids in groups.values()]
@@ -164,13 +164,13 @@ class UndoOutcome:
 class Inverse:
     """The inverse of a step worked out against the files as they are."""
 
-    states: dict[str, dict] = field(default_factory=dict)  # id -> new state doc
+    states: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> new state doc
     notes: dict[str, str] = field(default_factory=dict)  # id -> new note text
     undone: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
 
 
-def inverse(change: Change, later: Iterable[Change], states: dict, notes: dict) -> Inverse:
+def inverse(change: Change, later: Iterable[Change], states: dict[str, Any], notes: dict[str, Any]) -> Inverse:
     """The compare-and-set inverse of ``change``: ``states`` (id -> state doc) and
     ``notes`` (id -> note doc) are the tables as they are now; ``later`` the steps made
     after it (by anyone)."""

@@ -20,8 +20,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 __all__ = [
     "ARXIV_ID",
-    "Link",
     "ZERO_WIDTH",
+    "Link",
     "abs_url",
     "find_links",
     "id_from_filename",

@@ -5,7 +5,7 @@ lock and writes them)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Protocol
+from typing import Any, Protocol
 
 from .models import Entry, ParsedDigest, ParseWarning
 from .records import (
@@ -21,14 +21,14 @@ from .records import (
 class Documents(Protocol):
     """Documents by id, as an import reads them (a table, or the library's reader of one)."""
 
-    def get(self, key: str) -> dict | None: ...
+    def get(self, key: str) -> dict[str, Any] | None: ...
 
 
 class ImportBatch:
     """Works out the documents an import writes, from the tables as they are."""
 
     def __init__(
-        self, digests: dict, papers: dict, states: Documents, notes: Callable[[], Documents], *, stamp: str
+        self, digests: dict[str, Any], papers: dict[str, Any], states: Documents, notes: Callable[[], Documents], *, stamp: str
     ) -> None:
         self.digests, self.papers, self.states, self._notes = digests, papers, states, notes
         self.by_sha: dict[str, str] = {}
@@ -36,18 +36,18 @@ class ImportBatch:
         for doc_id, doc in digests.items():
             self.by_sha.setdefault(doc.get("sha256"), doc_id)
             self.by_source.setdefault(doc.get("source"), []).append(doc_id)
-        self.digest_docs: dict[str, dict] = {}
-        self.commentary_docs: dict[str, dict] = {}
-        self.paper_docs: dict[str, dict] = {}
-        self.state_docs: dict[str, dict] = {}
-        self.note_docs: dict[str, dict] = {}
+        self.digest_docs: dict[str, dict[str, Any]] = {}
+        self.commentary_docs: dict[str, dict[str, Any]] = {}
+        self.paper_docs: dict[str, dict[str, Any]] = {}
+        self.state_docs: dict[str, dict[str, Any]] = {}
+        self.note_docs: dict[str, dict[str, Any]] = {}
         self.removed: set[str] = set()
         self.stamp = stamp
 
-    def _paper(self, arxiv_id: str) -> dict | None:
+    def _paper(self, arxiv_id: str) -> dict[str, Any] | None:
         return self.paper_docs.get(arxiv_id) or self.papers.get(arxiv_id)
 
-    def _digest(self, doc_id: str) -> dict | None:
+    def _digest(self, doc_id: str) -> dict[str, Any] | None:
         return self.digest_docs.get(doc_id) or self.digests.get(doc_id)
 
     def add(self, parsed: ParsedDigest, sha256: str) -> ImportResult:

@@ -102,7 +102,7 @@ def import_paths(
 
     def flush() -> None:
         results = library.import_digests((parsed, sha) for _, parsed, sha in pending)
-        for (outcome, _, _), result in zip(pending, results):
+        for (outcome, _, _), result in zip(pending, results, strict=False):
             outcome.result = result
         pending.clear()
 

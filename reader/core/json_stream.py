@@ -186,7 +186,7 @@ def encode(data: dict[str, dict[str, Any]], last: str | None = None) -> Iterator
         items = iter(docs.items())
         first = True
         while True:
-            batch = [item for _, item in zip(range(BATCH), items)]
+            batch = [item for _, item in zip(range(BATCH), items, strict=False)]
             if not batch:
                 break
             body = dumps(dict(batch))[1:-1]  # one call for the batch, its braces dropped

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
+from typing import Any
 
 from .history import (
     HISTORY_LIMIT,
@@ -71,7 +72,7 @@ class Library(Store):
                 notes=lambda: _NoteDocs(self),  # read only for a note to add
             )
             results = [batch.add(parsed, sha256) for parsed, sha256 in items]
-            gone: dict[str, dict | None] = dict.fromkeys(batch.removed)
+            gone: dict[str, dict[str, Any] | None] = dict.fromkeys(batch.removed)
             if batch.digest_docs or gone or batch.paper_docs:
                 self.put("catalog", {"digests": {**gone, **batch.digest_docs}, "papers": dict(batch.paper_docs)})
             if batch.commentary_docs or gone:
@@ -96,12 +97,12 @@ class Library(Store):
         return added
 
     # --- history ----------------------------------------------------------
-    def _record_history(self, label: str, papers: dict[str, dict]) -> int:
+    def _record_history(self, label: str, papers: dict[str, dict[str, Any]]) -> int:
         """Add a step (in the transaction the change is made in); returns its number."""
         rows = self.raw_rows("history", "changes")
         seqs = [int(key) for key in rows if key.isdigit()]
         seq = max(seqs, default=0) + 1
-        changes: dict[str, dict | None] = {str(s): None for s in trim(seqs)}
+        changes: dict[str, dict[str, Any] | None] = {str(s): None for s in trim(seqs)}
         changes[str(seq)] = step_doc(label, self.origin, papers, now_iso())
         self.put("history", {"changes": changes})
         return seq
@@ -272,14 +273,14 @@ class Library(Store):
         change applied to the tags on disk. Returns each paper's saved note (None: none was
         given) and its state now. One write per file, whatever the number of papers."""
         done: dict[str, tuple[NoteSaved | None, PaperState]] = {}
-        steps: dict[str, dict] = {}
+        steps: dict[str, dict[str, Any]] = {}
         # Notes and states are written before their undo record.
         with self.transaction("history", "state", *NOTE_FILES):
             current = self.state_file()
             texts: dict[str, str] = {}
             states: dict[str, PaperState] = {}
             for arxiv_id, edit in edits.items():
-                step: dict = {}
+                step: dict[str, Any] = {}
                 saved = None
                 if edit.note is not None:
                     old = self.note(arxiv_id)
@@ -309,7 +310,7 @@ class Library(Store):
         return done
 
     # --- note folders -----------------------------------------------------
-    def export_record(self, folder: str) -> dict[str, dict]:
+    def export_record(self, folder: str) -> dict[str, dict[str, Any]]:
         """What the last ``export --split`` into ``folder`` (a resolved path) wrote there,
         per paper id (core/note_folder.py says what a paper's record holds); empty when
         nothing was exported there. Raises LibraryError for a record of a newer reader."""
@@ -320,7 +321,7 @@ class Library(Store):
         papers = doc.get("papers")
         return {key: dict(value) for key, value in papers.items() if isinstance(value, dict)} if isinstance(papers, dict) else {}
 
-    def save_export_record(self, folder: str, papers: dict[str, dict]) -> None:
+    def save_export_record(self, folder: str, papers: dict[str, dict[str, Any]]) -> None:
         """Record what an export just wrote into ``folder``: each paper of ``papers`` gets
         its new record, every other paper keeps its own (on the record as it is on disk
         now: two exports into one folder each add theirs)."""
@@ -379,7 +380,7 @@ class Library(Store):
         return moved
 
     # --- arXiv metadata ---------------------------------------------------
-    def store_metadata(self, records: dict[str, dict]) -> None:
+    def store_metadata(self, records: dict[str, dict[str, Any]]) -> None:
         """Save arXiv fetch records, ``{id: {status, fetched_at, error, metadata}}``."""
         if records:
             with self.transaction("arxiv"):
@@ -392,7 +393,7 @@ class _StateDocs:
     def __init__(self, states: StateFile) -> None:
         self._states = states
 
-    def get(self, arxiv_id: str) -> dict | None:
+    def get(self, arxiv_id: str) -> dict[str, Any] | None:
         state = self._states.get(arxiv_id)
         return state.to_doc() if state is not None else None
 
@@ -403,7 +404,7 @@ class _NoteDocs:
     def __init__(self, library: Library) -> None:
         self._library = library
 
-    def get(self, arxiv_id: str) -> dict | None:
+    def get(self, arxiv_id: str) -> dict[str, Any] | None:
         text = self._library.note(arxiv_id)
         return {"text": text} if text else None
 
@@ -417,7 +418,7 @@ def _merged_note(old: str, base: str, text: str, marks: tuple[str, str] | None) 
     return merged.text, merged.text != text, merged.conflicts
 
 
-def _check_export_format(doc: dict, folder: str) -> None:
+def _check_export_format(doc: dict[str, Any], folder: str) -> None:
     version = doc.get("format", EXPORT_RECORD_FORMAT)
     if not isinstance(version, int) or version > EXPORT_RECORD_FORMAT:
         raise LibraryError(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,7 +17,7 @@ class ParseWarning:
     line: int
     message: str
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"line": self.line, "message": self.message}
 
 
@@ -42,7 +43,7 @@ class Entry:
         if self.title and self.title_source is None:
             self.title_source = "digest"
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "arxiv_id": self.arxiv_id,
             "version": self.version,
@@ -56,7 +57,7 @@ class Entry:
         }
 
     @classmethod
-    def from_json(cls, data: dict, commentary: str | None = None) -> Entry:
+    def from_json(cls, data: dict[str, Any], commentary: str | None = None) -> Entry:
         """An entry from its JSON; ``commentary`` when it is kept elsewhere."""
         return cls(
             arxiv_id=data["arxiv_id"],
@@ -89,7 +90,7 @@ class ParsedDigest:
     section: str = ""  # for a section: what tells it apart from the file's other sections
     loose: bool = False  # the export's "Papers in no digest": papers to keep, in no digest
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """The exact shape ``reader parse --json`` prints."""
         data = {
             "source": self.source,

@@ -324,7 +324,7 @@ def _within(seconds: float, fn: Any) -> Any:
     def run() -> None:
         try:
             value = fn()
-        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+        except BaseException as exc:
             with lock:
                 box["error"] = exc
             return

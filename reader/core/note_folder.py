@@ -33,7 +33,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .split_format import FolderConflict, FrontMatterError, front_matter_tags
 
@@ -135,7 +135,7 @@ def find_edits(
     region: str,
     *,
     edited: bool,
-    record: dict | None,
+    record: dict[str, Any] | None,
     library_note: str,
     library_tags: tuple[str, ...],
     head_now: Callable[[], str],

@@ -32,7 +32,7 @@ THEIRS_MARK = ">>>>>>> saved elsewhere meanwhile"
 _TOKENS = re.compile(r"\w+|\s+|[^\w\s]")
 
 
-def _matcher(a: Sequence[Any], b: Sequence[Any]) -> difflib.SequenceMatcher:
+def _matcher(a: Sequence[Any], b: Sequence[Any]) -> difflib.SequenceMatcher[str]:
     """difflib without its "popular items are junk" heuristic, which on long notes
     treats every common word (or space) as unmatchable."""
     return difflib.SequenceMatcher(None, a, b, autojunk=False)

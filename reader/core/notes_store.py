@@ -48,7 +48,7 @@ def noted(index: Mapping[str, Any] | None) -> list[str]:
     return papers.split() if isinstance(papers, str) else []
 
 
-def index_tables(ids: Iterable[str]) -> dict[str, dict[str, dict]]:
+def index_tables(ids: Iterable[str]) -> dict[str, dict[str, dict[str, Any]]]:
     """The index of the papers with a note: their ids in one string (see core/state_store.py)."""
     return {INDEX_TABLE: {INDEX_DOC: {"papers": " ".join(dict.fromkeys(ids))}}}
 
@@ -58,9 +58,9 @@ def text_of(doc: Any) -> str:
     return text if isinstance(text, str) else ""
 
 
-def by_shard(docs: Mapping[str, dict]) -> dict[str, dict[str, dict]]:
+def by_shard(docs: Mapping[str, dict[str, Any]]) -> dict[str, dict[str, dict[str, Any]]]:
     """Note documents (id -> ``{"text", "updated"}``) grouped by the file that keeps them."""
-    grouped: dict[str, dict[str, dict]] = {}
+    grouped: dict[str, dict[str, dict[str, Any]]] = {}
     for arxiv_id, doc in docs.items():
         grouped.setdefault(shard_of(arxiv_id), {})[arxiv_id] = doc
     return grouped

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from .pdf_download import DEFAULT_PDF_BASE, USER_AGENT, DownloadError, download_pdf, pdf_limits
 from .pdf_paths import pdf_path, text_cache_path
+from .pdf_reflow import normalize_text
 from .pdf_text import (
     CANCELLED,
     DAMAGED,
@@ -28,21 +29,20 @@ from .pdf_text import (
     stat_key,
     write_cache,
 )
-from .pdf_reflow import normalize_text
 from .pdf_worker import STARTUP_GRACE, extract_text
 
 __all__ = [
     "CANCELLED",
     "DAMAGED",
     "DEFAULT_PDF_BASE",
-    "DownloadError",
     "ENCRYPTED",
     "NOT_A_PDF",
     "NOT_DOWNLOADED",
-    "PaperText",
     "STARTUP_GRACE",
     "TEXT_CACHE_FORMAT",
     "USER_AGENT",
+    "DownloadError",
+    "PaperText",
     "cached_text",
     "download_pdf",
     "extract_text",

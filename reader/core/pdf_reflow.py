@@ -46,7 +46,7 @@ __all__ = [
 
 # ------------------------------------------------------------------ one line
 
-_LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"})
+_LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"})  # noqa: E501 (one table, read whole)
 # TeX's OT1 fonts typeset an accent as its own glyph before the letter; pypdf
 # reports "Teˇsanovi´c" for Tešanović.  Spacing accent + letter -> accented letter.
 _ACCENTS = {
@@ -134,7 +134,7 @@ _HEADING_WORDS = re.compile(
     re.IGNORECASE,
 )
 _PAGE_NUMBER = re.compile(r"^(?:\d{1,4}|[ivxlc]{1,6}|(?:page\s+)?\d{1,4}(?:\s+of\s+\d{1,4})?)$", re.IGNORECASE)
-_MATH = set("=+\u2212\u00b1\u00d7\u00f7<>\u2264\u2265\u2248\u2260\u2261\u221d\u2211\u220f\u222b\u2202\u2207\u221a\u221e\u2208\u2209\u2282\u2286\u222a\u2229\u2192\u2190\u2194\u21d2\u2200\u2203^{}")
+_MATH = set("=+\u2212\u00b1\u00d7\u00f7<>\u2264\u2265\u2248\u2260\u2261\u221d\u2211\u220f\u222b\u2202\u2207\u221a\u221e\u2208\u2209\u2282\u2286\u222a\u2229\u2192\u2190\u2194\u21d2\u2200\u2203^{}")  # noqa: E501 (one table, read whole)
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
@@ -499,10 +499,10 @@ def settle_hyphens(pages: Sequence[str], hyphens: Sequence[Sequence[int]], vocab
     pages' own."""
     if vocabulary is None:
         vocabulary = Vocabulary()
-        for text, offsets in zip(pages, hyphens):
+        for text, offsets in zip(pages, hyphens, strict=False):
             vocabulary.add(text, offsets)
     out = []
-    for text, offsets in zip(pages, hyphens):
+    for text, offsets in zip(pages, hyphens, strict=False):
         drop = [h for h in sorted(offsets) if 0 <= h < len(text) and text[h] == "-" and not vocabulary.keeps(*_parts(text, h))]
         if not drop:
             out.append(text)

@@ -330,7 +330,7 @@ def _page_message(lines: list[Line], scanner: CiteScanner) -> dict[str, Any]:
     cites = scanner.page(clean_line(line.text) for line in lines)
     try:
         page = reflow_page(lines)
-    except Exception:  # noqa: BLE001 - a page the reflow cannot make sense of is shown as its lines
+    except Exception:
         return {"text": normalize_text("\n".join(line.text for line in lines)), "hyphens": [], "cites": cites}
     return {"text": page.text, "hyphens": page.hyphens, "cites": cites}
 

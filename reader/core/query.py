@@ -27,8 +27,24 @@ from .query_values import BadValue, date_range, iso_week, year_range
 from .words import words
 
 __all__ = [
-    "And", "Cat", "Date", "Digest", "IS_VALUES", "Is", "MAX_LENGTH", "Node", "Not", "Or",
-    "Query", "QueryError", "Tag", "TEXT_FIELDS", "Week", "Words", "Year", "parse",
+    "IS_VALUES",
+    "MAX_LENGTH",
+    "TEXT_FIELDS",
+    "And",
+    "Cat",
+    "Date",
+    "Digest",
+    "Is",
+    "Node",
+    "Not",
+    "Or",
+    "Query",
+    "QueryError",
+    "Tag",
+    "Week",
+    "Words",
+    "Year",
+    "parse",
 ]
 
 MAX_LENGTH = 1000  # characters

@@ -64,7 +64,7 @@ class Interner:
         return setdefault(found, found)
 
 
-def item_from_json(data: dict, intern: Interner | None = None) -> Item:
+def item_from_json(data: dict[str, Any], intern: Interner | None = None) -> Item:
     """A stored entry's document (catalog.json) as a compact tuple (read 100,000 times
     when the library is opened: kept to a few steps)."""
     intern = intern or Interner()
@@ -91,7 +91,7 @@ def item_of(entry: Entry) -> Item:
             tuple(entry.references), tuple(entry.tags), entry.line)
 
 
-def item_json(item: Item) -> dict:
+def item_json(item: Item) -> dict[str, Any]:
     """An entry's document as catalog.json keeps it (the glance keeps some the same way)."""
     arxiv_id, version, title, source, authors, references, tags, line = item
     return {"arxiv_id": arxiv_id, "version": version, "title": title, "title_source": source if title else None,
@@ -108,7 +108,7 @@ class StoredEntry(Entry):
     __slots__ = ("_texts",)
     _texts: Texts
 
-    @property  # type: ignore[override, misc]  # (the slot of Entry, read through)
+    @property  # (the slot of Entry, read through)
     def commentary(self) -> str:
         text = _COMMENTARY.__get__(self)
         if text is not None:
@@ -117,7 +117,7 @@ class StoredEntry(Entry):
         found = texts() if callable(texts) else texts
         return (found or {}).get(self.arxiv_id, "")
 
-    @commentary.setter  # type: ignore[misc]
+    @commentary.setter
     def commentary(self, value: str | None) -> None:
         _COMMENTARY.__set__(self, value)
 
@@ -134,7 +134,7 @@ class LazyEntries(Sequence[Entry]):
     :class:`Entry` objects each time they are asked for (never kept: at 100,000 papers
     they would take ~40 MB), their commentary read only when it is asked for."""
 
-    __slots__ = ("_items", "_texts", "_ids")
+    __slots__ = ("_ids", "_items", "_texts")
 
     def __init__(self, items: Sequence[Item], texts: Texts = None) -> None:
         self._items: tuple[Item, ...] | None = tuple(items)
@@ -142,7 +142,7 @@ class LazyEntries(Sequence[Entry]):
         self._ids: tuple[str, ...] | None = None
 
     @classmethod
-    def from_json(cls, raw: list[dict], texts: Texts = None, intern: Interner | None = None) -> LazyEntries:
+    def from_json(cls, raw: list[dict[str, Any]], texts: Texts = None, intern: Interner | None = None) -> LazyEntries:
         intern = intern or Interner()
         return cls([item_from_json(item, intern) for item in raw if isinstance(item, dict)], texts)
 
@@ -166,7 +166,7 @@ class LazyEntries(Sequence[Entry]):
         """The entries for one paper (usually one), made without making the others."""
         return [_build(item, self._texts) for item in self.items if item[0] == arxiv_id]
 
-    def __getitem__(self, index):  # type: ignore[override]
+    def __getitem__(self, index: Any) -> Any:  # (an index gives an Entry, a slice a list of them)
         if isinstance(index, slice):
             return [_build(item, self._texts) for item in self.items[index]]
         return _build(self.items[index], self._texts)
@@ -240,7 +240,7 @@ class DigestRecord:
             return self.entries.references()
         return ((entry.arxiv_id, entry.references) for entry in self.entries)
 
-    def to_doc(self) -> dict:
+    def to_doc(self) -> dict[str, Any]:
         return {
             "date": self.date.isoformat() if self.date else None,
             "title": self.title,
@@ -259,12 +259,12 @@ class DigestRecord:
             "section": self.section,
         }
 
-    def commentary_doc(self) -> dict:
+    def commentary_doc(self) -> dict[str, Any]:
         """What ``commentary.json`` keeps for this digest: paper id -> commentary."""
         return {entry.arxiv_id: entry.commentary for entry in self.entries if entry.commentary}
 
     @classmethod
-    def from_doc(cls, doc_id: str, doc: dict, commentary: Texts = None, intern: Interner | None = None) -> DigestRecord:
+    def from_doc(cls, doc_id: str, doc: dict[str, Any], commentary: Texts = None, intern: Interner | None = None) -> DigestRecord:
         """A record from its catalog document; ``commentary``: its entries' commentary
         (paper id -> text, or a function that reads it when asked)."""
         intern = intern or Interner()
@@ -302,7 +302,7 @@ class PaperRecord:
     # "file" titles are guesses that arXiv's title replaces once fetched.
     title_source: str | None = None
 
-    def to_doc(self) -> dict:
+    def to_doc(self) -> dict[str, Any]:
         return {
             "title": self.title,
             "authors": list(self.authors),
@@ -312,7 +312,7 @@ class PaperRecord:
         }
 
     @classmethod
-    def from_doc(cls, doc_id: str, doc: dict, intern: Interner | None = None) -> PaperRecord:
+    def from_doc(cls, doc_id: str, doc: dict[str, Any], intern: Interner | None = None) -> PaperRecord:
         """A record from its catalog document, its strings shared through ``intern`` (the
         id and title with its entries'; read 100,000 times when the library is opened)."""
         intern = intern or Interner()
@@ -343,11 +343,11 @@ class PaperState:
     tags: tuple[str, ...] = ()
     read_at: str | None = None
 
-    def to_doc(self) -> dict:
+    def to_doc(self) -> dict[str, Any]:
         return {"read": self.read, "tags": list(self.tags), "read_at": self.read_at}
 
     @classmethod
-    def from_doc(cls, doc: dict | None) -> PaperState:
+    def from_doc(cls, doc: dict[str, Any] | None) -> PaperState:
         if not doc:
             return UNTOUCHED
         return cls(

@@ -165,7 +165,7 @@ def ris_record(snapshot: Snapshot, arxiv_id: str) -> dict[str, object]:
 
 def export_ris(snapshot: Snapshot, ids: list[str]) -> str:
     """RIS records for the papers ``ids``, in that order (duplicates once)."""
-    import rispy  # type: ignore[import-untyped]  # (only when RIS is asked for)
+    import rispy  # (only when RIS is asked for)
 
     class Writer(rispy.RisWriter):
         def set_header(self, count: int) -> str:  # rispy numbers records ("1."): no such line

@@ -29,7 +29,7 @@ class Session:
     tab: str = "commentary"
     scroll: int = 0  # the paper list's first line on screen
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, object]:
         return {
             "format": FORMAT,
             "view": {"kind": self.view.kind.value, "key": self.view.key},

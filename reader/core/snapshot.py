@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import operator
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .models import Entry
 from .records import GUESSED_TITLES, UNTOUCHED, DigestRecord, LazyEntries, PaperRecord, PaperState
@@ -20,6 +21,11 @@ from .saved_views import SavedView, saved_views
 
 if TYPE_CHECKING:
     from .library import Library
+    from .storage import Version
+
+# The library files each part of a snapshot is read from (see Snapshot.versions).
+_FILES_OF = {"digests": ("catalog", "commentary"), "papers": ("catalog",), "metadata": ("arxiv",),
+             "states": ("state",), "notes": ("notes",)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +36,7 @@ class Appearance:
     entry: Entry
 
 
-class Appearances(Mapping):
+class Appearances(Mapping[str, Any]):
     """Paper id -> every digest entry for it, newest digest first.
 
     Built a paper at a time, on first ask: the index of which digests list which ids
@@ -216,7 +222,7 @@ class Snapshot:
     papers: dict[str, PaperRecord]
     states: dict[str, PaperState]
     notes: dict[str, str]
-    metadata: dict[str, dict]
+    metadata: dict[str, dict[str, Any]]
     read: Read = Read.ALL  # how much of the library it holds (the app's first loads hold less)
     # The papers with a note, when ``notes`` is not read yet (a glance: see has_note).
     noted: frozenset[str] | None = None
@@ -226,6 +232,10 @@ class Snapshot:
     # (made in __post_init__ otherwise).
     indexes: SnapshotIndexes = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
     state_indexes: StateIndexes = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
+    # Which write of each library file the parts were read from (``_meta``'s change counter
+    # and mark): derived data saved from a snapshot is keyed by them (core/saved_index.py).
+    # A part replaced by ``with_changes`` loses its files' entries.
+    versions: Mapping[str, Version | None] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # (frozen: the two index holders are set here, as a constructor would)
@@ -265,10 +275,23 @@ class Snapshot:
                 saved_views=saved_views(library),
             )
             versions = library.versions()
+            # The catalogue's records are kept by the store while the file is unchanged:
+            # theirs is the write they were read from (the storage's may have been forgotten
+            # since, by a change that was given up), if they are the ones read above (the
+            # file may have changed in between: then which write is not known).
+            found = library.catalog()
+            same = found.papers is snapshot.papers and len(found.digests) == len(snapshot.digests) and all(
+                map(operator.is_, found.digests, snapshot.digests))
+            read_from = {**versions, "catalog": found.version} if same else {
+                name: version for name, version in versions.items() if name != "catalog"}
         if not commentary:
             versions.pop("commentary")
+            read_from.pop("commentary")
         versions.pop("history")  # not shown; steps are read when undoing
+        read_from.pop("history")
         library.acknowledge(versions)
+        # (frozen: set as a constructor would)
+        object.__setattr__(snapshot, "versions", read_from)
         return snapshot
 
     @classmethod
@@ -277,14 +300,22 @@ class Snapshot:
 
     def with_changes(self, **changes: object) -> Snapshot:
         """A copy with some fields replaced. The digest-only indexes already built are
-        kept while the digests are unchanged (a toggle must not rebuild them)."""
+        kept while the digests are unchanged (a toggle must not rebuild them). The
+        versions of the files a replaced part was read from are dropped, unless given."""
+        if "versions" not in changes:
+            stale = {name for part in changes for name in _FILES_OF.get(part, ())}
+            if stale:
+                changes["versions"] = {k: v for k, v in self.versions.items() if k not in stale}
         return replace(self, **changes)  # type: ignore[arg-type]
 
     def with_digests_from(self, other: Snapshot) -> Snapshot:
         """A copy with ``other``'s digests (and ``read``) and the indexes ``other`` has
         built: how the full digests, read in the background, join the snapshot the UI
         has been changing meanwhile."""
-        return replace(self, digests=other.digests, read=other.read, indexes=other.indexes)
+        versions = {k: v for k, v in self.versions.items() if k not in ("catalog", "commentary", "arxiv")}
+        if other.papers is self.papers and other.metadata is self.metadata:  # (the same reads)
+            versions.update((k, v) for k, v in other.versions.items() if k in ("catalog", "commentary", "arxiv"))
+        return replace(self, digests=other.digests, read=other.read, indexes=other.indexes, versions=versions)
 
     # --- indexes ----------------------------------------------------------
     @property
@@ -342,7 +373,7 @@ class Snapshot:
         papers = self.papers
         return sum(1 for i, state in self.states.items() if state.read and i in papers)
 
-    def arxiv(self, arxiv_id: str) -> dict | None:
+    def arxiv(self, arxiv_id: str) -> dict[str, Any] | None:
         """The fetched arXiv metadata, when the fetch succeeded."""
         record = self.metadata.get(arxiv_id)
         if record and record.get("status") == "ok":

@@ -40,7 +40,7 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .fs import atomic_write, fsync_dir
 from .ids import safe_filename
@@ -194,7 +194,7 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def _reader_named(path: Path, record: dict | None, arxiv_id: str) -> bool:
+def _reader_named(path: Path, record: dict[str, Any] | None, arxiv_id: str) -> bool:
     """Is ``path`` under the name reader gave it (so it follows the title)?"""
     if record and isinstance(record.get("file"), str):
         return path.name == record["file"] and bool(record.get("named_by_reader", True))
@@ -221,7 +221,7 @@ class _Found:
 
 
 def _locate(
-    snapshot: Snapshot, arxiv_id: str, directory: Path, found: _Found, record: dict | None, result: SplitResult
+    snapshot: Snapshot, arxiv_id: str, directory: Path, found: _Found, record: dict[str, Any] | None, result: SplitResult
 ) -> _Plan | None:
     """Where a paper's file is and where it goes; None (and a conflict) when that is unclear."""
     desired = directory / file_name_for(arxiv_id, snapshot.title(arxiv_id))
@@ -257,7 +257,7 @@ def _locate(
     return _Plan(arxiv_id, path, target, reader_named)
 
 
-def _read_edits(snapshot: Snapshot, plan: _Plan, record: dict | None, link: Links, two_way: bool) -> None:
+def _read_edits(snapshot: Snapshot, plan: _Plan, record: dict[str, Any] | None, link: Links, two_way: bool) -> None:
     """Read the paper's file: what it changed since it was written, or why it is a conflict."""
     assert plan.path is not None
     raw = _read_bounded(plan.path)
@@ -338,7 +338,7 @@ def export_split(snapshot: Snapshot, ids: list[str], directory: Path, library: L
     if library is not None:
         snapshot = _take_back(library, snapshot, plans, result)
     link = _links(snapshot, names)
-    written: dict[str, dict] = {}
+    written: dict[str, dict[str, Any]] = {}
     for arxiv_id, plan in plans.items():
         try:
             record = _write(snapshot, plan, link, result)
@@ -397,7 +397,7 @@ def _take_back(library: Library, snapshot: Snapshot, plans: dict[str, _Plan], re
     return snapshot.with_changes(notes={**snapshot.notes, **notes}, states={**snapshot.states, **states})
 
 
-def _write(snapshot: Snapshot, plan: _Plan, link: Links, result: SplitResult) -> dict | None:
+def _write(snapshot: Snapshot, plan: _Plan, link: Links, result: SplitResult) -> dict[str, Any] | None:
     """Write one paper's file; what was written (its record), None when nothing was."""
     arxiv_id = plan.arxiv_id
     front = front_matter_items(snapshot, arxiv_id)

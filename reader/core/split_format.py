@@ -109,7 +109,7 @@ def safe_file_name(text: str, *, max_chars: int = MAX_NAME_CHARS - 3, max_bytes:
     """
     text = unicodedata.normalize("NFC", text)
     cleaned = "".join(
-        " " if ch in _FORBIDDEN or unicodedata.category(ch)[0] in "CZ" and ch != " " else ch for ch in text
+        " " if ch in _FORBIDDEN or (unicodedata.category(ch)[0] in "CZ" and ch != " ") else ch for ch in text
     )
     stem = " ".join(cleaned.split())
     stem = _cut(stem, max_chars, max_bytes).rstrip(". ")
@@ -192,7 +192,7 @@ def split_front_matter(text: str) -> tuple[list[str] | None, str, str]:
     return None, bom, body
 
 
-_KEY_RE = re.compile(r"""^(?:"(?P<dq>(?:[^"\\]|\\.)*)"|'(?P<sq>(?:[^']|'')*)'|(?P<plain>[^\s#'"\-?:,\[\]{}][^:]*?|-[^\s:][^:]*?))[ \t]*:(?:[ \t]|\r?\n|$)""")
+_KEY_RE = re.compile(r"""^(?:"(?P<dq>(?:[^"\\]|\\.)*)"|'(?P<sq>(?:[^']|'')*)'|(?P<plain>[^\s#'"\-?:,\[\]{}][^:]*?|-[^\s:][^:]*?))[ \t]*:(?:[ \t]|\r?\n|$)""")  # noqa: E501 (one table, read whole)
 
 
 def key_of(line: str) -> str | None:
@@ -292,7 +292,7 @@ def front_matter_tags(lines: list[str], written: list[str] | None = None) -> lis
         return list(written)
     if len(entry.encode("utf-8")) > MAX_TAGS_BYTES:
         raise FrontMatterError(f"its tags: entry is over {MAX_TAGS_BYTES // 1024} KiB")
-    import yaml  # type: ignore[import-untyped]  # (only when a folder's tags were edited)
+    import yaml  # (only when a folder's tags were edited)
 
     try:
         # libyaml's parser where PyYAML was built with it (its wheels are), else PyYAML's own

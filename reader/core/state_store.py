@@ -93,7 +93,7 @@ class StateFile(Mapping[str, PaperState]):
         self.order = {i: tags for i, tags in mine.items() if list(tags) != sorted(tags, key=rank.__getitem__)}
 
     # --- the file -----------------------------------------------------------------------
-    def tables(self) -> dict[str, dict[str, dict]]:
+    def tables(self) -> dict[str, dict[str, dict[str, Any]]]:
         """The tables to write (format 2)."""
         return {
             READ: {at: {"papers": ids} for at, ids in self.read.items()},
@@ -150,7 +150,7 @@ class StateFile(Mapping[str, PaperState]):
         tags: dict[str, tuple[str, ...]] = {}
         for tag, ids in self.tags.items():
             for arxiv_id in ids.split():
-                tags[arxiv_id] = tags.get(arxiv_id, ()) + (tag,)
+                tags[arxiv_id] = (*tags.get(arxiv_id, ()), tag)
         for arxiv_id, order in self.order.items():
             if len(tags.get(arxiv_id, ())) > 1:
                 tags[arxiv_id] = _in_order(tags[arxiv_id], order)

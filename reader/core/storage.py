@@ -34,12 +34,15 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from tinydb.storages import Storage
 
 from . import json_stream
 from .fs import atomic_write
+
+if TYPE_CHECKING:
+    from filelock import FileLock
 
 FORMAT_VERSION = 1
 #: Kinds of file whose layout changed since format 1 (a reader that knows only format 1
@@ -163,7 +166,7 @@ class WriteLock:
         self.owner_path = directory / "library.lock.owner"
         self.timeout = timeout
         self._thread_lock = threading.RLock()
-        self._file_lock = None  # made on first use: importing filelock costs ~20 ms at startup
+        self._file_lock: FileLock | None = None  # made on first use: importing filelock costs ~20 ms at startup
         self._depth = 0
 
     @property
@@ -185,6 +188,7 @@ class WriteLock:
         if self._depth == 0:
             try:
                 self.prepare()
+                assert self._file_lock is not None
                 self._file_lock.acquire()
             except Timeout:
                 self._thread_lock.release()
@@ -198,7 +202,7 @@ class WriteLock:
 
     def __exit__(self, *exc: object) -> None:
         self._depth -= 1
-        if self._depth == 0:
+        if self._depth == 0 and self._file_lock is not None:
             self._file_lock.release()
         self._thread_lock.release()
 
@@ -326,7 +330,7 @@ def format_of(kind: str | None) -> int:
     return FORMATS.get((kind or "").split("-")[0], FORMAT_VERSION)
 
 
-def file_kind(data: dict) -> str | None:
+def file_kind(data: dict[str, Any]) -> str | None:
     """The ``_meta`` kind of a parsed library file (None when it does not say)."""
     meta = data.get(META_TABLE, {}).get("1", {})
     kind = meta.get("kind") if isinstance(meta, dict) else None
@@ -356,9 +360,9 @@ def _problem_with(raw: bytes, kind: str | None = None) -> tuple[str | None, Any]
     return _whole_problem_with(raw, kind)
 
 
-def _streamed(raw: bytes, kind: str | None) -> dict:
+def _streamed(raw: bytes, kind: str | None) -> dict[str, Any]:
     """A big file parsed a document at a time; ValueError for anything but a good file."""
-    data: dict[str, dict] = {}
+    data: dict[str, dict[str, Any]] = {}
     for table, doc_id, doc, _, _ in json_stream.read_documents(io.BytesIO(raw)):
         if not isinstance(doc, dict):
             raise ValueError("not a document")
@@ -368,7 +372,7 @@ def _streamed(raw: bytes, kind: str | None) -> dict:
     return data
 
 
-def _meta_problem(data: dict, kind: str | None) -> str | None:
+def _meta_problem(data: dict[str, Any], kind: str | None) -> str | None:
     """What the ``_meta`` table says is wrong: a newer format, or another kind of file."""
     meta = data.get(META_TABLE, {}).get("1", {})
     version = meta.get("format", FORMAT_VERSION) if isinstance(meta, dict) else None
@@ -414,7 +418,7 @@ def _whole_problem_with(raw: bytes, kind: str | None = None) -> tuple[str | None
     return (problem, None) if problem else (None, data)
 
 
-def _meta_near_end(text: str) -> dict | None:
+def _meta_near_end(text: str) -> dict[str, Any] | None:
     """The ``_meta`` table of a file's text, found without parsing the rest (we write it
     last): to refuse a newer reader's file before handing out its documents. None when
     it is not found there (the full parse decides)."""
@@ -457,7 +461,7 @@ def damage(path: Path, raw: bytes, kind: str | None, backups: Backups) -> Librar
     return LibraryCorrupt(path, problem, backups.newest(path.name))
 
 
-def meta_problem(tables: dict, kind: str | None) -> str | None:
+def meta_problem(tables: dict[str, Any], kind: str | None) -> str | None:
     """What a file's ``_meta`` table (in ``tables``) says is wrong, for a file of ``kind``."""
     return _meta_problem(tables, kind)
 
@@ -468,7 +472,7 @@ def meta_problem(tables: dict, kind: str | None) -> str | None:
 Version = tuple[int, str]
 
 
-def file_version(data: dict | None) -> Version | None:
+def file_version(data: dict[str, Any] | None) -> Version | None:
     if data is None:
         return None
     meta = data.get(META_TABLE, {}).get("1", {})
@@ -495,8 +499,8 @@ class AtomicJSONStorage(Storage):
         self.lock = lock
         self.backups = backups
         self.kind = kind
-        self._data: dict | None = None
-        self._signature: tuple | None = None
+        self._data: dict[str, Any] | None = None
+        self._signature: tuple[Any, ...] | None = None
         self._version: Version | None = None  # of _data
         self._seen: Version | None = None  # what the reader has shown (acknowledge())
         self._deferred = 0
@@ -505,7 +509,7 @@ class AtomicJSONStorage(Storage):
         self._dirty = False
 
     # --- stat-keyed cache -------------------------------------------------
-    def _stat_signature(self) -> tuple | None:
+    def _stat_signature(self) -> tuple[Any, ...] | None:
         try:
             st = os.stat(self.path)
         except FileNotFoundError:
@@ -514,12 +518,12 @@ class AtomicJSONStorage(Storage):
             raise LibraryError(permission_advice(self.path, exc, "read library file")) from None
         return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
 
-    def disk_signature(self) -> tuple | None:
+    def disk_signature(self) -> tuple[Any, ...] | None:
         """The file as it is now: (mtime, ctime, size, inode), None when there is none."""
         return self._stat_signature()
 
     @property
-    def signature(self) -> tuple | None:
+    def signature(self) -> tuple[Any, ...] | None:
         """The file as this storage last read or wrote it (None: not read yet)."""
         return None if self._dirty else self._signature
 
@@ -552,7 +556,7 @@ class AtomicJSONStorage(Storage):
         finally:
             self._pinned -= 1
 
-    def read(self) -> dict | None:
+    def read(self) -> dict[str, Any] | None:
         if self._deferred and self._dirty:
             return self._data
         if self._pinned:
@@ -600,7 +604,7 @@ class AtomicJSONStorage(Storage):
             yield from self.documents() if data is not None else ()
             return
         try:
-            handle = open(self.path, "rb")
+            handle = open(self.path, "rb")  # noqa: SIM115 (closed by the `with` below, once open errors are told apart)
         except OSError as exc:
             raise LibraryError(permission_advice(self.path, exc, "read library file")) from None
         with handle:
@@ -611,7 +615,7 @@ class AtomicJSONStorage(Storage):
             if early is not None and _meta_problem(early, self.kind):
                 self._raise_problem(self._read_bytes())
             handle.seek(0)
-            meta: dict[str, dict] = {}
+            meta: dict[str, dict[str, Any]] = {}
             try:
                 for table, doc_id, doc, _, _ in json_stream.read_documents(handle):
                     if not isinstance(doc, dict):
@@ -637,7 +641,7 @@ class AtomicJSONStorage(Storage):
         self._data, self._signature, self._version = None, None, None
         raise damage(self.path, raw, self.kind, self.backups)
 
-    def remember(self, signature: tuple | None, version: Version | None) -> None:
+    def remember(self, signature: tuple[Any, ...] | None, version: Version | None) -> None:
         """The file was read elsewhere (core/catalog.py reads the commentary itself): this
         is the version it held. The cache is dropped, as after :meth:`release`."""
         if not self._dirty and not self._deferred:
@@ -650,7 +654,7 @@ class AtomicJSONStorage(Storage):
             self._data = None
 
     # --- writing ----------------------------------------------------------
-    def write(self, data: dict) -> None:
+    def write(self, data: dict[str, Any]) -> None:
         if not self.lock.held:
             raise RuntimeError(f"write to {self.path.name} without the library lock")
         self._data = data

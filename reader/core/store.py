@@ -118,12 +118,12 @@ class Store:
                 stack.enter_context(self.storage(name).deferred())
             yield
 
-    def raw_rows(self, file: str, table: str) -> dict[str, dict]:
+    def raw_rows(self, file: str, table: str) -> dict[str, dict[str, Any]]:
         """A table's documents as stored (shared with the storage's cache: don't change them)."""
         tables = self.storage(file).read()
         return (tables or {}).get(table, {})
 
-    def put(self, file: str, changes: dict[str, dict[str, dict | None]]) -> None:
+    def put(self, file: str, changes: dict[str, dict[str, dict[str, Any] | None]]) -> None:
         """Write ``changes`` (table -> doc id -> new document, None to remove it) to
         ``file`` as it is now, in one write. Under the lock (in a transaction)."""
         storage = self.storage(file)
@@ -203,7 +203,7 @@ class Store:
     def state(self, arxiv_id: str) -> PaperState:
         return self.state_file().state(arxiv_id)
 
-    def _note_index(self) -> dict | None:
+    def _note_index(self) -> dict[str, Any] | None:
         return self.storage("notes").read()
 
     def notes(self) -> dict[str, str]:
@@ -232,11 +232,11 @@ class Store:
             return list(self.notes())
         return noted(index)
 
-    def metadata(self) -> dict[str, dict]:
+    def metadata(self) -> dict[str, dict[str, Any]]:
         """arXiv fetch records by id: ``{status, fetched_at, error, metadata}``."""
         return dict(self.raw_rows("arxiv", "papers"))
 
-    def metadata_for(self, arxiv_id: str) -> dict | None:
+    def metadata_for(self, arxiv_id: str) -> dict[str, Any] | None:
         doc = self.raw_rows("arxiv", "papers").get(arxiv_id)
         return dict(doc) if doc is not None else None
 

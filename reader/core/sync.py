@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from .library import Library, now_iso
+
+if TYPE_CHECKING:
+    from .arxiv_api import ArxivFetcher
 
 
 @dataclass(slots=True)
@@ -23,13 +27,14 @@ class FetchSummary:
             return f"arXiv unreachable: {self.unreachable}; working offline"
         parts = [f"{len(self.ok)} ok"]
         if self.not_found:
-            parts.append(f"{len(self.not_found)} not found on arXiv ({', '.join(self.not_found[:5])}{'…' if len(self.not_found) > 5 else ''})")
+            shown = ", ".join(self.not_found[:5]) + ("…" if len(self.not_found) > 5 else "")
+            parts.append(f"{len(self.not_found)} not found on arXiv ({shown})")
         if self.errors:
             parts.append(f"{len(self.errors)} failed")
         return f"fetched {total} paper{'s' * (total != 1)}: " + ", ".join(parts)
 
 
-def worth_fetching(record: dict | None) -> bool:
+def worth_fetching(record: dict[str, Any] | None) -> bool:
     """Is a paper with this metadata record worth asking arXiv about? None yet, or its
     last fetch failed for a reason that may pass (the network)."""
     return record is None or (record.get("status") == "error" and bool(record.get("transient")))
@@ -51,7 +56,7 @@ def fetch_metadata(
     library: Library,
     ids: Iterable[str] | None = None,
     *,
-    fetcher=None,
+    fetcher: ArxivFetcher | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> FetchSummary:
     """Fetch metadata for ``ids`` (or every paper lacking it) and store what came back."""
@@ -71,7 +76,7 @@ def fetch_metadata(
     records = {}
     stamp = now_iso()
     for outcome in outcomes:
-        record = {"status": outcome.status, "fetched_at": stamp, "error": outcome.error}
+        record: dict[str, Any] = {"status": outcome.status, "fetched_at": stamp, "error": outcome.error}
         if outcome.status == "ok" and outcome.metadata is not None:
             record["metadata"] = outcome.metadata.to_json()
             summary.ok.append(outcome.arxiv_id)

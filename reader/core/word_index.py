@@ -51,6 +51,23 @@ class Vocabulary(Sequence[str]):
         self._starts = starts
         self._len = len(words)
 
+    @classmethod
+    def joined(cls, text: str, starts: array[int]) -> Vocabulary:
+        """A vocabulary from its parts (:attr:`text`, :attr:`starts`), as saved."""
+        made = cls.__new__(cls)
+        made._text, made._starts, made._len = text, starts, len(starts)
+        return made
+
+    @property
+    def text(self) -> str:
+        """The words joined by ``\\n``."""
+        return self._text
+
+    @property
+    def starts(self) -> array[int]:
+        """Where each word starts in :attr:`text` (in characters)."""
+        return self._starts
+
     def __len__(self) -> int:
         return self._len
 
@@ -184,10 +201,9 @@ class WordIndex:
         exact, lo, hi = terms
         words = self.fields[field].words_of(slot).tolist()
         n = len(exact)
-        for i in range(len(words) - n):
-            if lo <= words[i + n] < hi and all(words[i + k] == exact[k] for k in range(n)):
-                return True
-        return False
+        return any(
+            lo <= words[i + n] < hi and all(words[i + k] == exact[k] for k in range(n)) for i in range(len(words) - n)
+        )
 
     def text(self, field: str, slot: int, separator: str) -> str:
         """The paper's field as ``words.normalise`` (or ``normalise_items``) gives it."""

@@ -22,7 +22,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-__all__ = ["SEPARATOR", "fold", "words", "normalise", "needle", "locate", "snippet", "display"]
+__all__ = ["SEPARATOR", "display", "fold", "locate", "needle", "normalise", "snippet", "words"]
 
 # Chinese characters, kana (and their half-width forms): each is a word of its own.
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
@@ -146,9 +146,11 @@ def _locate_by_words(text: str, tokens: Sequence[str]) -> tuple[int, int] | None
         if n == 1:
             if not word.startswith(first):
                 continue
-        elif word != first or any(spans[i + k][0] != tokens[k] for k in range(1, n - 1)):
-            continue
-        elif not spans[i + n - 1][0].startswith(last):
+        elif (
+            word != first
+            or any(spans[i + k][0] != tokens[k] for k in range(1, n - 1))
+            or not spans[i + n - 1][0].startswith(last)
+        ):
             continue
         end_word, _, end = spans[i + n - 1]
         # A prefix of a word: mark just that much when the word is written as it folds.

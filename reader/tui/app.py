@@ -16,11 +16,10 @@ from textual.notifications import SeverityLevel
 from textual.theme import Theme
 from textual.timer import Timer
 
+from reader.core.config import Config, save_setting
 from reader.core.history import Origin
 from reader.core.library import Library
 from reader.core.text import one_line
-
-from reader.core.config import Config, save_setting
 
 from .commands import ActionCommands, PaperCommands, SavedViewCommands
 from .heap import IDLE_SECONDS as IDLE_GC_SECONDS
@@ -30,7 +29,6 @@ from .screens.main import MainScreen
 from .service import LibraryService
 from .settings import DEFAULT_THEME, read_settings
 from .textual_compat import OneLineCrashApp, unhandled_error
-
 
 SETTINGS_WAIT = 1.0  # seconds the first paint waits for the preferences at most (read in ms)
 THEME_SETTLE = 1.0  # seconds a theme stays before it is saved
@@ -135,7 +133,7 @@ class ReaderApp(KeysInOrderApp, OneLineCrashApp):
     def _apply_settings(self) -> None:
         try:
             config, error = self._settings.result(timeout=SETTINGS_WAIT)
-        except Exception as exc:  # noqa: BLE001 - a timeout, or the thread stopped: defaults
+        except Exception as exc:
             config, error = Config(), f"preferences not read: {exc}"
         self._config_error = error
         wanted = os.environ.get("READER_THEME") or config.theme or DEFAULT_THEME

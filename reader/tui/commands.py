@@ -3,6 +3,7 @@ by title."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 from textual.binding import Binding
@@ -72,13 +73,13 @@ class SavedViewCommands(Provider):
     """Save the ``/`` filter as a view; go to a saved view; remove one (names are the
     reader's text: literal, never markup)."""
 
-    def _commands(self) -> list[tuple[str, object, str]]:
+    def _commands(self) -> list[tuple[str, Callable[[], None], str]]:
         screen = _main_screen(self.app)
         if screen is None:
             return []
         from .screens import view_actions
 
-        found: list[tuple[str, object, str]] = [
+        found: list[tuple[str, Callable[[], None], str]] = [
             ("Save filter as view…", partial(view_actions.save_filter, screen), "name the / filter: it joins VIEWS"),
         ]
         for saved in screen.snapshot.saved_views:
@@ -87,7 +88,8 @@ class SavedViewCommands(Provider):
             found.append((f"Go to view: {name}", partial(view_actions.show_saved, screen, saved.name), f"query: {query}"))
         for saved in screen.snapshot.saved_views:
             name = one_line(saved.name)
-            found.append((f"Remove view: {name}", partial(view_actions.remove_saved, screen, saved.name), "from VIEWS and the library"))
+            remove = partial(view_actions.remove_saved, screen, saved.name)
+            found.append((f"Remove view: {name}", remove, "from VIEWS and the library"))
         return found
 
     async def discover(self) -> Hits:

@@ -153,7 +153,7 @@ class ArxivJobs:
                 summary: FetchSummary = service.fetch_metadata(
                     ids, fetcher=fetcher, progress=lambda done, total: post(FetchProgress(done, total))
                 )
-            except Exception as exc:  # noqa: BLE001 - becomes a notification
+            except Exception as exc:
                 post(FetchDone(None, describe_error(exc)))
                 return
             finally:
@@ -282,7 +282,7 @@ def text_job(
         except DownloadError as exc:
             post(PdfFailed(arxiv_id, exc.reason))
             return
-        except Exception as exc:  # noqa: BLE001 - shown in the pane
+        except Exception as exc:
             post(PdfFailed(arxiv_id, describe_error(exc)))
             return
         post(PdfDownloaded(arxiv_id))
@@ -299,7 +299,7 @@ def text_job(
                 post(PageExtracted(arxiv_id, job, index, total, text))
 
         result = extract_text(arxiv_id, cache, on_page=on_page, cancel=cancel)
-    except Exception as exc:  # noqa: BLE001 - shown in the pane
+    except Exception as exc:
         result = PaperText(error=describe_error(exc))
     post(TextDone(arxiv_id, job, result))
 
@@ -315,7 +315,7 @@ def in_background(fn: Callable[[], None]) -> Future[None]:
             return
         try:
             fn()
-        except BaseException as exc:  # noqa: BLE001 - handed to the waiting worker
+        except BaseException as exc:
             future.set_exception(exc)
         else:
             future.set_result(None)

@@ -33,7 +33,7 @@ def open_url(url: str) -> bool:
 
     try:
         return bool(webbrowser.open(url))
-    except Exception:  # noqa: BLE001 - a broken browser setting: the caller shows the URL
+    except Exception:
         return False
 
 
@@ -49,7 +49,7 @@ def open_file(path: Path) -> bool:
         return True
     command = ["open", str(path)] if sys.platform == "darwin" else ["xdg-open", str(path)]
     try:
-        subprocess.Popen(  # noqa: S603 - a fixed program and a path in the cache
+        subprocess.Popen(
             command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True,
         )

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from reader.core.library import Library
 from reader.core.snapshot import Read, Snapshot
@@ -89,7 +89,7 @@ class LibraryService:
             started = time.perf_counter()
             try:
                 result = fn(*args, **kwargs)
-            except BaseException as exc:  # noqa: BLE001 - handed to whoever waits
+            except BaseException as exc:
                 if is_write:
                     self.writes_done += 1
                 future.set_exception(exc)
@@ -135,7 +135,7 @@ class LibraryService:
                 return
             glance.write(self.library)
             self._glance_sources = glance.sources(self.library)
-        except Exception:  # noqa: BLE001 - derived data: the next start reads the slow way
+        except Exception:
             pass
 
     def _after_full_read(self) -> None:
@@ -150,7 +150,7 @@ class LibraryService:
         start); not needed to work, so a library that cannot be written stays as it is."""
         try:
             self.library.upgrade()
-        except Exception:  # noqa: BLE001 - it is read as it is
+        except Exception:
             pass
 
     def _first_load(self) -> Loaded:
@@ -196,8 +196,12 @@ class LibraryService:
         with paused(), self.library.pinned():
             self.library.load_all()
             digests = tuple(self.library.digests(commentary=True))
-            self.library.acknowledge({"commentary": storages["commentary"].version})
-        full = base.with_changes(digests=digests, read=Read.ALL)
+            read = {name: storages[name].version for name in ("catalog", "commentary")}
+            self.library.acknowledge({"commentary": read["commentary"]})
+        versions = {**base.versions, **read}
+        if base.versions.get("catalog") != read["catalog"]:  # (its papers are of another write)
+            del versions["catalog"]
+        full = base.with_changes(digests=digests, read=Read.ALL, versions=versions)
         full.indexes.warm()
         self._after_full_read()
         trace("commentary load done")
@@ -215,7 +219,9 @@ class LibraryService:
         with each of its library reads and writes run on the library thread, in order."""
         from reader.core.sync import fetch_metadata
 
-        return fetch_metadata(_OnLibraryThread(self), ids, fetcher=fetcher, progress=progress)
+        # The proxy has the library's methods (each run on the library thread): typed as the Library.
+        library = cast(Library, _OnLibraryThread(self))
+        return fetch_metadata(library, ids, fetcher=fetcher, progress=progress)
 
     def changed_on_disk(self) -> Future:
         return self.submit(self.library.changed_on_disk)

@@ -221,14 +221,14 @@ class LibraryWriter:
                 stored = future.result(timeout=FLUSH_TIMEOUT)
                 self.note_stored(flying, stored)
                 saved.append((flying, stored))
-            except Exception:  # noqa: BLE001 - kept, and tried again below
+            except Exception:
                 self.keep_failed(flying)
         draft = self.pending_note
         if draft is None:
             return saved, None
         try:
             stored = self.service.write(self._save_job(draft)).result(timeout=FLUSH_TIMEOUT)
-        except Exception as exc:  # noqa: BLE001 - the caller says so and offers to retry
+        except Exception as exc:
             return saved, describe_error(exc)
         self.pending_note = None
         self.note_stored(draft, stored)

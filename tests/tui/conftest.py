@@ -69,10 +69,9 @@ async def type_text(pilot, text: str) -> None:
 
 async def ready(pilot) -> None:
     """Wait until the first snapshot is on screen (or the welcome screen is)."""
-    from reader.tui.widgets.footer import KeysFooter
-
     from reader.tui.screens.welcome import WelcomeScreen
     from reader.tui.widgets.detail import DetailPane
+    from reader.tui.widgets.footer import KeysFooter
 
     app = pilot.app
     for _ in range(300):  # the list, then the commentary, the footer's keys and the tabs

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
 from rich.cells import cell_len
 
 from reader.core.library import Library

@@ -22,7 +22,7 @@ from reader.tui.widgets.papers import PapersList
 from reader.tui.widgets.weeks import WeeksSidebar
 
 from .conftest import ready, settle, type_text
-from .helpers import entry, make_library, sample_digests
+from .helpers import entry, make_library
 
 SIZE = (120, 40)
 MISSING = "1912.04958"

@@ -15,11 +15,11 @@ import datetime as dt
 import pytest
 
 from reader.core.library import Library
-from reader.core.views import View
 from reader.core.models import ParsedDigest
+from reader.core.views import View
 from reader.tui.app import ReaderApp
-from reader.tui.widgets.weeks import cut_middle
 from reader.tui.messages import WriteFailed
+from reader.tui.widgets.weeks import cut_middle
 
 from .conftest import ready, settle, type_text
 from .helpers import entry, make_library

@@ -45,7 +45,7 @@ async def wait_for(pilot, condition, rounds: int = 300) -> None:
 async def test_the_first_screen_comes_from_the_glance_then_the_whole_library(library):
     library.set_note("2007.01758", "my note")
     glance.write(library)
-    app, release, service = held_app(library)
+    app, release, _service = held_app(library)
     async with app.run_test(size=(120, 40)) as pilot:
         main = app._main()
         await wait_for(pilot, lambda: main.loaded)
@@ -69,7 +69,7 @@ async def test_the_first_screen_comes_from_the_glance_then_the_whole_library(lib
 async def test_keys_that_need_the_whole_library_wait_for_it(library, tmp_path, monkeypatch):
     monkeypatch.setenv("READER_EXPORT_DIR", str(tmp_path / "exports"))
     glance.write(library)
-    app, release, service = held_app(library)
+    app, release, _service = held_app(library)
     async with app.run_test(size=(120, 40)) as pilot:
         main = app._main()
         await wait_for(pilot, lambda: main.loaded)

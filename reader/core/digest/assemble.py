@@ -133,9 +133,13 @@ def _list_end(doc: Doc, start: Start, limit: tuple[int, int], *, any_item: bool)
         if doc.kinds[j] == HEADING:
             return min((j, 0), limit)
         other = list_marker(doc.lines[j])
-        if other is not None and other[0] <= depth and other[1] == kind:
-            if any_item or j in doc.links or _ANY_LINK.search(doc.lines[j]):
-                return min((j, 0), limit)
+        if (
+            other is not None
+            and other[0] <= depth
+            and other[1] == kind
+            and (any_item or j in doc.links or _ANY_LINK.search(doc.lines[j]))
+        ):
+            return min((j, 0), limit)
     return limit
 
 

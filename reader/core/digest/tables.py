@@ -5,10 +5,11 @@ links inside the description are references."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from .lines import TABLE, Doc
-from .markup import md_links, only_links, link_spans, title_before, units
+from .markup import link_spans, md_links, only_links, title_before, units
 from .names import EMPHASIS, MD_ESCAPE, SEPARATORS, is_title_line
 from .starts import Start
 
@@ -29,7 +30,7 @@ def _cells(line: str) -> list[tuple[int, int]]:
     """``(start, end)`` of each cell of a table row, without the outer bars."""
     bars = [m.start() for m in _CELL_SPLIT.finditer(line)]
     cells = []
-    for a, b in zip(bars, bars[1:]):
+    for a, b in itertools.pairwise(bars):
         cells.append((a + 1, b))
     return cells
 

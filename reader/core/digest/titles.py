@@ -11,8 +11,8 @@ from .lines import AUTHORS, BLANK, CODE, HEADING, QUOTE, TEXT, Doc, heading, ind
 from .markup import title_before
 from .names import (
     EMPHASIS,
-    authors,
     Header,
+    authors,
     is_generic_label,
     is_title_line,
     title_and_authors,

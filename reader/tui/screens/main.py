@@ -35,21 +35,21 @@ from reader.core.snapshot import Snapshot
 from reader.core.text import one_line
 from reader.core.views import View, ViewKind
 
+from .. import messages as m
 from ..jobs import ArxivJobs, JobsState, in_background
 from ..library_search import LibrarySearch, SearchIndexed, shorten
-from .. import messages as m
 from ..messages import describe_error
 from ..service import LibraryService
 from ..startup import LoadPhase, Startup
 from ..trace import trace
 from ..visible import VisiblePapers
+from ..widgets.citations import Citations
 from ..widgets.detail import DetailPane, preload_detail
 from ..widgets.filter_input import FILTER_PLACEHOLDER, FilterInput
 from ..widgets.line_list import LineList
 from ..widgets.papers import PapersList
 from ..widgets.status import StatusLine
 from ..widgets.weeks import WeeksSidebar
-from ..widgets.citations import Citations
 from ..writer import LibraryWriter
 from . import arxiv_actions, library_actions, navigation, share_actions, view_actions
 from .main_keys import BINDINGS, DESCRIPTIONS, FOOTER_PRIORITY
@@ -109,7 +109,7 @@ class MainScreen(Screen[None]):
         self.startup = Startup(self)
         self.writer = LibraryWriter(service, library, self.post_message)
         self.arxiv = ArxivJobs(service, cache or _cache_dir, self.post_message, self._publish_jobs, self.in_background)
-        self.search = LibrarySearch(service)
+        self.search = LibrarySearch(service, library.data_dir)
         self.papers = VisiblePapers(self.search)
         self._filter_state: Text | None = None  # for the list's subtitle: an error, or "indexing…"
         self._polling = False
@@ -165,7 +165,7 @@ class MainScreen(Screen[None]):
     async def _await_load(self, future: Future[Any]) -> None:
         try:
             loaded = await asyncio.wrap_future(future)
-        except Exception as exc:  # noqa: BLE001 - becomes a notification
+        except Exception as exc:
             self.post_message(m.LoadFailed(describe_error(exc)))
             return
         self.post_message(m.SnapshotLoaded(loaded))

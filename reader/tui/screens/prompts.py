@@ -66,7 +66,7 @@ def path_completions(value: str) -> tuple[str, list[str]]:
     names.sort()
     if not names:
         return value, []
-    common = os.path.commonprefix(names)
+    common = os.path.commonprefix(names)  # noqa: RUF071 (completion wants the common characters, not path parts)
     return value + common[len(prefix):], names
 
 

@@ -79,7 +79,7 @@ def save_filter(screen: MainScreen) -> None:
 async def _save(screen: MainScreen, name: str, query: str) -> None:
     try:
         replaced, views = await asyncio.wrap_future(screen.service.write(_added, screen.library, name, query))
-    except Exception as exc:  # noqa: BLE001 - one line for the reader
+    except Exception as exc:  # (a notification: one line, never a traceback)
         screen.notify(describe_error(exc), title="View not saved", severity="error", timeout=8)
         return
     screen.replace_snapshot(saved_views=views)
@@ -103,7 +103,7 @@ def remove_saved(screen: MainScreen, name: str) -> None:
 async def _remove(screen: MainScreen, name: str) -> None:
     try:
         removed, views = await asyncio.wrap_future(screen.service.write(_removed, screen.library, name))
-    except Exception as exc:  # noqa: BLE001 - one line for the reader
+    except Exception as exc:  # (a notification: one line, never a traceback)
         screen.notify(describe_error(exc), title="View not removed", severity="error", timeout=8)
         return
     screen.replace_snapshot(saved_views=views)

@@ -43,11 +43,9 @@ class WelcomeScreen(Screen):
         self._help = show_help
 
     def compose(self) -> ComposeResult:
-        with Middle():
-            with Center():
-                with Vertical(id="welcome-box") as box:
-                    box.border_title = "Welcome to reader"
-                    yield Static(welcome_text(), id="welcome-text")
+        with Middle(), Center(), Vertical(id="welcome-box") as box:
+            box.border_title = "Welcome to reader"
+            yield Static(welcome_text(), id="welcome-text")
         yield KeysFooter()
 
     def action_import(self) -> None:

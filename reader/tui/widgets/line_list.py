@@ -208,7 +208,8 @@ class LineList(ScrollView, can_focus=True):
         target_line = min(max(target_line, 0), self._tops[-1] - 1)
         index = bisect_right(self._tops, target_line) - 1
         if not self._rows[index].selectable:
-            index = self._next_selectable(index, direction) if self._next_selectable(index, direction) >= 0 else self._next_selectable(index, -direction)
+            ahead = self._next_selectable(index, direction)
+            index = ahead if ahead >= 0 else self._next_selectable(index, -direction)
         if index >= 0:
             self.cursor = index
 

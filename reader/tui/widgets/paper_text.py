@@ -172,7 +172,7 @@ class PaperPane(Vertical):
             view.clear()
             self._status(f"Could not read the text: {result.error}", "-error")
             return
-        if len(view.pages) != len(result.pages) or any(a != printable(b) for a, b in zip(view.pages, result.pages)):
+        if len(view.pages) != len(result.pages) or any(a != printable(b) for a, b in zip(view.pages, result.pages, strict=False)):
             view.clear()
             for index, page in enumerate(result.pages):
                 view.set_page(index, page)

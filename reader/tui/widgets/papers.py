@@ -14,7 +14,6 @@ from reader.core.snapshot import Snapshot
 from reader.core.text import one_line
 
 from ..startup import LoadPhase
-
 from .line_list import LineList, Row
 
 TITLE_UNKNOWN = "(title unknown: press f)"  # a paper no digest and no fetch has named yet

@@ -164,7 +164,7 @@ class TextView(ScrollView, can_focus=True):
         text = self.pages[index]
         if not text:
             note = self.notes.get(index) or f"page {index + 1}: no text"
-            return lines + [_Line(-2, label=note)]
+            return [*lines, _Line(-2, label=note)]
         lines += [_Line(index, start, end) for start, end in wrap_spans(text, self._width)]
         return lines
 

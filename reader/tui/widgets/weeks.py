@@ -243,7 +243,7 @@ class WeeksSidebar(LineList):
             return None  # (a small library's count costs under 2 ms: at once)
         basis = (snap.papers, snap.digests)
         cached = self._counts.get(view)
-        if cached is not None and all(a is b for a, b in zip(cached[0], basis)):
+        if cached is not None and all(a is b for a, b in zip(cached[0], basis, strict=False)):
             return cached[1]
         found = len(queue_ids(snap) if view == QUEUE else mentioned_ids(snap))
         self._counts[view] = (basis, found)
