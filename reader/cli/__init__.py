@@ -37,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.register(sub)  # parse, import, list, show, mark, tag, note, export, doctor
     arxiv_commands.register(sub)  # fetch, download, text
     search_commands.register(sub)  # search
-    view_commands.register(sub)  # views, completion
+    view_commands.register(sub, parser)  # views, completion (of this parser)
     return parser
 
 

@@ -16,8 +16,8 @@ if TYPE_CHECKING:
 COMPLETION_SHELLS = ("bash", "zsh", "fish")
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    """Add ``reader views`` and ``reader completion`` to the top-level parser."""
+def register(sub: argparse._SubParsersAction, root: argparse.ArgumentParser) -> None:
+    """Add ``reader views`` and ``reader completion`` (of ``root``, the top-level parser)."""
     from .query_args import QUERY_HELP
 
     p = sub.add_parser(
@@ -56,7 +56,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         ),
     )
     p.add_argument("shell", choices=COMPLETION_SHELLS, metavar="SHELL", help="bash, zsh or fish")
-    p.set_defaults(handler=cmd_completion)
+    p.set_defaults(handler=cmd_completion, root_parser=root)
 
 
 def counts(snapshot: Snapshot, views: tuple[SavedView, ...]) -> dict[str, tuple[int, int] | str]:
@@ -135,10 +135,8 @@ def cmd_views_remove(args: argparse.Namespace) -> int:
 def cmd_completion(args: argparse.Namespace) -> int:
     import shtab
 
-    from . import build_parser
-
     try:
-        script = shtab.complete(build_parser(), shell=args.shell)
+        script = shtab.complete(args.root_parser, shell=args.shell)
     except NotImplementedError as exc:  # (a shtab without this shell)
         raise CliError(f"no completion for {args.shell}: {exc}") from None
     sys.stdout.write(script if script.endswith("\n") else script + "\n")
