@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 
@@ -9,6 +10,7 @@ import pytest
 
 from reader.core.doctor import check_library
 from reader.core.library import Library
+from reader.core.models import Entry, ParsedDigest
 from reader.core.saved_views import (
     MAX_NAME,
     SavedView,
@@ -19,6 +21,7 @@ from reader.core.saved_views import (
 )
 from reader.core.snapshot import Snapshot
 from reader.core.storage import LibraryError
+from reader.core.views import View, ViewKind
 
 
 def test_add_replace_remove(tmp_path):
@@ -134,3 +137,22 @@ def test_doctor_checks_the_views_file(tmp_path):
     (lib.data_dir / "views.json").write_text('{"views": {"a": ', encoding="utf-8")
     reports = {report.path.name: report.condition for report in check_library(lib)}
     assert reports["views.json"] == "damaged"
+
+
+def test_a_saved_view_is_a_view_of_its_own_kind(tmp_path):
+    lib = Library(tmp_path / "lib")
+    entries = [
+        Entry("2007.00001", 1, "Deep Hierarchical VAE", ["Ann Lee"], "words", [], ["vae"]),
+        Entry("2007.00002", 1, "A GAN", ["Bo Chen"], "words", [], ["gan"]),
+    ]
+    lib.import_digests([(ParsedDigest("w.md", dt.date(2020, 7, 12), "W", entries), "sha")])
+    add_view(lib, "[/x]", "tag:vae OR title:gan")
+    add_view(lib, "words", "hierarchical")
+    snap = Snapshot.load(lib)
+    view = View.saved("[/x]")
+    assert view.kind is ViewKind.SAVED and view.label(snap) == "[/x]" and view.exists(snap)
+    assert view.ids(snap) == ["2007.00001", "2007.00002"]
+    assert View.saved("words").ids(snap) == ["2007.00001"]  # (words: an index of its own)
+    assert not View.saved("gone").exists(snap) and View.saved("gone").ids(snap) == []
+    assert not View.digest("d000000000000").exists(snap)
+    assert View.digest(snap.digests[0].id).exists(snap)
