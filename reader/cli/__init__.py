@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
-from .. import __version__
 from .common import CliError
 
 if TYPE_CHECKING:
@@ -23,14 +22,16 @@ def build_parser() -> argparse.ArgumentParser:
         description="A terminal reading list for weekly arXiv digests.",
         epilog="With no command, opens the app. 'reader COMMAND --help' describes a command.",
     )
-    parser.add_argument("--version", action="version", version=f"reader {__version__}")
+    from .. import version
+
+    parser.add_argument("--version", action="version", version=f"reader {version()}", help="print reader's version and exit")
     parser.add_argument(
         "--data-dir",
         metavar="DIR",
         help="library directory (default: $READER_DATA_DIR or the platform data dir)",
     )
     parser.add_argument("--demo", action="store_true", help="open the app on a throwaway library holding the bundled demo digest")
-    from . import arxiv_commands, commands, folder_commands, library_commands, search_commands
+    from . import arxiv_commands, commands, folder_commands, library_commands, search_commands, view_commands
 
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.register(sub)  # parse, import, list, show, mark, tag, note, export, doctor
@@ -38,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     search_commands.register(sub)  # search
     library_commands.register(sub)  # digests, add, undo
     folder_commands.register(sub)  # folders, update
+    view_commands.register(sub, parser)  # views, completion (of this parser)
     return parser
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from .models import Entry
 from .records import GUESSED_TITLES, UNTOUCHED, DigestRecord, LazyEntries, PaperRecord, PaperState
+from .saved_views import SavedView, saved_views
 
 if TYPE_CHECKING:
     from .library import Library
@@ -241,6 +242,8 @@ class Snapshot:
     read: Read = Read.ALL  # how much of the library it holds (the app's first loads hold less)
     # The papers with a note, when ``notes`` is not read yet (a glance: see has_note).
     noted: frozenset[str] | None = None
+    # The saved views (core/saved_views.py), by name.
+    saved_views: tuple[SavedView, ...] = ()
     # Carried from snapshot to snapshot while ``digests`` / ``states`` are the same objects
     # (made in __post_init__ otherwise).
     indexes: SnapshotIndexes = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
@@ -285,6 +288,7 @@ class Snapshot:
                 states=library.states(),
                 notes=library.notes(),
                 metadata=library.metadata(),
+                saved_views=saved_views(library),
             )
             versions = library.versions()
             # The catalogue's records are kept by the store while the file is unchanged:

@@ -15,6 +15,7 @@ Files in the data directory, each a TinyDB database kept by :class:`AtomicJSONSt
                     (core/note_folder.py): how the next export tells what changed there.
 ``folders.json``    the followed digest folders and what was imported from each
                     (core/followed_folders.py): what ``reader update`` imports.
+``views.json``      saved views: named queries (core/saved_views.py).
 
 A paper is stored once, whatever number of digests list it; each digest keeps its own
 entry (title as written, commentary, references) for it.
@@ -35,7 +36,7 @@ from .state_store import StateFile
 from .storage import AtomicJSONStorage, Backups, LibraryError, Version, WriteLock
 
 #: The library's files (without ``.json``); the note texts' files come and go with notes.
-FILES = ("catalog", "commentary", "state", "notes", "arxiv", "history", "exports", "folders")
+FILES = ("catalog", "commentary", "state", "notes", "arxiv", "history", "exports", "folders", "views")
 ALL_FILES = FILES + SHARDS
 #: Library files no view shows: a change to them alone is no reason to read the library again.
 UNSHOWN = ("history", "exports", "folders")
@@ -81,7 +82,7 @@ class Store:
         return {name: self.storage(name) for name in ALL_FILES}
 
     def paths(self) -> list[Path]:
-        """Every library file: the six always, a note texts' file once it exists."""
+        """Every library file: the eight always, a note texts' file once it exists."""
         shards = [self.data_dir / f"{name}.json" for name in SHARDS]
         return [self.data_dir / f"{name}.json" for name in FILES] + [p for p in shards if p.exists()]
 

@@ -164,7 +164,9 @@ class LibraryService:
         if snapshot is None:
             return self._load(commentary=False)
         self._glance_sources = glance.disk_sources(self.library)  # it is up to date
-        return Loaded(snapshot, self.writes_done)
+        from reader.core.saved_views import saved_views  # (a small file: the sidebar's VIEWS)
+
+        return Loaded(snapshot.with_changes(saved_views=saved_views(self.library)), self.writes_done)
 
     def first_load(self) -> Future:
         return self.submit(self._first_load)

@@ -33,7 +33,7 @@ from textual.widgets import Input
 from reader.core.library import Library, PaperState
 from reader.core.snapshot import Snapshot
 from reader.core.text import one_line
-from reader.core.views import View, first_view
+from reader.core.views import View, ViewKind
 
 from .. import followed
 from .. import messages as m
@@ -52,8 +52,9 @@ from ..widgets.papers import PapersList
 from ..widgets.status import StatusLine
 from ..widgets.weeks import WeeksSidebar
 from ..writer import LibraryWriter
-from . import arxiv_actions, library_actions, navigation, share_actions
+from . import arxiv_actions, library_actions, navigation, share_actions, view_actions
 from .main_keys import BINDINGS, DESCRIPTIONS, FOOTER_PRIORITY
+from .session import SessionKeeper
 
 POLL_SECONDS = 1.0
 
@@ -113,6 +114,7 @@ class MainScreen(Screen[None]):
         self.papers = VisiblePapers(self.search)
         self._filter_state: Text | None = None  # for the list's subtitle: an error, or "indexing…"
         self._polling = False
+        self.session_keeper = SessionKeeper(self)  # where the app was left (screens/session.py)
 
     @property
     def loaded(self) -> bool:
@@ -140,7 +142,9 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         trace("main screen mounted")
-        self.query_one("#weeks").border_title = "Reading list"
+        sidebar = self.query_one(WeeksSidebar)
+        sidebar.border_title = "Reading list"
+        sidebar.count_saved = lambda snap, view: view_actions.count_saved(self, snap, view)
         papers = self.query_one(PapersList)
         papers.border_title = "Loading…"
         papers.empty_text = "Loading the library…"
@@ -196,7 +200,9 @@ class MainScreen(Screen[None]):
         if not first:
             snapshot.indexes.adopt_mentions(self.snapshot.indexes)  # same digests: keep the index
         self.snapshot = snapshot
-        if first or (self.view is not None and self.view.gone(snapshot)):  # (a digest removed elsewhere)
+        if first:
+            self.view = self.session_keeper.first_view(snapshot)
+        elif self.view is not None and not self.view.exists(snapshot):  # (a digest removed elsewhere)
             self.view = first_view(snapshot)
         self.startup.shown(snapshot)
         if self.search.engine.index is not None:
@@ -281,7 +287,8 @@ class MainScreen(Screen[None]):
     def _search_indexed(self, message: SearchIndexed) -> None:
         """The query engine's index (or the cache's paper texts) is ready: filter again."""
         self.search.install(message)
-        if self.query_text.strip():
+        view_actions.index_arrived(self)
+        if self.query_text.strip() or (self.view is not None and self.view.kind is ViewKind.SAVED):
             self._refresh_visible()
 
     @on(m.MentionsCounted)
@@ -347,9 +354,11 @@ class MainScreen(Screen[None]):
             self.visible_ids = ids
         if self.selection and not self.selection <= kept:
             self.selection = self.selection & frozenset(ids)
+        self.session_keeper.visible_changed(shown.waiting)
         self._update_titles()
 
     def watch_snapshot(self) -> None:
+        view_actions.view_gone(self)  # (a removed digest or saved view: the default view)
         self._refresh_visible()
 
     def watch_view(self) -> None:
@@ -457,6 +466,7 @@ class MainScreen(Screen[None]):
         self.query_text = filter_input.value if filter_input is not None else ""
 
     def on_unmount(self) -> None:
+        self.session_keeper.save()
         self.arxiv.stop()
         self.flush_note(wait=True)
 
