@@ -202,8 +202,6 @@ class MainScreen(Screen[None]):
         self.snapshot = snapshot
         if first:
             self.view = self.session_keeper.first_view(snapshot)
-        elif self.view is not None and not self.view.exists(snapshot):  # (a digest removed elsewhere)
-            self.view = first_view(snapshot)
         self.startup.shown(snapshot)
         if self.search.engine.index is not None:
             self.search.start(self, snapshot)  # a new catalogue: index it again (in the background)
