@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from collections.abc import Sequence
@@ -9,6 +10,9 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from .. import __version__
+from ..core.digest_file import DigestReadError
+from ..core.library_errors import LibraryError
+from . import arxiv_commands, commands, search_commands
 from .common import CliError
 
 if TYPE_CHECKING:
@@ -16,8 +20,6 @@ if TYPE_CHECKING:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    import argparse
-
     parser = argparse.ArgumentParser(
         prog="reader",
         description="A terminal reading list for weekly arXiv digests.",
@@ -30,7 +32,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="library directory (default: $READER_DATA_DIR or the platform data dir)",
     )
     parser.add_argument("--demo", action="store_true", help="open the app on a throwaway library holding the bundled demo digest")
-    from . import arxiv_commands, commands, search_commands
 
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.register(sub)  # parse, import, list, show, mark, tag, note, export, doctor
@@ -66,14 +67,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run(argv: Sequence[str] | None = None) -> int:
-    from ..core.digest_file import DigestReadError
-    from ..core.storage import LibraryError
-
     argv = list(sys.argv[1:] if argv is None else argv)
     args = app_options(argv) or build_parser().parse_args(argv)
     try:
         if args.command is None:
-            from .app import open_app
+            from .app import open_app  # (lazy: the app only when it opens, not for a command)
 
             return open_app(args)
         return int(args.handler(args) or 0)

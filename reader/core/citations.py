@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from .cite_ids import canonical
 from .fs import atomic_write
 from .ids import id_from_filename
+from .locations import cache_dir as default_cache_dir
 from .pdf_paths import pdf_path
 from .pdf_text import cached_text
 
@@ -158,7 +159,6 @@ def citation_filter(snapshot: Snapshot, ids: list[str], cites: str | None, cited
     ``cited_by`` cites (``reader list --cites/--cited-by``), in their order. LookupError, with
     what to do, when the text of ``cited_by`` has not been read."""
     if cache_dir is None:
-        from .locations import cache_dir as default_cache_dir
 
         cache_dir = default_cache_dir()
     index = cites_index(snapshot, cache_dir)

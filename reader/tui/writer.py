@@ -24,7 +24,9 @@ from typing import Any
 
 from textual.message import Message
 
+from reader.core.fs import atomic_write
 from reader.core.library import Library, NoteSaved, PaperState, normalize_tag
+from reader.core.locations import export_dir
 from reader.core.snapshot import Snapshot
 
 from .messages import (
@@ -151,9 +153,7 @@ class LibraryWriter:
         """Write the notes of ``ids`` as Markdown into the export folder (off the UI thread)."""
 
         def job() -> Path:
-            from reader.core.export import export_markdown
-            from reader.core.fs import atomic_write
-            from reader.core.locations import export_dir
+            from reader.core.export import export_markdown  # (lazy: not loaded before the first paint)
 
             folder = export_dir()
             folder.mkdir(parents=True, exist_ok=True)
