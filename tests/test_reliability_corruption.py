@@ -47,6 +47,9 @@ def build(data_dir: Path) -> Library:
     library.set_read([IDS[2]], True)
     library.save_export_record("/notes", {IDS[0]: {"file": f"{IDS[0]}.md"}})
     library.save_export_record("/notes", {IDS[1]: {"file": f"{IDS[1]}.md"}})
+    for files in ({}, {"a.md": {"sha256": "a"}}):  # folders.json (a followed folder), twice
+        with library.transaction("folders"):
+            library.put("folders", {"folders": {"/digests": {"format": 1, "files": files}}})
     for name in FILES:
         assert library.backups.list(f"{name}.json"), name
     return library

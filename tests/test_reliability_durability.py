@@ -35,6 +35,8 @@ def every_kind_of_write(library: Library) -> None:
     library.set_note("2007.01758", "a note")  # notes.json, history.json
     library.store_metadata({"2007.01758": {"status": "ok", "metadata": {"title": "T"}}})  # arxiv.json
     library.save_export_record("/notes", {"2007.01758": {"file": "2007.01758.md"}})  # exports.json
+    with library.transaction("folders"):  # folders.json
+        library.put("folders", {"folders": {"/digests": {"format": 1, "files": {}}}})
 
 
 @pytest.fixture

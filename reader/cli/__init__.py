@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from .. import __version__
 from ..core.digest_file import DigestReadError
 from ..core.library_errors import LibraryError
-from . import arxiv_commands, commands, search_commands
+from . import arxiv_commands, commands, folder_commands, library_commands, search_commands
 from .common import CliError
 
 if TYPE_CHECKING:
@@ -37,6 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands.register(sub)  # parse, import, list, show, mark, tag, note, export, doctor
     arxiv_commands.register(sub)  # fetch, download, text
     search_commands.register(sub)  # search
+    library_commands.register(sub)  # digests, add, undo
+    folder_commands.register(sub)  # folders, update
     return parser
 
 

@@ -33,7 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print the parse as JSON")
     p.set_defaults(handler=cmd_parse)
 
-    p = sub.add_parser("import", help="import digest files or folders into the library")
+    p = sub.add_parser("import", help="import digest files or folders into the library; a folder is followed ('reader update')")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     p.add_argument("--date", type=_date, help="the digests' date, YYYY-MM-DD")
     p.set_defaults(handler=cmd_import)
@@ -149,7 +149,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from ..core.importer import expand_paths, import_paths, shown  # (lazy: ~54 ms, not loaded by reader mark)
+    from ..core.followed_folders import import_folder_paths  # (lazy: not loaded by reader mark)
+    from ..core.importer import expand_paths, shown  # (lazy: not loaded by reader mark)
 
     library = open_library(args)
     # One line per file, and its warnings, all on stdout in order: the command's result.
@@ -164,7 +165,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"{shown(path)}: error: no .md, .txt or .markdown files in this folder")
             failed = True
     with _progress(total, "importing") as advance:
-        outcomes = import_paths(library, paths, date=args.date, progress=lambda i, n, p: advance())
+        outcomes = import_folder_paths(library, paths, date=args.date, progress=lambda i, n, p: advance())
     for outcome in outcomes:
         print(outcome.summary())
         for line in outcome.warning_lines():

@@ -41,8 +41,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise CliError("--limit must be at least 1")
     query = parse_words(args.query)
-    snapshot = load_snapshot(open_library(args))
-    hits = engine_for(snapshot, query).search(snapshot, query, limit=args.limit)
+    library = open_library(args)
+    snapshot = load_snapshot(library)
+    hits = engine_for(snapshot, query, library.data_dir).search(snapshot, query, limit=args.limit)
     if args.json:
         data = [dict(hit.to_json(), title=snapshot.title(hit.arxiv_id)) for hit in hits]
         json.dump(data, sys.stdout, ensure_ascii=False, indent=2)

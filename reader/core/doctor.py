@@ -43,6 +43,7 @@ TABLES: dict[str, dict[str, re.Pattern[str] | None]] = {
     "arxiv": {"papers": None},
     "history": {"changes": re.compile(r"\d{1,9}")},
     "exports": {"folders": re.compile(r"[^\x00]{1,4096}")},  # a note folder's resolved path
+    "folders": {"folders": re.compile(r"[^\x00]{1,4096}")},  # a followed folder's resolved path
 }
 MAX_ITEMS = 12
 _WHAT_A_NEW_FILE_HOLDS = {
@@ -53,6 +54,7 @@ _WHAT_A_NEW_FILE_HOLDS = {
     "arxiv": "no arXiv metadata: 'reader fetch' gets it again",
     "history": "no undo history",
     "exports": "no record of what 'export --split' wrote: it then leaves a note edited in a note folder as it is, and says so",
+    "folders": "no followed folders: 'reader import DIR' follows a folder again (its digests are kept)",
 }
 
 

@@ -8,8 +8,12 @@ How they are kept depends on how they change:
 * the snapshot's fields are an inverted index over word ids (``reader/core/word_index.py``):
   a sorted vocabulary, each paper's words as ids (for phrases), and per word the papers it is
   in, so the papers with a word starting with a prefix are one slice of an array. A keystroke
-  costs microseconds to a few milliseconds at 100,000 papers, whatever the prefix.
-* ``tags`` and ``note`` (``EDITED``) also change with the reader's edits: a paper edited since
+  costs microseconds to a few milliseconds at 100,000 papers, whatever the prefix. The
+  catalogue's fields (``CATALOG``: they change only with a new catalogue) are one such index,
+  the slow part of a build, which ``reader/core/saved_index.py`` keeps on disk; the reader's
+  own fields (``tags`` and ``note``: ``EDITED``, on a few papers) are another, made anew with
+  every index in a fraction of that time, so a note edit never makes the saved part stale.
+* ``tags`` and ``note`` also change with the reader's edits: a paper edited since
   the build is looked at in an overlay (its slot -> its normalised text, ``reader/core/words.py``:
   each folded word after a space, where a word start is ``" word" in text``), and its bit in the
   word index's answer is replaced by the overlay's. An edit copies the overlay (a few entries),
@@ -48,11 +52,15 @@ if TYPE_CHECKING:
     from .snapshot import Snapshot
     from .word_index import WordIndex
 
-__all__ = ["EDITED", "FIELDS", "INDEXED", "PreparedText", "TextIndex", "field_items", "prepare_text"]
+__all__ = [
+    "CATALOG", "EDITED", "FIELDS", "INDEXED", "PreparedText", "TextIndex", "catalog_words", "field_items",
+    "personal_words", "prepare_text",
+]
 
 INDEXED = ("title", "authors", "tags", "note", "commentary", "abstract")  # from the snapshot
 FIELDS = (*INDEXED, "text")
 EDITED = ("tags", "note")  # the reader's: they change without a new catalogue
+CATALOG = tuple(name for name in INDEXED if name not in EDITED)  # the catalogue's: saved on disk
 CHUNK = 4096  # papers normalised at a time while building (bounds the build's extra memory)
 CACHE_BYTES = 8_000_000  # the cached needles' bitsets, per index (~640 at 100,000 papers)
 MAX_TEXT = 4_000_000  # characters of one paper's text that are indexed (a 1,000-page book's worth)
@@ -175,13 +183,18 @@ class TextIndex:
         self,
         ids: _Shared,
         words: WordIndex,
+        personal: WordIndex,
         edited: dict[str, dict[int, str]],
         texts: Mapping[str, PreparedText],
         sources: Sources,
     ) -> None:
         self.ids = ids  # slot -> paper id (shared between derived indexes: never changed)
         self.slot = ids.slot
-        self.words = words  # every field but text as built (shared between derived indexes: never changed)
+        # The CATALOG fields and the EDITED ones, as built (shared between derived indexes:
+        # never changed).
+        self.words = words
+        self.personal = personal
+        self._field_words = {**dict.fromkeys(CATALOG, words), **dict.fromkeys(EDITED, personal)}
         # The EDITED fields of the papers edited since the build: field -> slot -> normalised text
         self.edited = edited
         self._edited_bits = {name: bits_of(slots) for name, slots in edited.items()}
@@ -198,29 +211,23 @@ class TextIndex:
     def build(cls, snapshot: Snapshot, texts: Mapping[str, PreparedText] | None = None) -> TextIndex:
         """Index every paper of ``snapshot`` (and the given paper texts); seconds at 100,000
         papers: run it off the UI thread."""
-        from .word_index import WordIndexBuilder  # (lazy: ~85 ms, not loaded before the first paint)
-
         ids = snapshot.all_ids()
-        commentary: dict[str, list[str]] = {}
-        for digest in snapshot.digests:
-            for entry in digest.entries:
-                if entry.commentary:
-                    commentary.setdefault(entry.arxiv_id, []).append(entry.commentary)
-        words = WordIndexBuilder(INDEXED, SEPARATOR)
-        for c in range(0, len(ids), CHUNK):  # a chunk at a time: no second copy of it all
-            columns: dict[str, list[str]] = {name: [] for name in INDEXED}
-            for arxiv_id in ids[c : c + CHUNK]:
-                items = field_items(snapshot, arxiv_id, commentary.pop(arxiv_id, ()))
-                for name in INDEXED:
-                    columns[name].append(_norm(items[name]))
-            words.add(columns)
-        known = dict.fromkeys(ids)
-        kept = {i: t for i, t in (texts or {}).items() if i in known}
-        return cls(_Shared(ids), words.build(), {name: {} for name in EDITED}, kept, Sources.of(snapshot))
+        return cls.with_catalog(snapshot, ids, catalog_words(snapshot, ids), texts)
+
+    @classmethod
+    def with_catalog(cls, snapshot: Snapshot, ids: list[str], words: WordIndex,
+                     texts: Mapping[str, PreparedText] | None = None) -> TextIndex:
+        """An index of ``snapshot`` from its catalogue's word index (``words``, built by
+        :func:`catalog_words` over ``ids``, the snapshot's ``all_ids()``, now or earlier and
+        saved): the reader's fields are indexed here, in a fraction of the catalogue's time."""
+        shared = _Shared(ids)
+        kept = {i: t for i, t in (texts or {}).items() if i in shared.slot}
+        return cls(shared, words, personal_words(snapshot, shared), {name: {} for name in EDITED}, kept,
+                   Sources.of(snapshot))
 
     def _derive(self, edited: dict[str, dict[int, str]], texts: Mapping[str, PreparedText], sources: Sources,
                 changed: Iterable[str]) -> TextIndex:
-        new = TextIndex(self.ids, self.words, edited, texts, sources)
+        new = TextIndex(self.ids, self.words, self.personal, edited, texts, sources)
         changed = set(changed)
         if changed:
             changed.add("*")  # a search of every field
@@ -296,7 +303,7 @@ class TextIndex:
             return text is not None and text.holds(needle)
         if field in EDITED and slot in self.edited[field]:
             return needle in self.edited[field][slot]
-        return self.words.holds(field, slot, needle[1:].split(" "))
+        return self._field_words[field].holds(field, slot, needle[1:].split(" "))
 
     def cached(self, field: str, needle: str) -> bool:
         """Has ``bits_with(field, needle)`` been answered already?"""
@@ -339,7 +346,7 @@ class TextIndex:
 
         tokens = needle[1:].split(" ")
         within = mask_of(bound, len(self.ids)) if bound is not None and len(tokens) > 1 else None
-        found = bits_of_mask(self.words.mask(field, tokens, within))
+        found = bits_of_mask(self._field_words[field].mask(field, tokens, within))
         edited = self.edited.get(field)
         if edited:
             found &= ~self._edited_bits[field]
@@ -362,18 +369,68 @@ class TextIndex:
         if field in EDITED and slot in self.edited[field]:
             return self.edited[field][slot]
 
-        return self.words.text(field, slot, SEPARATOR)
+        return self._field_words[field].text(field, slot, SEPARATOR)
 
     def memory(self) -> int:
         """Bytes held by the index's own strings and arrays (not the snapshot's)."""
 
-        total = sys.getsizeof(self.ids) + sys.getsizeof(self.slot) + self.words.memory()
+        total = sys.getsizeof(self.ids) + sys.getsizeof(self.slot) + self.words.memory() + self.personal.memory()
         for edited in self.edited.values():
             total += sys.getsizeof(edited) + sum(map(sys.getsizeof, edited.values()))
         for text in self.texts.values():
             total += sum(map(sys.getsizeof, (text.norm, text.ascii_words, text.other_words, text.page_starts)))
             total += sum(map(sys.getsizeof, text.pages))
         return total
+
+
+def catalog_words(snapshot: Snapshot, ids: list[str]) -> WordIndex:
+    """The CATALOG fields of the papers ``ids`` (slot order) as a word index: the slow part of
+    a build (every paper's text normalised: seconds at 100,000 papers)."""
+    from .word_index import WordIndexBuilder  # (lazy: not loaded before the first paint)
+
+    commentary: dict[str, list[str]] = {}
+    for digest in snapshot.digests:
+        for entry in digest.entries:
+            if entry.commentary:
+                commentary.setdefault(entry.arxiv_id, []).append(entry.commentary)
+    words = WordIndexBuilder(CATALOG, SEPARATOR)
+    for c in range(0, len(ids), CHUNK):  # a chunk at a time: no second copy of it all
+        columns: dict[str, list[str]] = {name: [] for name in CATALOG}
+        for arxiv_id in ids[c : c + CHUNK]:
+            items = field_items(snapshot, arxiv_id, commentary.pop(arxiv_id, ()))
+            for name in CATALOG:
+                columns[name].append(_norm(items[name]))
+        words.add(columns)
+    return words.build()
+
+
+def personal_words(snapshot: Snapshot, ids: list[str]) -> WordIndex:
+    """The EDITED fields (tags, note) of the papers ``ids`` as a word index. Only the papers
+    with tags or a note are looked at (each distinct set of tags normalised once), but the word
+    index is made over every paper: ~0.8 s at 100,000 papers with 50,000 states and 6,600
+    notes (tests/bench_index.py), most of it in ``WordIndexBuilder`` over the empty rows."""
+    from .word_index import WordIndexBuilder  # (lazy: not loaded before the first paint)
+
+    slot = ids.slot if isinstance(ids, _Shared) else {arxiv_id: n for n, arxiv_id in enumerate(ids)}
+    tags = [""] * len(ids)
+    notes = [""] * len(ids)
+    normalised: dict[tuple[str, ...], str] = {}
+    for arxiv_id, state in snapshot.states.items():
+        n = slot.get(arxiv_id)
+        if n is not None and state.tags:
+            key = tuple(state.tags)
+            found = normalised.get(key)
+            if found is None:
+                found = normalised[key] = _norm(list(key))
+            tags[n] = found
+    for arxiv_id, note in snapshot.notes.items():
+        n = slot.get(arxiv_id)
+        if n is not None and note:
+            notes[n] = _norm([note])
+    words = WordIndexBuilder(EDITED, SEPARATOR)
+    for c in range(0, len(ids), CHUNK):
+        words.add({"tags": tags[c : c + CHUNK], "note": notes[c : c + CHUNK]})
+    return words.build()
 
 
 class _Shared(list[str]):

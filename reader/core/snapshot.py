@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import operator
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -19,6 +20,11 @@ from .records import GUESSED_TITLES, UNTOUCHED, DigestRecord, LazyEntries, Paper
 
 if TYPE_CHECKING:
     from .library import Library
+    from .storage import Version
+
+# The library files each part of a snapshot is read from (see Snapshot.versions).
+_FILES_OF = {"digests": ("catalog", "commentary"), "papers": ("catalog",), "metadata": ("arxiv",),
+             "states": ("state",), "notes": ("notes",)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +191,7 @@ class StateIndexes:
     def __init__(self, states: dict[str, PaperState]) -> None:
         self.states = states
         self._tag_counts: Counter[str] | None = None
+        self._within: tuple[object, Counter[str]] | None = None  # (papers, tag counts among them)
 
     @property
     def tag_counts(self) -> Counter[str]:
@@ -199,6 +206,21 @@ class StateIndexes:
                     found.update(state.tags)
             self._tag_counts = found
         return found
+
+    def counts_within(self, papers: Mapping[str, object]) -> Counter[str]:
+        """:attr:`tag_counts` of the papers in ``papers`` only. (A glance's state file
+        counts its sets whole: the full read that follows it counts them right.)"""
+        counts = self.tag_counts
+        if getattr(self.states, "tag_counts", None) is not None:
+            return counts
+        found = self._within
+        if found is None or found[0] is not papers:
+            gone: Counter[str] = Counter()
+            for arxiv_id, state in self.states.items():
+                if state.tags and arxiv_id not in papers:
+                    gone.update(state.tags)
+            found = self._within = (papers, counts - gone if gone else counts)
+        return found[1]
 
 
 class Read(enum.Enum):
@@ -223,6 +245,10 @@ class Snapshot:
     # (made in __post_init__ otherwise).
     indexes: SnapshotIndexes = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
     state_indexes: StateIndexes = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
+    # Which write of each library file the parts were read from (``_meta``'s change counter
+    # and mark): derived data saved from a snapshot is keyed by them (core/saved_index.py).
+    # A part replaced by ``with_changes`` loses its files' entries.
+    versions: Mapping[str, Version | None] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # (frozen: the two index holders are set here, as a constructor would)
@@ -261,10 +287,23 @@ class Snapshot:
                 metadata=library.metadata(),
             )
             versions = library.versions()
+            # The catalogue's records are kept by the store while the file is unchanged:
+            # theirs is the write they were read from (the storage's may have been forgotten
+            # since, by a change that was given up), if they are the ones read above (the
+            # file may have changed in between: then which write is not known).
+            found = library.catalog()
+            same = found.papers is snapshot.papers and len(found.digests) == len(snapshot.digests) and all(
+                map(operator.is_, found.digests, snapshot.digests))
+            read_from = {**versions, "catalog": found.version} if same else {
+                name: version for name, version in versions.items() if name != "catalog"}
         if not commentary:
             versions.pop("commentary")
+            read_from.pop("commentary")
         versions.pop("history")  # not shown; steps are read when undoing
+        read_from.pop("history")
         library.acknowledge(versions)
+        # (frozen: set as a constructor would)
+        object.__setattr__(snapshot, "versions", read_from)
         return snapshot
 
     @classmethod
@@ -273,14 +312,22 @@ class Snapshot:
 
     def with_changes(self, **changes: object) -> Snapshot:
         """A copy with some fields replaced. The digest-only indexes already built are
-        kept while the digests are unchanged (a toggle must not rebuild them)."""
+        kept while the digests are unchanged (a toggle must not rebuild them). The
+        versions of the files a replaced part was read from are dropped, unless given."""
+        if "versions" not in changes:
+            stale = {name for part in changes for name in _FILES_OF.get(part, ())}
+            if stale:
+                changes["versions"] = {k: v for k, v in self.versions.items() if k not in stale}
         return replace(self, **changes)  # type: ignore[arg-type]
 
     def with_digests_from(self, other: Snapshot) -> Snapshot:
         """A copy with ``other``'s digests (and ``read``) and the indexes ``other`` has
         built: how the full digests, read in the background, join the snapshot the UI
         has been changing meanwhile."""
-        return replace(self, digests=other.digests, read=other.read, indexes=other.indexes)
+        versions = {k: v for k, v in self.versions.items() if k not in ("catalog", "commentary", "arxiv")}
+        if other.papers is self.papers and other.metadata is self.metadata:  # (the same reads)
+            versions.update((k, v) for k, v in other.versions.items() if k in ("catalog", "commentary", "arxiv"))
+        return replace(self, digests=other.digests, read=other.read, indexes=other.indexes, versions=versions)
 
     # --- indexes ----------------------------------------------------------
     @property
@@ -305,7 +352,9 @@ class Snapshot:
 
     @property
     def tag_counts(self) -> Counter[str]:
-        return self.state_indexes.tag_counts
+        """How many of the library's papers have each tag (the state of a removed digest's
+        papers is kept for a re-import, but they are not counted: core/digest_removal.py)."""
+        return self.state_indexes.counts_within(self.papers)
 
     def queued_ids(self) -> list[str]:
         """Papers added because a commentary mentioned them, in the order they were added."""

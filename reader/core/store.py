@@ -13,6 +13,8 @@ Files in the data directory, each a TinyDB database kept by :class:`AtomicJSONSt
 ``history.json``    the last changes, what each did and who made it (core/history.py).
 ``exports.json``    what ``export --split`` last wrote into each note folder, per paper
                     (core/note_folder.py): how the next export tells what changed there.
+``folders.json``    the followed digest folders and what was imported from each
+                    (core/followed_folders.py): what ``reader update`` imports.
 
 A paper is stored once, whatever number of digests list it; each digest keeps its own
 entry (title as written, commentary, references) for it.
@@ -34,10 +36,10 @@ from .state_store import StateFile
 from .storage import AtomicJSONStorage, Backups, LibraryError, Version, WriteLock
 
 #: The library's files (without ``.json``); the note texts' files come and go with notes.
-FILES = ("catalog", "commentary", "state", "notes", "arxiv", "history", "exports")
+FILES = ("catalog", "commentary", "state", "notes", "arxiv", "history", "exports", "folders")
 ALL_FILES = FILES + SHARDS
 #: Library files no view shows: a change to them alone is no reason to read the library again.
-UNSHOWN = ("history", "exports")
+UNSHOWN = ("history", "exports", "folders")
 
 
 class Store:

@@ -74,6 +74,12 @@ class View:
         """Do its papers change when a paper is read or tagged?"""
         return self.kind in (ViewKind.UNREAD, ViewKind.TAG)
 
+    def gone(self, snap: Snapshot) -> bool:
+        """Is it a digest's, or a week's, that ``snap`` no longer has (removed elsewhere)?"""
+        if self.kind is ViewKind.DIGEST:
+            return self.key not in snap.digest_by_id
+        return self.kind is ViewKind.WEEK and not any(d.week == self.key for d in snap.digests)
+
     def ids(self, snap: Snapshot) -> list[str]:
         """The view's papers, in library order."""
         kind = self.kind

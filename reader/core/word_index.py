@@ -52,6 +52,23 @@ class Vocabulary(Sequence[str]):
         self._starts = starts
         self._len = len(words)
 
+    @classmethod
+    def joined(cls, text: str, starts: array[int]) -> Vocabulary:
+        """A vocabulary from its parts (:attr:`text`, :attr:`starts`), as saved."""
+        made = cls.__new__(cls)
+        made._text, made._starts, made._len = text, starts, len(starts)
+        return made
+
+    @property
+    def text(self) -> str:
+        """The words joined by ``\\n``."""
+        return self._text
+
+    @property
+    def starts(self) -> array[int]:
+        """Where each word starts in :attr:`text` (in characters)."""
+        return self._starts
+
     def __len__(self) -> int:
         return self._len
 

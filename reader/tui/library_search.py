@@ -1,9 +1,13 @@
 """The app's one query engine, shared by the ``/`` filter and ``s`` search.
 
-:class:`LibrarySearch` owns a :class:`reader.core.engine.Engine`. Its text index is built off
-the UI thread (on the service's compute thread) once the whole library is read, and built again
-when the catalogue changes (an import, a reload); meanwhile the previous index answers. Notes and
-tags need no rebuild: the engine follows the snapshot it is given. Paper texts and the list of
+:class:`LibrarySearch` owns a :class:`reader.core.engine.Engine`. Its text index is made off
+the UI thread (on the service's compute thread) as soon as the whole library is read, and made
+again when the catalogue changes (an import, a reload); meanwhile the previous index answers.
+Made: read from the library's saved index (``reader/core/saved_index.py``: ~0.9 s at 100,000
+papers, the tags and notes indexed anew included) when it was saved from this very
+catalogue, else built (~10 s at 100,000 papers) and then saved, on the compute thread,
+after the jobs already queued there. Notes and tags need no rebuild: the engine follows
+the snapshot it is given. Paper texts and the list of
 downloaded PDFs are read from the cache once, after the first build, and a paper whose text is
 extracted later joins then.
 
@@ -13,7 +17,7 @@ A library of up to ``SMALL`` papers is indexed on the UI thread when the filter 
 the build has not arrived yet (a few milliseconds; the first time also imports numpy, ~0.1 s):
 the filter answers its first keystroke without waiting.
 
-Before the index is ready (a few seconds after startup at 100,000 papers), a filter with words
+Before the index is ready (a few seconds after a new catalogue at 100,000 papers), a filter with words
 keeps the list as it is and says "indexing the library…" under it; terms without words
 (``tag:``, ``is:``, ``date:``, ``digest:``, ``year:``, ``cat:``) are answered at once. Once the
 index arrives the filter is applied again by itself.
@@ -26,7 +30,8 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.message import Message
@@ -58,6 +63,8 @@ class SearchIndexed(Message):
     texts: Mapping[str, PreparedText] = field(default_factory=dict)
     downloaded: frozenset[str] | None = None
     seconds: float = 0.0
+    # Built (not read from the saved index) from a snapshot with this key: save it.
+    save_as: dict[str, Any] | None = None
 
 
 def shorten(text: str, width: int) -> str:
@@ -97,11 +104,13 @@ def _catalog(snapshot: Snapshot) -> tuple[object, ...]:
 class LibrarySearch:
     """See the module docstring."""
 
-    def __init__(self, service: LibraryService) -> None:
+    def __init__(self, service: LibraryService, folder: Path | None = None) -> None:
+        """``folder``: where the library's index is saved (None: never saved or read)."""
         self.engine = Engine()
         self.ready = threading.Event()  # some index is in place
         self.build_seconds: float | None = None
         self._service = service
+        self._folder = folder
         self._building: tuple | None = None  # the catalogue being indexed
         self._texts_read = False
         self._screen: DOMNode | None = None  # where results are posted
@@ -122,7 +131,7 @@ class LibrarySearch:
             if len(snapshot.papers) <= SMALL and "numpy" in sys.modules:
                 self._build_here(snapshot, texts)
             else:  # (numpy's first import too: off the UI thread)
-                self._service.compute(self._build, screen, snapshot, texts)
+                self._service.compute(self._build, screen, snapshot, texts, self._folder)
         if not self._texts_read:  # (also when the filter indexed a small library itself)
             self._texts_read = True
             self._service.compute(self._read_texts, screen, snapshot)
@@ -133,13 +142,26 @@ class LibrarySearch:
         self.install(SearchIndexed(TextIndex.build(snapshot, texts), seconds=time.perf_counter() - started))
 
     @staticmethod
-    def _build(screen: DOMNode, snapshot: Snapshot, texts: Mapping[str, PreparedText]) -> None:
-        """(Compute thread.) Also reads which digests list each paper (the snapshot keeps it),
-        so the first search does not."""
+    def _build(screen: DOMNode, snapshot: Snapshot, texts: Mapping[str, PreparedText], folder: Path | None) -> None:
+        """(Compute thread.) The saved index when it is this catalogue's, else a build. Also
+        reads which digests list each paper (the snapshot keeps it), so the first search does not."""
+        from reader.core import saved_index  # (lazy: not loaded before the first paint)
+
         started = time.perf_counter()
-        index = TextIndex.build(snapshot, texts)
+        index = saved_index.load(folder, snapshot, texts) if folder is not None else None
+        save_as = None
+        if index is None:
+            index = TextIndex.build(snapshot, texts)
+            save_as = saved_index.key_of(snapshot) if folder is not None else None
+        screen.post_message(SearchIndexed(index, seconds=time.perf_counter() - started, save_as=save_as))
         len(snapshot.appearances)
-        screen.post_message(SearchIndexed(index, seconds=time.perf_counter() - started))
+
+    @staticmethod
+    def _save(folder: Path, index: TextIndex, key: dict[str, Any]) -> None:
+        """(Compute thread.) Keep a built index for the next start."""
+        from reader.core import saved_index  # (lazy: not loaded before the first paint)
+
+        saved_index.save(folder, index, key)
 
     @staticmethod
     def _read_texts(screen: DOMNode, snapshot: Snapshot) -> None:
@@ -167,6 +189,9 @@ class LibrarySearch:
                 self._building = None  # (an older build's result leaves the newer one waited for)
             self.build_seconds = message.seconds
             self.ready.set()
+            if message.save_as is not None and self._folder is not None and self._building is None:
+                # (after the jobs queued meanwhile: the paper texts, the mention index)
+                self._service.compute(self._save, self._folder, message.index, message.save_as)
         if message.downloaded is not None:
             engine.downloaded = engine.downloaded | message.downloaded
         if message.texts and engine.index is not None:

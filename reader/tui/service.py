@@ -193,8 +193,12 @@ class LibraryService:
         with paused(), self.library.pinned():
             self.library.load_all()
             digests = tuple(self.library.digests(commentary=True))
-            self.library.acknowledge({"commentary": storages["commentary"].version})
-        full = base.with_changes(digests=digests, read=Read.ALL)
+            read = {name: storages[name].version for name in ("catalog", "commentary")}
+            self.library.acknowledge({"commentary": read["commentary"]})
+        versions = {**base.versions, **read}
+        if base.versions.get("catalog") != read["catalog"]:  # (its papers are of another write)
+            del versions["catalog"]
+        full = base.with_changes(digests=digests, read=Read.ALL, versions=versions)
         full.indexes.warm()
         self._after_full_read()
         trace("commentary load done")

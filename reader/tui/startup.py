@@ -11,7 +11,7 @@ phase                 what the app has
 ``GLANCE``            the first screen's papers (core/glance.py): the list is drawn
 ``LISTS``             every record, no commentary: the detail pane can be built
 ``ALL``               everything: export, search, stats and fetch can run
-``INDEXED``           the query index and the mention index are built too
+``INDEXED``           the query index and the mention index are made too
 ====================  ==========================================================
 
 :class:`Startup` owns the phase and every step and timer of the sequence. The main screen
@@ -79,11 +79,11 @@ class Startup:
 
     INPUT_FIRST = 0.05  # seconds after the first paint before the background work starts
     SETTLE_AFTER = 0.08  # seconds after that: the footer and the detail's tabs
-    INDEX_AFTER = 1.0  # seconds after the whole library is read: the indexes
 
     def __init__(self, host: StartupHost) -> None:
         self.host = host
         self._shown = False
+        self._started = False  # the background work has started (after the first paint)
         self._indexing = False
         self._events: dict[LoadPhase, asyncio.Event] = {}
 
@@ -117,7 +117,10 @@ class Startup:
             self.host.call_after_refresh(self._first_paint)
         if was < LoadPhase.ALL <= self.host.phase:
             self.host.loaded_all()
-            self.host.set_timer(self.INDEX_AFTER, self.index)
+            # At once (once the first paint is done): the query index is read from its
+            # saved copy (or built) off the UI thread, so a filter with words answers soon.
+            if self._started:
+                self.index()
 
     def _first_paint(self) -> None:
         trace("after first paint")
@@ -126,7 +129,9 @@ class Startup:
         self.host.set_timer(self.INPUT_FIRST, self._after_input)
 
     def _after_input(self) -> None:
+        self._started = True
         self.host.start_background_work()
+        self.index()  # (when the first snapshot was the whole library already)
         # The footer and the tabs a moment later: a key pressed as soon as the list shows
         # is answered first, and the rest of the library is on its way meanwhile.
         self.host.set_timer(self.SETTLE_AFTER, self._settle)
@@ -136,7 +141,7 @@ class Startup:
         self.host.settled = True
 
     def index(self) -> None:
-        """Build the indexes now (at once when the filter is opened), once."""
+        """Make the indexes now (once the whole library is read, or the filter opened), once."""
         if self._indexing or self.host.phase < LoadPhase.ALL:
             return
         self._indexing = True

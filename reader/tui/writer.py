@@ -143,9 +143,10 @@ class LibraryWriter:
         library = self.library
 
         def job() -> Imported:
-            from reader.core.importer import import_paths  # the digest parser: not on the startup path
+            # (the digest parser: not on the startup path; a folder is followed, as by 'reader import')
+            from reader.core.followed_folders import import_folder_paths  # (lazy: not loaded before the first paint)
 
-            return Imported(path, import_paths(library, [path]))
+            return Imported(path, import_folder_paths(library, [path]))
 
         self.write(job, done=lambda message: message)
 

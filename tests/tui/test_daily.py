@@ -376,6 +376,13 @@ async def test_commentary_shows_cites_and_cited_by_and_enter_follows_them(librar
             if main.citations.known:
                 break
             await pilot.pause(0.02)
+        main.query_text = "cited-by:arXiv:2007.00001v1"  # the filter's cited-by: follows the same index
+        await pilot.pause(0.05)
+        assert main.visible_ids == ["2007.03898"]  # (of the week shown)
+        main.query_text = "cites:2007.04825"
+        await pilot.pause(0.05)
+        assert main.visible_ids == []
+        main.query_text = ""
         main.jump_to("2007.03898")  # NVAE: cited by 2007.00001
         await pilot.pause(0.2)
         await settle(pilot)
@@ -395,6 +402,10 @@ async def test_commentary_shows_cites_and_cited_by_and_enter_follows_them(librar
         assert "and 2 other arXiv papers, not in your library" in text
         # An extraction adds to the index: the pane follows.
         main.citations = main.citations.adding("2007.03898", ["2007.04825"])
+        main.query_text = "cites:2007.04825"
+        await pilot.pause(0.05)
+        assert main.visible_ids == ["2007.03898"]
+        main.query_text = ""
         main.jump_to("2007.04825")
         await pilot.pause(0.1)
         main.query_one("#detail").sync()

@@ -132,7 +132,7 @@ async def test_T_removes_a_tag(library):
     app = ReaderApp(library)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await pilot.press("j", "T")  # NVAE has tags vae, gan
+        await pilot.press("j", "minus")  # NVAE has tags vae, gan
         await pilot.press("enter")  # the first: vae
         await settle(pilot)
         assert fresh(library).state("2007.03898").tags == ("gan",)
@@ -270,7 +270,7 @@ async def test_bulk_selection_one_undo_step(library):
         await pilot.press("enter")
         await settle(pilot)
         assert all("batch" in fresh(library).state(i).tags for i in WEEK2[:3])
-        await pilot.press("T", "enter")  # the first of their tags is gan (or batch)
+        await pilot.press("minus", "enter")  # the first of their tags is gan (or batch)
         await settle(pilot)
         await pilot.press("u")  # undo the removal: one step for all three
         await settle(pilot, rounds=3)

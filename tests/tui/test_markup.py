@@ -152,7 +152,7 @@ async def test_tags_with_markup_toggle_type_untag_and_undo(marked):
         await settle(pilot, rounds=3)
         assert hostile("typed") not in main.snapshot.state(IDS[1]).tags
         assert "Undid" in notified(app)
-        await pilot.press("T")
+        await pilot.press("minus")
         await pilot.pause(0.1)
         shows(app, "#" + TAG)  # the prompt's choices
         await pilot.press("enter")

@@ -26,7 +26,7 @@ from .textual_test_compat import notifications
 
 SIZE = (120, 40)
 WEEK2 = ["2007.01758", "2007.03898", "2007.00003", "2007.04825"]
-CHARACTERS = {"space": " ", "enter": "\r", "escape": "\x1b"}
+CHARACTERS = {"space": " ", "enter": "\r", "escape": "\x1b", "minus": "-"}
 
 
 def key_event(key: str) -> events.Key:
@@ -134,11 +134,11 @@ async def test_t_typed_ahead_tags_the_row_under_the_cursor(library):
     assert "later" not in disk.state(WEEK2[0]).tags
 
 
-async def test_T_typed_ahead_offers_the_tags_of_the_row_under_the_cursor(library):
+async def test_minus_typed_ahead_offers_the_tags_of_the_row_under_the_cursor(library):
     app = ReaderApp(library)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        together(app, "j", "T")
+        together(app, "j", "minus")
         await settle(pilot)
         await pilot.press("enter")  # the first tag offered: vae (of NVAE), not gan
         await settle(pilot)

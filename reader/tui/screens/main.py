@@ -36,6 +36,7 @@ from reader.core.snapshot import Snapshot
 from reader.core.text import one_line
 from reader.core.views import View, first_view
 
+from .. import followed
 from .. import messages as m
 from ..jobs import ArxivJobs, JobsState, in_background
 from ..library_search import LibrarySearch, SearchIndexed, shorten
@@ -109,7 +110,7 @@ class MainScreen(Screen[None]):
         self.startup = Startup(self)
         self.writer = LibraryWriter(service, library, self.post_message)
         self.arxiv = ArxivJobs(service, cache or _cache_dir, self.post_message, self._publish_jobs, self.in_background)
-        self.search = LibrarySearch(service)
+        self.search = LibrarySearch(service, library.data_dir)
         self.papers = VisiblePapers(self.search)
         self._filter_state: Text | None = None  # for the list's subtitle: an error, or "indexing…"
         self._polling = False
@@ -196,7 +197,7 @@ class MainScreen(Screen[None]):
         if not first:
             snapshot.indexes.adopt_mentions(self.snapshot.indexes)  # same digests: keep the index
         self.snapshot = snapshot
-        if first:
+        if first or (self.view is not None and self.view.gone(snapshot)):  # (a digest removed elsewhere)
             self.view = first_view(snapshot)
         self.startup.shown(snapshot)
         if self.search.engine.index is not None:
@@ -228,6 +229,7 @@ class MainScreen(Screen[None]):
 
     def loaded_all(self) -> None:
         self.app.freeze_heap("full read")  # type: ignore[attr-defined]
+        followed.check(self)  # new digests in the followed folders? (hashed in the background)
 
     def build_indexes(self) -> None:
         """The query engine's index and the mention index, in the background (one compute
@@ -251,6 +253,9 @@ class MainScreen(Screen[None]):
     @on(m.CitationsIndexed)
     def _citations_indexed(self, message: m.CitationsIndexed) -> None:
         self.citations = Citations(message.index, message.snapshot.digests, message.snapshot.papers)
+        self.search.engine.citations = message.index  # (an extraction grows it in place)
+        if "cite" in self.query_text.lower():
+            self._refresh_visible()  # the filter's cites:/cited-by: answer from it now
 
     @on(m.IndexesBuilt)
     def _indexes_built(self) -> None:
@@ -521,7 +526,13 @@ class MainScreen(Screen[None]):
         detail.focus_content()
 
     action_undo = _delegate(library_actions.undo)
+
+    def action_triage(self) -> None:
+        from .triage import start_triage  # opened on T, not at startup
+
+        self._when_loaded(start_triage, "triage")
     action_import = _delegate(library_actions.import_digest)
+    action_update_folders = _delegate(followed.update)
     import_path = _delegate(library_actions.import_path)
     queue_paper = _delegate(library_actions.queue_paper)
 
@@ -567,6 +578,14 @@ class MainScreen(Screen[None]):
     @on(m.Written)
     def _written(self, message: Message) -> None:
         library_actions.outcome(self, message)
+
+    @on(m.FoldersPending)
+    def _folders_pending(self, message: m.FoldersPending) -> None:
+        self.notify(followed.notice(message.pending), title="Followed folders", timeout=followed.NOTICE_SECONDS)
+
+    @on(m.FoldersUpdated)
+    def _folders_updated(self, message: m.FoldersUpdated) -> None:
+        followed.updated(self, message)
 
     @on(m.FetchProgress)
     @on(m.FetchDone)
