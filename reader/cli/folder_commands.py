@@ -9,6 +9,7 @@ import json
 import sys
 from pathlib import Path
 
+from .commands import _progress
 from .common import CliError, keep_glance, open_library
 
 
@@ -44,8 +45,8 @@ def _when(stamp: str) -> str:
 
 
 def cmd_folders(args: argparse.Namespace) -> int:
-    from ..core.followed_folders import followed
-    from ..core.importer import shown
+    from ..core.followed_folders import followed  # (lazy: not loaded by reader mark)
+    from ..core.importer import shown  # (lazy: not loaded by reader mark)
 
     folders = followed(open_library(args))
     if args.json:
@@ -63,9 +64,9 @@ def cmd_folders(args: argparse.Namespace) -> int:
 
 
 def cmd_folders_remove(args: argparse.Namespace) -> int:
-    from ..core.followed_folders import forget
-    from ..core.importer import shown
-    from ..core.note_folder import folder_key
+    from ..core.followed_folders import forget  # (lazy: not loaded by reader mark)
+    from ..core.importer import shown  # (lazy: not loaded by reader mark)
+    from ..core.note_folder import folder_key  # (lazy: not loaded by reader mark)
 
     key = folder_key(args.folder)
     if not forget(open_library(args), key):
@@ -75,8 +76,7 @@ def cmd_folders_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_update(args: argparse.Namespace) -> int:
-    from ..core.followed_folders import followed, update
-    from .commands import _progress
+    from ..core.followed_folders import followed, update  # (lazy: not loaded by reader mark)
 
     library = open_library(args)
     if not followed(library):
@@ -93,7 +93,7 @@ def cmd_update(args: argparse.Namespace) -> int:
         json.dump({"folders": [found.to_json() for found in updates]}, sys.stdout, ensure_ascii=False, indent=2)
         print()
     else:
-        from ..core.importer import shown
+        from ..core.importer import shown  # (lazy: not loaded by reader mark)
 
         for found in updates:
             for old, new in found.renamed:

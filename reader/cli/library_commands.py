@@ -7,6 +7,9 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
+from ..core.ids import parse_id
+from ..core.library import normalize_tag
+from ..core.text import one_line
 from .common import CliError, canonical_ids, keep_glance, open_library
 
 if TYPE_CHECKING:
@@ -92,11 +95,9 @@ def cmd_digests(args: argparse.Namespace) -> int:
 
 
 def _print_table(rows: list[dict[str, Any]]) -> None:
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    from ..core.text import one_line
+    from rich.console import Console  # (lazy: not loaded by reader mark)
+    from rich.table import Table  # (lazy: not loaded by reader mark)
+    from rich.text import Text  # (lazy: not loaded by reader mark)
 
     table = Table(box=None, pad_edge=False, header_style="bold")
     table.add_column("id", no_wrap=True)
@@ -115,7 +116,7 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
 
 
 def _remove(args: argparse.Namespace) -> int:
-    from ..core.digest_removal import describe, remove_digests
+    from ..core.digest_removal import describe, remove_digests  # (lazy: not loaded by reader mark)
 
     library = open_library(args)
     removal = remove_digests(library, args.digests)
@@ -133,8 +134,7 @@ def _remove(args: argparse.Namespace) -> int:
 
 # --- add -----------------------------------------------------------------
 def cmd_add(args: argparse.Namespace) -> int:
-    from ..core.library import normalize_tag
-    from ..core.views import QUEUE_LABEL
+    from ..core.views import QUEUE_LABEL  # (lazy: not loaded by reader mark)
 
     bad = [raw for raw in args.ids if not _is_id(raw)]
     if bad:  # all or nothing: a script learns of every bad id, and nothing half-done
@@ -160,7 +160,6 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def _is_id(raw: str) -> bool:
-    from ..core.ids import parse_id
 
     return parse_id(raw) is not None
 
@@ -194,7 +193,6 @@ def _origin(change: Change) -> tuple[str, str]:
 
 
 def _list_history(library: Library, as_json: bool) -> int:
-    from ..core.text import one_line
 
     changes = list(reversed(library.history()))
     if as_json:

@@ -7,7 +7,9 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .common import CliError
+from ..core.library import normalize_tag
+from ..core.locations import cache_dir, data_dir
+from .common import CliError, canonical_ids
 
 if TYPE_CHECKING:
     from ..core.engine import Engine
@@ -30,7 +32,7 @@ def add_query_argument(p: argparse.ArgumentParser, *, required: bool) -> None:
 
 def parse_words(words: list[str]) -> Query:
     """The arguments as one query; a mistake is a CliError naming the column."""
-    from ..core.query import parse
+    from ..core.query import parse  # (lazy: ~155 ms, not loaded by reader mark)
 
     query = parse(" ".join(words))
     if query.error is not None:
@@ -40,10 +42,10 @@ def parse_words(words: list[str]) -> Query:
 
 def selection_query(snapshot: Snapshot, args: argparse.Namespace) -> Query:
     """The QUERY arguments and the selection flags, all ANDed."""
-    from ..core.cite_ids import canonical
-    from ..core.engine import digests_matching
-    from ..core.query import And, CitedBy, Cites, Digest, Is, Query, Tag, Week
-    from ..core.words import fold, words
+    from ..core.cite_ids import canonical  # (lazy: not loaded by reader mark)
+    from ..core.engine import digests_matching  # (lazy: not loaded by reader mark)
+    from ..core.query import And, CitedBy, Cites, Digest, Is, Query, Tag, Week  # (lazy: not loaded by reader mark)
+    from ..core.words import fold, words  # (lazy: not loaded by reader mark)
 
     query = parse_words(getattr(args, "query", None) or [])
     terms: list[Node] = [] if query.node is None else [query.node]
@@ -57,7 +59,6 @@ def selection_query(snapshot: Snapshot, args: argparse.Namespace) -> Query:
     if getattr(args, "week", None) is not None:
         terms.append(Week(args.week))
     if getattr(args, "tag", None) is not None:
-        from ..core.library import normalize_tag
 
         try:
             terms.append(Tag(fold(normalize_tag(args.tag))))
@@ -73,7 +74,6 @@ def selection_query(snapshot: Snapshot, args: argparse.Namespace) -> Query:
     for flag, kind in (("cites", Cites), ("cited_by", CitedBy)):  # --cites ID: cites:ID
         raw = getattr(args, flag, None)
         if raw:
-            from .common import canonical_ids
 
             terms.append(kind(canonical(canonical_ids([raw])[0])))
     if not terms:
@@ -88,13 +88,12 @@ def engine_for(snapshot: Snapshot, query: Query, folder: Path | None = None) -> 
     has not been read), and for words the index: the one saved in the library ``folder``
     when it is this catalogue's, else built here (seconds at 100,000 papers) and saved for
     the next command and the app."""
-    from ..core.engine import Engine
-    from ..core.locations import cache_dir
-    from ..core.query import CitedBy, Cites, Is, Words
+    from ..core.engine import Engine  # (lazy: not loaded by reader mark)
+    from ..core.query import CitedBy, Cites, Is, Words  # (lazy: not loaded by reader mark)
 
     citations = None
     if any(isinstance(leaf, (Cites, CitedBy)) for leaf, _ in query.leaves()):
-        from ..core.citations import cites_index, unread_text
+        from ..core.citations import cites_index, unread_text  # (lazy: not loaded by reader mark)
 
         citations = cites_index(snapshot, cache_dir())
         for leaf, _ in query.leaves():
@@ -105,7 +104,7 @@ def engine_for(snapshot: Snapshot, query: Query, folder: Path | None = None) -> 
     downloaded: set[str] = set()
     texts = {}
     if searches_text or query.uses(Is, state="downloaded"):
-        from ..core.search_sources import cached_texts, downloaded_ids
+        from ..core.search_sources import cached_texts, downloaded_ids  # (lazy: ~297 ms, not loaded by reader mark)
 
         downloaded = downloaded_ids(cache_dir())
         if searches_text:
@@ -113,7 +112,7 @@ def engine_for(snapshot: Snapshot, query: Query, folder: Path | None = None) -> 
     if Engine.needs_index(query):
         if folder is None:
             return Engine.build(snapshot, texts, downloaded, citations)
-        from ..core.saved_index import load_or_build
+        from ..core.saved_index import load_or_build  # (lazy: not loaded by reader mark)
 
         return Engine(load_or_build(folder, snapshot, texts)[0], downloaded, citations)
     return Engine(None, downloaded, citations)
@@ -121,8 +120,7 @@ def engine_for(snapshot: Snapshot, query: Query, folder: Path | None = None) -> 
 
 def selected_ids(snapshot: Snapshot, args: argparse.Namespace) -> list[str]:
     """The papers ``list`` or ``export`` works on, in library order."""
-    from ..core.engine import universe
-    from ..core.locations import data_dir
+    from ..core.engine import universe  # (lazy: not loaded by reader mark)
 
     query = selection_query(snapshot, args)
     folder = data_dir(getattr(args, "data_dir", None))

@@ -26,6 +26,8 @@ from .fs import atomic_write
 from .history import Change
 from .ids import is_valid_id
 from .library import Library
+from .locations import cache_dir
+from .state_store import StateFile
 from .storage import NEWER_FORMAT, UNREADABLE, check_json_file, load_json, stray_temp_files
 from .text import one_line
 
@@ -139,7 +141,6 @@ def clean_temp_files(library: Library, cache: Path | None = None) -> list[Path]:
     """Remove temporary files left by interrupted writes (never read; always safe): in the
     library, and unfinished downloads and text in the cache (``cache``, else the cache dir)."""
     if cache is None:
-        from .locations import cache_dir
 
         cache = cache_dir()
     found = stray_temp_files(library.data_dir, library.backups.directory, cache / "pdf", cache / "text")
@@ -292,7 +293,6 @@ def _differences(kind: str, damaged: dict[str, dict[str, dict[str, Any]]], backu
 
     kind = base_kind(kind)
     if kind == "state":
-        from .state_store import StateFile
 
         before = StateFile(backup).states()
         after = StateFile(damaged).states()  # (either format)

@@ -220,7 +220,7 @@ class Engine:
     def search(self, snapshot: Snapshot, query: Query | str, limit: int = 200) -> list[SearchHit]:
         """The papers matching ``query``, best first (title hits, then authors, tags, note,
         commentary, abstract, paper text), with a snippet per field that matched."""
-        from .ranking import rank
+        from .ranking import rank  # (lazy: ~11 ms, not loaded before the first paint)
 
         if isinstance(query, str):
             query = parse(query)
@@ -388,7 +388,7 @@ class _Evaluation:
         return frozenset(i for i in snap.mentioned_by_digests if i not in listed)
 
     def mismatched(self) -> frozenset[str]:
-        from .mismatch import is_mismatched
+        from .mismatch import is_mismatched  # (lazy: not loaded before the first paint)
 
         snap = self.snap
         return frozenset(i for i, r in snap.metadata.items() if r.get("status") == "ok" and is_mismatched(snap, i))
@@ -417,7 +417,7 @@ class _Evaluation:
 
     def in_years(self, node: Year) -> int:
         """Papers published (by their arXiv record, else their id) within the years."""
-        import numpy as np
+        import numpy as np  # (lazy: ~113 ms, not loaded before the first paint)
 
         space, snap = self.space, self.snap
 

@@ -24,8 +24,9 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from .ids import parse_id
 from .query_values import BadValue, date_range, iso_week, year_range
-from .words import words
+from .words import fold, words
 
 __all__ = [
     "IS_VALUES",
@@ -452,16 +453,13 @@ _EXAMPLES = {
 
 def _paper_id(value: str) -> str | None:
     """The canonical arXiv id ``value`` names (an id, ``arXiv:…``, a URL), None if none."""
-    from .cite_ids import canonical
-    from .ids import parse_id
+    from .cite_ids import canonical  # (lazy: not loaded before the first paint)
 
     found = parse_id(value)
     return canonical(found[0]) if found is not None else None
 
 
 def _fold_value(value: str) -> str:
-    from .words import fold
-
     return fold(value.strip())
 
 

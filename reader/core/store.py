@@ -28,6 +28,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
+from . import glance
 from .catalog import Catalog, Commentary
 from .history import Change, Origin
 from .notes_store import INDEX_TABLE, SHARDS, TEXTS_TABLE, is_index, noted, shard_of, text_of
@@ -179,7 +180,6 @@ class Store:
     def unknown(self, ids: Iterable[str]) -> list[str]:
         """Those of ``ids`` not in the library. Asks the glance (core/glance.py) first: a
         few milliseconds at 100,000 papers, where reading the catalogue takes a second."""
-        from . import glance
 
         ids = list(ids)
         known = glance.known_ids(self)

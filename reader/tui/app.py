@@ -200,7 +200,7 @@ class ReaderApp(KeysInOrderApp, OneLineCrashApp):
         self.exit()
 
     def _offer_retry(self, main: MainScreen, error: str) -> None:
-        from .screens.unsaved import UnsavedNote
+        from .screens.unsaved import UnsavedNote  # (lazy: not loaded before the first paint)
 
         def chosen(choice: str | None) -> None:
             if choice == "retry":

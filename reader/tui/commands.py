@@ -13,10 +13,10 @@ from textual.markup import escape
 
 from reader.core.text import one_line
 
+from .screens.main import MainScreen
+
 
 def _main_screen(app):
-    from .screens.main import MainScreen
-
     return next((s for s in reversed(app.screen_stack) if isinstance(s, MainScreen)), None)
 
 

@@ -14,6 +14,9 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
+from reader.core.library import Library
+
+from .jobs import in_background
 from .messages import FoldersPending, FoldersUpdated
 
 if TYPE_CHECKING:
@@ -28,13 +31,11 @@ MAX_LINES = 8
 def check(screen: MainScreen) -> None:
     """Look at the followed folders in the background; post FoldersPending when a file is
     new or changed there (nothing when none is followed, nothing is new, or it fails)."""
-    from .jobs import in_background
 
     data_dir = screen.service.library.data_dir
 
     def look() -> None:
-        from reader.core.followed_folders import pending
-        from reader.core.library import Library
+        from reader.core.followed_folders import pending  # (lazy: not loaded before the first paint)
 
         found = pending(Library(data_dir))
         if found:
@@ -52,7 +53,7 @@ def home(path: str) -> str:
 def notice(found: list[Pending]) -> str:
     """One line: ``2 new digests in ~/digests: press U to import`` (paths are the user's:
     the app's notify shows them literally)."""
-    from reader.core.importer import shown
+    from reader.core.importer import shown  # (lazy: not loaded before the first paint)
 
     new, changed = sum(p.new for p in found), sum(p.changed for p in found)
     parts = []
@@ -70,7 +71,7 @@ def update(screen: MainScreen) -> None:
     library = screen.service.library
 
     def job() -> FoldersUpdated:
-        from reader.core.followed_folders import update as update_folders
+        from reader.core.followed_folders import update as update_folders  # (lazy: not loaded before the first paint)
 
         return FoldersUpdated(update_folders(library))
 

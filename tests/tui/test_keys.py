@@ -6,6 +6,7 @@ from reader.core.library import Library
 from reader.core.views import ALL, ViewKind
 from reader.tui import opener
 from reader.tui.app import ReaderApp
+from reader.tui.textual_compat import input_suggestion
 from reader.tui.widgets.detail import DetailPane
 from reader.tui.widgets.papers import PapersList
 from reader.tui.widgets.weeks import WeeksSidebar
@@ -103,7 +104,7 @@ async def test_t_adds_tag_with_completion(library):
         await pilot.press("a", "t")  # existing tag "attention" is suggested
         field = app.screen.query_one("#tag-input")
         for _ in range(100):  # the suggester runs in its own task
-            if field._suggestion:
+            if input_suggestion(field):
                 break
             await pilot.pause(0.02)
         await pilot.press("tab")  # accept the suggestion

@@ -22,6 +22,7 @@ from reader.tui.app import ReaderApp
 from reader.tui.widgets.detail import DetailPane
 
 from .conftest import ready, settle, type_text
+from .textual_test_compat import notifications
 
 SIZE = (120, 40)
 WEEK2 = ["2007.01758", "2007.03898", "2007.00003", "2007.04825"]
@@ -86,7 +87,7 @@ def _block_loop_then_send(app: ReaderApp, pilot, keys: list[str], gap: float) ->
     def typist() -> None:
         started.wait(5)
         for key in keys:
-            app._driver.send_message(key_event(key))
+            app.post_message(key_event(key))
             time.sleep(gap)
 
     thread = threading.Thread(target=typist)
@@ -241,7 +242,7 @@ async def test_letters_typed_right_after_n_go_into_the_note_not_to_the_list(libr
         assert app.focused.id == "note-editor"
         assert app.screen.query_one("#note-editor").text == "hello"
         assert opened == []
-        assert not any("Exported" in str(n.message) for n in app._notifications)
+        assert not any("Exported" in str(n.message) for n in notifications(app))
         await pilot.press("escape")
         await settle(pilot)
     assert fresh(library).note(WEEK2[1]) == "hello"

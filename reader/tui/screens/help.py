@@ -74,7 +74,7 @@ def collect(screen: Screen) -> dict[str, list[tuple[str, str]]]:
     rows: dict[str, dict[str, str]] = {name: {} for name, _ in sections}
     rows.setdefault("App", {})
     where = {action: name for name, actions in sections for action in actions}
-    from ..widgets.paper_text import PaperPane
+    from ..widgets.paper_text import PaperPane  # (lazy: only when it is used)
 
     longer = {**PaperPane.DESCRIPTIONS, **getattr(screen, "DESCRIPTIONS", {})}
     bindings: list[Binding] = []

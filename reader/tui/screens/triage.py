@@ -219,7 +219,7 @@ class TriageScreen(Screen[None]):
         arxiv_id = self.current
         if arxiv_id is None:
             return
-        from .prompts import TagPrompt, split_tags
+        from .prompts import TagPrompt, split_tags  # (lazy: only when it is used)
 
         counts = self.main.snapshot.tag_counts
         existing = sorted(counts, key=lambda t: (-counts[t], t))
