@@ -47,7 +47,6 @@ from ..trace import trace
 from ..visible import VisiblePapers
 from ..widgets.citations import Citations
 from ..widgets.detail import DetailPane, preload_detail
-from ..widgets.filter_input import FILTER_PLACEHOLDER, FilterInput
 from ..widgets.line_list import LineList
 from ..widgets.papers import PapersList
 from ..widgets.status import StatusLine
@@ -65,6 +64,26 @@ def _delegate(action: Callable[..., None]) -> Callable[..., None]:
 
     def method(self: MainScreen, *args: Any) -> None:
         action(self, *args)
+
+    method.__doc__ = action.__doc__
+    return method
+
+
+def _when_loaded(action: Callable[[MainScreen], None], name: str) -> Callable[[MainScreen], None]:
+    """A key's method that runs ``action(screen)`` once the whole library is read: at once,
+    or as soon as it is (pressed twice meanwhile, it runs once)."""
+
+    def method(self: MainScreen) -> None:
+        if self.phase >= LoadPhase.ALL:
+            action(self)
+            return
+
+        async def after_load() -> None:
+            await self.needs_everything()
+            action(self)
+
+        # Exclusive in its group: pressed twice while loading, it runs once.
+        self.run_worker(after_load(), group=f"wait-{name}", exclusive=True, exit_on_error=False)
 
     method.__doc__ = action.__doc__
     return method
@@ -441,15 +460,7 @@ class MainScreen(Screen[None]):
         self.jump_to(message.arxiv_id)
 
     def on_backlinks_open(self, message: Any) -> None:
-        """Enter on a "Mentioned in" line: the paper, or the digest (at the entry that
-        mentions the paper, when it is an entry and not the digest's preface)."""
-        if message.kind == "paper":
-            self.jump_to(message.key)
-            return
-        from ..widgets.backlinks import mentioning_entry  # loaded with the detail's tabs
-
-        target = mentioning_entry(self.snapshot, message.key, message.paper_id)
-        navigation.show_view(self, View.digest(message.key), target)
+        navigation.open_backlink(self, message.kind, message.key, message.paper_id)
 
     show_view = _delegate(navigation.show_view)
     show_in_all = _delegate(navigation.show_in_all)
@@ -459,10 +470,7 @@ class MainScreen(Screen[None]):
     def _filter_changed(self, event: Input.Changed) -> None:
         self.apply_filter()
 
-    def apply_filter(self) -> None:
-        """Filter by what the filter field holds now (a ``Changed`` message may be older)."""
-        filter_input = self._filter_input()
-        self.query_text = filter_input.value if filter_input is not None else ""
+    apply_filter = _delegate(navigation.apply_filter)
 
     def on_unmount(self) -> None:
         self.session_keeper.save()
@@ -470,36 +478,11 @@ class MainScreen(Screen[None]):
         self.flush_note(wait=True)
 
     # --- navigation -------------------------------------------------------------------------
-    def _filter_input(self) -> FilterInput | None:
-        found = self.query("#filter")
-        return found.first(FilterInput) if found else None
-
-    def set_filter(self, value: str) -> None:
-        filter_input = self._filter_input()
-        if filter_input is not None:
-            filter_input.value = value
-
-    def action_focus_papers(self) -> None:
-        filter_input = self._filter_input()
-        if filter_input is not None:
-            filter_input.display = bool(filter_input.value.strip())
-        # Focus moves before the next key is handled (``focus()`` waits for the app's
-        # queue, behind keys typed ahead, which would then go to the old widget).
-        self.set_focus(self.query_one(PapersList))
+    set_filter = _delegate(navigation.set_filter)
+    action_focus_papers = _delegate(navigation.focus_papers)
 
     async def action_filter(self) -> None:
-        filter_input = self._filter_input()
-        if filter_input is None:  # made on first use: it is not on the first screen
-            filter_input = FilterInput(self._filter_done, placeholder=FILTER_PLACEHOLDER, id="filter")
-            # Awaited: the keys typed right after / wait for the field, and go into it.
-            await self.query_one("#main").mount(filter_input, after=self.query_one(PapersList))
-        filter_input.display = True
-        self.set_focus(filter_input)
-        self.startup.index()
-
-    def _filter_done(self) -> None:
-        self.apply_filter()
-        self.action_focus_papers()
+        await navigation.open_filter(self)
 
     action_cycle = _delegate(navigation.cycle)
     action_back = _delegate(navigation.back)
@@ -535,10 +518,7 @@ class MainScreen(Screen[None]):
 
     action_undo = _delegate(library_actions.undo)
 
-    def action_triage(self) -> None:
-        from .triage import start_triage  # opened on T, not at startup
-
-        self._when_loaded(start_triage, "triage")
+    action_triage = _when_loaded(lambda screen: _triage().start_triage(screen), "triage")
     action_import = _delegate(library_actions.import_digest)
     action_update_folders = _delegate(followed.update)
     import_path = _delegate(library_actions.import_path)
@@ -553,29 +533,10 @@ class MainScreen(Screen[None]):
 
     action_download = _delegate(arxiv_actions.download)
     # Keys that need the whole library: at once, or as soon as it is read (the last press).
-    def action_export(self) -> None:
-        self._when_loaded(library_actions.export_view, "export")
-
-    def action_fetch(self) -> None:
-        self._when_loaded(arxiv_actions.fetch_view, "fetch")
-
-    def action_search(self) -> None:
-        self._when_loaded(library_actions.open_search, "search")
-
-    def action_stats(self) -> None:
-        self._when_loaded(library_actions.open_stats, "stats")
-
-    def _when_loaded(self, action: Callable[[MainScreen], None], name: str) -> None:
-        if self.phase >= LoadPhase.ALL:
-            action(self)
-            return
-
-        async def after_load() -> None:
-            await self.needs_everything()
-            action(self)
-
-        # Exclusive in its group: pressed twice while loading, it runs once.
-        self.run_worker(after_load(), group=f"wait-{name}", exclusive=True, exit_on_error=False)
+    action_export = _when_loaded(library_actions.export_view, "export")
+    action_fetch = _when_loaded(arxiv_actions.fetch_view, "fetch")
+    action_search = _when_loaded(library_actions.open_search, "search")
+    action_stats = _when_loaded(library_actions.open_stats, "stats")
 
     @on(m.NoteWritten)
     @on(m.NoteFailed)
@@ -623,6 +584,12 @@ class MainScreen(Screen[None]):
         if self.selection:
             return [i for i in self.visible_ids if i in self.selection]
         return [self.paper_id] if self.paper_id else []
+
+
+def _triage() -> Any:
+    from . import triage  # (lazy: opened on T, not at startup)
+
+    return triage
 
 
 def _cache_dir() -> Any:
