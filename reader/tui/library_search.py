@@ -41,6 +41,8 @@ from reader.core.query import Query
 from reader.core.search_index import PreparedText, TextIndex
 from reader.core.text import printable
 
+from .trace import trace
+
 if TYPE_CHECKING:
     from textual.dom import DOMNode
 
@@ -184,6 +186,7 @@ class LibrarySearch:
             if engine.index is not None:  # texts extracted while it was being built
                 index = index.with_texts({i: t for i, t in engine.index.texts.items() if i not in index.texts})
             engine.index = index
+            trace(f"query index in place ({'built' if message.save_as else 'read'} in {message.seconds * 1000:.0f} ms)")
             building = self._building
             if building is not None and all(a is b for a, b in zip(building, _catalog_of(index), strict=True)):
                 self._building = None  # (an older build's result leaves the newer one waited for)
