@@ -1,4 +1,4 @@
-"""Run a command and print, as JSON, its exit code, wall time and peak resident memory.
+"""Run a command and print, as JSON, its exit code, wall time, CPU time and peak resident memory.
 
 ``python tests/reliability_measure.py CMD ARG...``, used by tests/test_reliability_input.py.
 It runs in its own process so that ``RUSAGE_CHILDREN`` (the largest peak RSS of any child
@@ -18,12 +18,15 @@ def main() -> None:
     started = time.monotonic()
     proc = subprocess.run(sys.argv[1:], capture_output=True, check=False)
     seconds = time.monotonic() - started
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak_kib = usage.ru_maxrss  # KiB on Linux
     print(
         json.dumps(
             {
                 "code": proc.returncode,
                 "seconds": round(seconds, 2),
+                # what the command itself spent (other processes on a busy machine don't count)
+                "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
                 "peak_mb": round(peak_kib / 1024, 1),
                 "stdout_head": proc.stdout[:500].decode("utf-8", "replace"),
                 "stderr": proc.stderr[-2000:].decode("utf-8", "replace"),

@@ -194,6 +194,28 @@ def test_list_cites_and_cited_by(capsys, library):
     )
 
 
+def test_cites_and_cited_by_in_the_query_language(capsys, library):
+    def listed(*query: str) -> list[str]:
+        code, out, err = cli(capsys, "list", *query, "--json")
+        assert code == 0, err
+        return [p["arxiv_id"] for p in json.loads(out)]
+
+    assert listed("cites:https://arxiv.org/abs/2007.03898v2") == [OWN, "2101.00002"]
+    assert listed(f"cited-by:arXiv:{OWN}") == ["2007.03898", "2007.01758"]
+    assert listed(f"cited-by:{OWN} -cites:2007.03898") == ["2007.03898", "2007.01758"]
+    assert listed("cites:2007.03898 OR cites:2007.01758", "--unread") == [OWN, "2101.00002"]
+    assert listed("cites:2007.03898", "--cited-by", OWN) == []  # the flags are terms of the query too
+    code, out, err = cli(capsys, "search", "cites:2007.03898", "--json")
+    assert code == 0, err
+    assert {h["arxiv_id"] for h in json.loads(out)} == {OWN, "2101.00002"}
+    code, out, err = cli(capsys, "search", "cites:2007.03898 citing", "--json")
+    assert code == 0 and [h["arxiv_id"] for h in json.loads(out)] == ["2101.00002"]  # and its title's word
+    code, _, err = cli(capsys, "list", "cited-by:2101.00003")  # its text was never read: say what to do
+    assert code == 1 and "the text of 2101.00003 has not been read: run 'reader fetch --pdf 2101.00003'" in err
+    code, _, err = cli(capsys, "list", "cites:nvae")
+    assert code == 1 and 'cites: wants an arXiv id' in err
+
+
 def test_cites_index_is_kept_and_follows_changed_texts(library, cache):
     snapshot = Snapshot.load(Library(Path(os.environ["READER_DATA_DIR"])))
     index = cites_index(snapshot, cache)

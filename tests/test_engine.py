@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reader.core.citations import CitesIndex
 from reader.core.engine import Engine, universe
 from reader.core.library import DigestRecord, PaperRecord, PaperState
 from reader.core.models import Entry
@@ -74,7 +75,10 @@ def snap() -> Snapshot:
 @pytest.fixture(scope="module")
 def engine(snap) -> Engine:
     texts = {OLD: prepare_text("Page about holography and the bulk."), LORA: prepare_text("Low rank updates of weights.")}
-    return Engine.build(snap, texts, downloaded={OLD, LORA})
+    # LoRA's text cites EXPLORE, PERRON and a paper not in the library; OLD's cites LoRA (by an
+    # id with its version); QUEUED's text was read and cites nothing.
+    citations = CitesIndex(snap, {LORA: [EXPLORE, PERRON, "1706.03762"], OLD: [f"{LORA}v2"], QUEUED: []})
+    return Engine.build(snap, texts, downloaded={OLD, LORA}, citations=citations)
 
 
 def found(engine: Engine, snap: Snapshot, query: str) -> list[str]:
@@ -140,6 +144,19 @@ TERMS = [
     ("is:downloaded", [LORA, OLD]),
     ("is:mismatched", [EXPLORE]),
     ("is:mentioned", ["1312.99999"]),  # mentioned by a digest, listed by none
+    # citations (from the papers' texts)
+    (f"cites:{EXPLORE}", [LORA]),
+    (f"cites:{LORA}", [OLD]),
+    (f"cites:arXiv:{LORA}v1", [OLD]),
+    ("cites:1706.03762", [LORA]),  # not in the library: who cites it is
+    (f"cites:{QUEUED}", []),
+    (f"cited-by:{LORA}", [EXPLORE, PERRON]),
+    (f"cited-by:{OLD}", [LORA]),
+    (f"cited-by:{QUEUED}", []),  # read, cites none
+    (f"cited-by:{KOREAN}", []),  # its text was never read
+    (f"cited-by:{LORA} -is:read", [EXPLORE]),
+    (f"cites:{EXPLORE} OR cited-by:{LORA}", [LORA, EXPLORE, PERRON]),
+    (f"-cites:{LORA}", [LORA, EXPLORE, COLORADO, PERRON, KOREAN, QUEUED]),
     # logic
     ("edward witten", [OLD]),
     ("edward AND witten", [OLD]),
@@ -172,6 +189,19 @@ def test_a_query_without_words_needs_no_index(snap):
     assert engine.index is None
     assert engine.filter(snap, ALL, "witten") == [OLD]  # words: the index is built on demand
     assert engine.index is not None
+
+
+def test_citations_arrive_later_and_grow_in_place(snap):
+    engine = Engine()
+    assert engine.filter(snap, ALL, f"cites:{EXPLORE}") == []  # no citations known yet: none match
+    assert engine.filter(snap, ALL, f"-cited-by:{LORA}") == ALL
+    citations = CitesIndex(snap, {LORA: [EXPLORE]})
+    engine.citations = citations
+    assert engine.filter(snap, ALL, f"cites:{EXPLORE}") == [LORA]
+    citations.add(COLORADO, [EXPLORE])  # an extraction adds to the index the app holds
+    assert engine.filter(snap, ALL, f"cites:{EXPLORE}") == [LORA, COLORADO]
+    assert engine.filter(snap, ALL, f"cited-by:{COLORADO}") == [EXPLORE]
+    assert engine.index is None  # no words: no index
 
 
 def test_the_index_follows_notes_and_tags_without_a_rebuild(snap):

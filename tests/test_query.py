@@ -13,6 +13,8 @@ from reader.core.query import (
     MAX_DEPTH,
     And,
     Cat,
+    CitedBy,
+    Cites,
     Date,
     Digest,
     Is,
@@ -89,6 +91,18 @@ MEANINGS = [
     ("cat:cs.LG", Cat("cs.lg")),
     ("cat:cs", Cat("cs")),
     ("cat:cs.L*", Cat("cs.l", prefix=True)),
+    # citations, read from the papers' own text; ids normalised as typed anywhere
+    ("cites:2007.03898", Cites("2007.03898")),
+    ("cites:arXiv:2007.03898v2", Cites("2007.03898")),
+    ("cites:https://arxiv.org/abs/2007.03898v2", Cites("2007.03898")),
+    ('cites:"2007.03898"', Cites("2007.03898")),
+    ("cites:hep-th/9901001", Cites("hep-th/9901001")),
+    ("cites:math.AG/0309136", Cites("math/0309136")),  # as arXiv files it: no subject class
+    ("cited-by:2007.03898", CitedBy("2007.03898")),
+    ("CITED-BY:arxiv.org/pdf/2007.03898v1", CitedBy("2007.03898")),
+    ("-cites:2007.03898 is:unread", And((Not(Cites("2007.03898")), Is("unread")))),
+    ("cites:2007.03898 OR cited-by:2007.03898", Or((Cites("2007.03898"), CitedBy("2007.03898")))),
+    ("self-supervised", W("self", "supervised")),  # a hyphen without a colon is no field
 ]
 
 
@@ -137,6 +151,12 @@ MISTAKES = [
     ("year:20", "year: wants", "20"),
     ("year:2021..2020", "ends before it starts", "2021..2020"),
     ("cat:*", "cat: needs", "*"),
+    ("cites:nvae", "cites: wants an arXiv id", "nvae"),
+    ("cited-by:2007.0389", "cited-by: wants an arXiv id", "2007.0389"),
+    ("cites:", "cites: needs a value", "cites:"),
+    ("cited-by:", "cited-by: needs a value", "cited-by:"),
+    ("cited-bye:2007.03898", 'did you mean "cited-by:"', "cited-bye:"),
+    ("self-supervised:x", 'unknown field "self-supervised:"', "self-supervised:"),
     ("(" * (MAX_DEPTH + 1) + "a" + ")" * (MAX_DEPTH + 1), "nested more than", "("),
     ("x" * 1001, "at most 1000 characters", "x"),
 ]
@@ -166,7 +186,7 @@ def test_positive_words_and_uses():
 # --------------------------------------------------------------------------- no input raises
 
 QUERY_ALPHABET = st.sampled_from(
-    [*list('abcxyz019 -"()“”:*#.<>=_'), "AND", "OR", "NOT", "tag:", "is:", "is:read", "title:", "date:", "date:>=2020-07", "year:", "week:", "cat:", "digest:", "..", "2020", "-W28", "인코더", "é", "\x00", "\n", "́", "ﬁ"]
+    [*list('abcxyz019 -"()“”:*#.<>=_'), "AND", "OR", "NOT", "tag:", "is:", "is:read", "title:", "date:", "date:>=2020-07", "year:", "week:", "cat:", "digest:", "cites:", "cited-by:", "2007.03898", "..", "2020", "-W28", "인코더", "é", "\x00", "\n", "́", "ﬁ"]
 )
 
 

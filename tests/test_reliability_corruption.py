@@ -23,6 +23,7 @@ from reader.core import doctor
 from reader.core.library import FILES, Library
 from reader.core.models import Entry, ParsedDigest
 from reader.core.notes_store import shard_of
+from reader.core.saved_views import add_view
 from reader.core.storage import LibraryCorrupt
 
 IDS = ("2007.01758", "2007.01852", "2007.03898")
@@ -47,6 +48,11 @@ def build(data_dir: Path) -> Library:
     library.set_read([IDS[2]], True)
     library.save_export_record("/notes", {IDS[0]: {"file": f"{IDS[0]}.md"}})
     library.save_export_record("/notes", {IDS[1]: {"file": f"{IDS[1]}.md"}})
+    for files in ({}, {"a.md": {"sha256": "a"}}):  # folders.json (a followed folder), twice
+        with library.transaction("folders"):
+            library.put("folders", {"folders": {"/digests": {"format": 1, "files": files}}})
+    add_view(library, "gans", "tag:gan")
+    add_view(library, "unread", "-is:read")
     for name in FILES:
         assert library.backups.list(f"{name}.json"), name
     return library

@@ -19,6 +19,7 @@ from reader.core import doctor
 from reader.core.library import FILES, Library
 from reader.core.models import Entry, ParsedDigest
 from reader.core.notes_store import shard_of
+from reader.core.saved_views import add_view
 from reader.core.storage import LibraryError
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="resolves fds via /proc")
@@ -35,6 +36,9 @@ def every_kind_of_write(library: Library) -> None:
     library.set_note("2007.01758", "a note")  # notes.json, history.json
     library.store_metadata({"2007.01758": {"status": "ok", "metadata": {"title": "T"}}})  # arxiv.json
     library.save_export_record("/notes", {"2007.01758": {"file": "2007.01758.md"}})  # exports.json
+    with library.transaction("folders"):  # folders.json
+        library.put("folders", {"folders": {"/digests": {"format": 1, "files": {}}}})
+    add_view(library, "gans", "tag:gan")  # views.json
 
 
 @pytest.fixture

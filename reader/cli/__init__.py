@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
-from .. import __version__
 from .common import CliError
 
 if TYPE_CHECKING:
@@ -23,19 +22,24 @@ def build_parser() -> argparse.ArgumentParser:
         description="A terminal reading list for weekly arXiv digests.",
         epilog="With no command, opens the app. 'reader COMMAND --help' describes a command.",
     )
-    parser.add_argument("--version", action="version", version=f"reader {__version__}")
+    from .. import version  # (lazy, like every import here: opening the app imports no command module)
+
+    parser.add_argument("--version", action="version", version=f"reader {version()}", help="print reader's version and exit")
     parser.add_argument(
         "--data-dir",
         metavar="DIR",
         help="library directory (default: $READER_DATA_DIR or the platform data dir)",
     )
     parser.add_argument("--demo", action="store_true", help="open the app on a throwaway library holding the bundled demo digest")
-    from . import arxiv_commands, commands, search_commands
+    from . import arxiv_commands, commands, folder_commands, library_commands, search_commands, view_commands  # (lazy)
 
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.register(sub)  # parse, import, list, show, mark, tag, note, export, doctor
     arxiv_commands.register(sub)  # fetch, download, text
     search_commands.register(sub)  # search
+    library_commands.register(sub)  # digests, add, undo
+    folder_commands.register(sub)  # folders, update
+    view_commands.register(sub, parser)  # views, completion (of this parser)
     return parser
 
 
@@ -66,8 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run(argv: Sequence[str] | None = None) -> int:
-    from ..core.digest_file import DigestReadError
-    from ..core.storage import LibraryError
+    from ..core.digest_file import DigestReadError  # (lazy: ~15 ms; the app's start doesn't need it yet)
+    from ..core.library_errors import LibraryError  # (lazy, with the line above)
 
     argv = list(sys.argv[1:] if argv is None else argv)
     args = app_options(argv) or build_parser().parse_args(argv)

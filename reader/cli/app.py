@@ -7,19 +7,20 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from ..core.library import Library
+from ..core.locations import cache_dir, data_dir
+from .common import CliError
+
 
 def open_app(args) -> int:
     """``args``: ``data_dir`` and ``demo`` (argparse's, or ``app_options``)."""
-    from ..core.library import Library
-    from ..core.locations import data_dir
 
     if not args.demo:
         # Not read here: the app draws its first screen from the glance (core/glance.py)
         # and reads the rest in the background; a damaged file stops it with the error.
         _run(Library(data_dir(args.data_dir)), demo=False)
         return 0
-    from ..core.demo import demo_library
-    from ..core.locations import cache_dir
+    from ..core.demo import demo_library  # (lazy: only when it is used)
 
     scratch = Path(tempfile.mkdtemp(prefix="reader-demo-"))
     prepared = cache_dir()  # the imported demo is kept there (core/demo.py)
@@ -33,8 +34,7 @@ def open_app(args) -> int:
 
 
 def _run(library, *, demo: bool) -> None:
-    from ..tui import run_app
-    from .common import CliError
+    from ..tui import run_app  # (lazy: the app's package only when the app opens)
 
     error = run_app(library, demo=demo)
     if error:

@@ -3,6 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import gc
+
+from ..core import glance
+from ..core.history import Origin
+from ..core.ids import parse_id
+from ..core.library import Library
+from ..core.library_errors import LibraryError
+from ..core.locations import data_dir
+from ..core.snapshot import Snapshot
 
 
 class CliError(Exception):
@@ -10,10 +19,6 @@ class CliError(Exception):
 
 
 def open_library(args: argparse.Namespace):
-    from ..core.history import Origin
-    from ..core.library import Library
-    from ..core.locations import data_dir
-
     # Changes are recorded in the shared history as this command's (core/history.py).
     return Library(data_dir(args.data_dir), origin=Origin.new("command", args.command or ""))
 
@@ -23,8 +28,6 @@ def keep_glance(library) -> None:
     records): write the glance (core/glance.py), creating it when missing, so that the
     app's next start is as fast as any. Never fatal: without a glance the app reads the
     catalogue first, and writes one."""
-    from ..core import glance
-    from ..core.storage import LibraryError
 
     try:
         glance.write(library)
@@ -37,9 +40,6 @@ def load_snapshot(library):
     while it loads (parsing makes hundreds of thousands of objects and no cycles:
     collections would more than double the time), and what the load made is frozen
     (``gc.freeze``), so no full collection walks it again before the command ends."""
-    import gc
-
-    from ..core.snapshot import Snapshot
 
     was_enabled = gc.isenabled()
     gc.disable()
@@ -54,7 +54,6 @@ def load_snapshot(library):
 
 def canonical_ids(raw_ids: list[str]) -> list[str]:
     """Ids from what a user typed (ids, URLs, arXiv:...), or a CliError naming the bad one."""
-    from ..core.ids import parse_id
 
     ids = []
     for raw in raw_ids:

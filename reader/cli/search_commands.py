@@ -7,12 +7,13 @@ import json
 import os
 import sys
 
+from ..core.text import one_line, printable
 from .common import CliError, load_snapshot, open_library
+from .query_args import add_query_argument, engine_for, parse_words
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``reader search`` to the top-level parser."""
-    from .query_args import add_query_argument
 
     p = sub.add_parser(
         "search",
@@ -30,8 +31,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _highlight(snippet: str, start: int, end: int, color: bool) -> str:
-    from ..core.text import printable
-
     before, match, after = (printable(part) for part in (snippet[:start], snippet[start:end], snippet[end:]))
     if not color:
         return before + match + after
@@ -39,9 +38,6 @@ def _highlight(snippet: str, start: int, end: int, color: bool) -> str:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from ..core.text import one_line
-    from .query_args import engine_for, parse_words
-
     if args.limit < 1:
         raise CliError("--limit must be at least 1")
     query = parse_words(args.query)

@@ -9,8 +9,8 @@ for the library in one object:
 * ``index.cited_by(ID)``: the library's papers whose text cites ``ID``, in library order;
 * ``index.add(ID, ids)``: what an extraction has just found, without reading the cache again.
 
-For a query language: ``cites:ID`` is ``set(index.cited_by(ID))``; ``cited-by:ID`` is
-``set(index.cites(ID).in_library)`` (empty when ``cites`` is None).
+The query language's ``cites:ID`` is ``index.cited_by(ID)``; ``cited-by:ID`` is
+``index.cites(ID).in_library`` (none when ``cites`` is None): reader/core/engine.py.
 
 Reading every cached text (megabytes of JSON) for a few ids each would be slow, so the ids
 are also kept in ``cache_dir/cites.json``, each paper's entry keyed on the size and mtime
@@ -37,7 +37,7 @@ from .pdf_text import cached_text
 if TYPE_CHECKING:
     from .snapshot import Snapshot
 
-__all__ = ["INDEX_FORMAT", "INDEX_NAME", "Cites", "CitesIndex", "citation_filter", "cites_index"]
+__all__ = ["INDEX_FORMAT", "INDEX_NAME", "Cites", "CitesIndex", "cites_index", "unread_text"]
 
 INDEX_NAME = "cites.json"
 INDEX_FORMAT = 1
@@ -152,29 +152,13 @@ def _read_index(path: Path) -> dict[str, Any]:
     return data["papers"]
 
 
-def citation_filter(snapshot: Snapshot, ids: list[str], cites: str | None, cited_by: str | None,
-                    cache_dir: Path | None = None) -> list[str]:
-    """``ids`` narrowed to the papers whose text cites ``cites`` and that the text of
-    ``cited_by`` cites (``reader list --cites/--cited-by``), in their order. LookupError, with
-    what to do, when the text of ``cited_by`` has not been read."""
-    if cache_dir is None:
-        from .locations import cache_dir as default_cache_dir
-
-        cache_dir = default_cache_dir()
-    index = cites_index(snapshot, cache_dir)
-    if cites is not None:
-        citing = set(index.cited_by(cites))
-        ids = [i for i in ids if i in citing]
-    if cited_by is not None:
-        found = index.cites(cited_by)
-        if found is None:
-            todo = f"run 'reader text {cited_by}'"
-            try:
-                if not pdf_path(cache_dir, cited_by).exists():
-                    todo = f"run 'reader fetch --pdf {cited_by}', then 'reader text {cited_by}'"
-            except ValueError:
-                pass
-            raise LookupError(f"the text of {cited_by} has not been read: {todo}")
-        cited = set(found.in_library)
-        ids = [i for i in ids if i in cited]
-    return ids
+def unread_text(arxiv_id: str, cache_dir: Path) -> str:
+    """One line for a paper whose text has not been read (so what it cites is not known),
+    saying what to do."""
+    todo = f"run 'reader text {arxiv_id}'"
+    try:
+        if not pdf_path(cache_dir, arxiv_id).exists():
+            todo = f"run 'reader fetch --pdf {arxiv_id}', then 'reader text {arxiv_id}'"
+    except ValueError:
+        pass
+    return f"the text of {arxiv_id} has not been read: {todo}"

@@ -16,9 +16,12 @@ wrong, in one line, and the app goes on with its defaults.
 from __future__ import annotations
 
 import os
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from platformdirs import user_config_dir
 
 from .fs import atomic_write
 from .locations import APP_NAME
@@ -40,7 +43,6 @@ def config_dir() -> Path:
     env = os.environ.get("READER_CONFIG_DIR")
     if env:
         return Path(env).expanduser()
-    from platformdirs import user_config_dir
 
     return Path(user_config_dir(APP_NAME, appauthor=False))
 
@@ -50,8 +52,6 @@ def config_path() -> Path:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    import tomllib
-
     try:
         with path.open("rb") as file:
             data = file.read(MAX_BYTES + 1)
@@ -76,7 +76,7 @@ def load_config(path: Path | None = None) -> Config:
 
 def save_setting(key: str, value: str, path: Path | None = None) -> None:
     """Set one preference in the file as it is on disk now. Raises ConfigError."""
-    import tomli_w
+    import tomli_w  # (lazy: not loaded before the first paint)
 
     path = path or config_path()
     data = _read(path)

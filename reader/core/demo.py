@@ -14,6 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from .. import __version__
 from .library import Library
 from .locations import demo_digest
 from .storage import FORMAT_VERSION, FORMATS, LibraryError
@@ -30,7 +31,6 @@ def _prepared_dir(cache: Path) -> Path:
 
 def demo_library(folder: Path, cache: Path) -> Library:
     """A library in ``folder`` (made if missing) holding the demo digest."""
-    from .. import __version__
 
     prepared = _prepared_dir(cache) / __version__
     folder.mkdir(parents=True, exist_ok=True)
@@ -46,7 +46,7 @@ def demo_library(folder: Path, cache: Path) -> Library:
             shutil.rmtree(prepared, ignore_errors=True)
             for name in FILES:
                 (folder / name).unlink(missing_ok=True)
-    from .importer import import_paths
+    from .importer import import_paths  # (lazy: ~43 ms, only when it is used)
 
     library = Library(folder)
     import_paths(library, [demo_digest()])

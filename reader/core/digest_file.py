@@ -10,6 +10,7 @@ import stat
 from pathlib import Path
 
 from reader.core.models import ParseWarning
+from reader.core.text import one_line
 
 _BINARY_SNIFF = 8192
 MAX_DIGEST_BYTES = 256 * 1024 * 1024  # a weekly digest is kilobytes; this is no digest
@@ -20,8 +21,6 @@ class DigestReadError(Exception):
     """A digest file that cannot be read as text. ``str()`` is one line naming the file."""
 
     def __init__(self, path: str | os.PathLike[str], reason: str) -> None:
-        from reader.core.text import one_line
-
         self.path = path
         self.reason = reason
         # Shown as it is printed: a file name with escape sequences must not reach the terminal.

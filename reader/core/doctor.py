@@ -26,6 +26,8 @@ from .fs import atomic_write
 from .history import Change
 from .ids import is_valid_id
 from .library import Library
+from .locations import cache_dir
+from .state_store import StateFile
 from .storage import NEWER_FORMAT, UNREADABLE, check_json_file, load_json, stray_temp_files
 from .text import one_line
 
@@ -41,6 +43,8 @@ TABLES: dict[str, dict[str, re.Pattern[str] | None]] = {
     "arxiv": {"papers": None},
     "history": {"changes": re.compile(r"\d{1,9}")},
     "exports": {"folders": re.compile(r"[^\x00]{1,4096}")},  # a note folder's resolved path
+    "folders": {"folders": re.compile(r"[^\x00]{1,4096}")},  # a followed folder's resolved path
+    "views": {"views": re.compile(r"[^\x00-\x1f]{1,80}")},  # a saved view's name
 }
 MAX_ITEMS = 12
 _WHAT_A_NEW_FILE_HOLDS = {
@@ -51,6 +55,8 @@ _WHAT_A_NEW_FILE_HOLDS = {
     "arxiv": "no arXiv metadata: 'reader fetch' gets it again",
     "history": "no undo history",
     "exports": "no record of what 'export --split' wrote: it then leaves a note edited in a note folder as it is, and says so",
+    "folders": "no followed folders: 'reader import DIR' follows a folder again (its digests are kept)",
+    "views": "no saved views: save them again ('reader views add NAME QUERY')",
 }
 
 
@@ -135,7 +141,6 @@ def clean_temp_files(library: Library, cache: Path | None = None) -> list[Path]:
     """Remove temporary files left by interrupted writes (never read; always safe): in the
     library, and unfinished downloads and text in the cache (``cache``, else the cache dir)."""
     if cache is None:
-        from .locations import cache_dir
 
         cache = cache_dir()
     found = stray_temp_files(library.data_dir, library.backups.directory, cache / "pdf", cache / "text")
@@ -288,7 +293,6 @@ def _differences(kind: str, damaged: dict[str, dict[str, dict[str, Any]]], backu
 
     kind = base_kind(kind)
     if kind == "state":
-        from .state_store import StateFile
 
         before = StateFile(backup).states()
         after = StateFile(damaged).states()  # (either format)

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from .fs import atomic_write
 from .records import DigestRecord, Interner, Item, LazyEntries, PaperRecord, item_from_json, item_json, item_of
+from .snapshot import Read, Snapshot
 from .storage import Version, load_json, tail_version
 
 if TYPE_CHECKING:
@@ -239,7 +240,6 @@ def read(library: Store) -> Snapshot | None:
     Reads ``state.json`` and the note index too (read flags, tags and note marks are on
     the first screen); raises what reading them raises (``LibraryCorrupt``).
     """
-    from .snapshot import Read, Snapshot
 
     glance = _current(library)
     if glance is None:

@@ -13,6 +13,11 @@ compare-and-set on what is on disk now, paper by paper and field by field:
 * a note goes back only while it is still exactly what the step left.
 
 Anything else is a conflict: left as it is, and named in the outcome.
+
+A step may also change whole documents of the catalogue (removing a digest, adding papers
+to the reading queue): ``docs`` keeps each one before and after, and undoing puts the
+one before back only while the document is still exactly the one after (absent for a
+removal: a digest imported again since is left as it is).
 """
 
 from __future__ import annotations
@@ -67,6 +72,8 @@ class Change:
     papers: dict[str, dict[str, Any]] = field(default_factory=dict)
     before_state: dict[str, Any] = field(default_factory=dict)  # (older readers' steps)
     before_notes: dict[str, Any] = field(default_factory=dict)
+    #: Whole documents the step changed: file -> table -> doc id -> [before, after] (None: absent).
+    docs: dict[str, dict[str, dict[str, list[Any]]]] = field(default_factory=dict)
 
     @classmethod
     def from_doc(cls, seq: int, doc: dict[str, Any]) -> Change:
@@ -84,7 +91,13 @@ class Change:
             papers=papers if isinstance(papers, dict) else {},
             before_state=doc.get("before_state") or {},
             before_notes=doc.get("before_notes") or {},
+            docs=_docs(doc.get("docs")),
         )
+
+    @property
+    def undoable(self) -> bool:
+        """Can this reader undo it (older readers' steps have no inverse)?"""
+        return bool(self.papers or self.docs)
 
     def touches(self, arxiv_id: str, what: str, tag: str | None = None) -> bool:
         """Did this step change ``what`` (``read``, ``tags``, ``note``) of the paper
@@ -112,7 +125,28 @@ class Change:
             found.add("state")
         if self.before_notes:
             found.add("notes")
+        found.update(self.docs)
         return found
+
+
+def _docs(raw: Any) -> dict[str, dict[str, dict[str, list[Any]]]]:
+    """A step's ``docs`` as stored, keeping only well-formed ``[before, after]`` pairs."""
+    found: dict[str, dict[str, dict[str, list[Any]]]] = {}
+    if not isinstance(raw, dict):
+        return found
+    for file, tables in raw.items():
+        if not isinstance(tables, dict):
+            continue
+        for table, docs in tables.items():
+            if not isinstance(docs, dict):
+                continue
+            pairs = {
+                i: [pair[0], pair[1]] for i, pair in docs.items()
+                if isinstance(pair, list) and len(pair) == 2 and all(d is None or isinstance(d, dict) for d in pair)
+            }
+            if pairs:
+                found.setdefault(str(file), {})[str(table)] = pairs
+    return found
 
 
 def state_step(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
@@ -135,8 +169,12 @@ def state_step(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any
 GROUP_ABOVE = 50
 
 
-def step_doc(label: str, origin: Origin, papers: dict[str, dict[str, Any]], at: str) -> dict[str, Any]:
+def step_doc(
+    label: str, origin: Origin, papers: dict[str, dict[str, Any]], at: str, docs: dict[str, Any] | None = None
+) -> dict[str, Any]:
     doc: dict[str, Any] = {"at": at, "label": label, "origin": origin.to_doc()}
+    if docs:
+        doc["docs"] = docs
     if len(papers) <= GROUP_ABOVE:
         doc["papers"] = papers
         return doc
@@ -222,6 +260,42 @@ def inverse(change: Change, later: Iterable[Change], states: dict[str, Any], not
         if problems:
             result.conflicts.append(f"{arxiv_id}: {', '.join(problems)}; left as it is")
     return result
+
+
+Docs = dict[str, dict[str, dict[str, dict[str, Any] | None]]]  # file -> table -> id -> doc (None: absent)
+
+
+def inverse_docs(change: Change, now: Docs) -> tuple[Docs, list[str]]:
+    """The compare-and-set inverse of a step's whole documents: ``now`` is each document
+    as it is now (file -> table -> id -> doc, None: absent). Returns the changes to write
+    (file -> table -> id -> doc, None to remove it) and the conflicts: a document not as
+    the step left it is left as it is."""
+    writes: Docs = {}
+    conflicts: list[str] = []
+    for file, tables in change.docs.items():
+        for table, docs in tables.items():
+            for doc_id, (before, after) in docs.items():
+                current = now.get(file, {}).get(table, {}).get(doc_id)
+                if current != after:
+                    conflicts.append(f"{_doc_name(table, doc_id, before or after)}: {_doc_change(before, after)}")
+                elif current != before:
+                    writes.setdefault(file, {}).setdefault(table, {})[doc_id] = before
+    return writes, conflicts
+
+
+def _doc_name(table: str, doc_id: str, doc: dict[str, Any] | None) -> str:
+    if table == "digests":
+        when = (doc or {}).get("date")
+        return f"digest {doc_id}" + (f" ({when})" if when else "")
+    return doc_id
+
+
+def _doc_change(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
+    if after is None:
+        return "imported again since; left as it is"
+    if before is None:
+        return "changed since (imported from a digest, or removed); left as it is"
+    return "changed since; left as it is"
 
 
 def trim(seqs: list[int]) -> list[int]:

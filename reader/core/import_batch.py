@@ -58,11 +58,13 @@ class ImportBatch:
             same = self._digest(self.by_sha[sha256]) or {}
             return ImportResult(self.by_sha[sha256], "unchanged", entries, 0, (), len(parts), same.get("source"))
         before = [i for i in self.by_source.get(parsed.source, []) if i not in self.removed]
+        # A digest keeps its id (a file renamed, whose digests were moved to its new name).
+        kept = {(self._digest(i) or {}).get("section") or "": i for i in before}
         ids = []
         new_papers = 0
         for part in parts:
             key = part.section
-            doc_id = digest_id_for(parsed.source if not key else f"{parsed.source}\0{key}")
+            doc_id = kept.get(key or "") or digest_id_for(parsed.source if not key else f"{parsed.source}\0{key}")
             ids.append(doc_id)
             warnings = tuple(parsed.warnings) if part is parts[0] else ()
             new_papers += self._add_digest(doc_id, part, parsed.source, sha256, warnings)

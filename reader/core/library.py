@@ -19,6 +19,7 @@ from .history import (
     Origin,
     UndoOutcome,
     inverse,
+    inverse_docs,
     state_step,
     step_doc,
     trim,
@@ -60,7 +61,7 @@ class Library(Store):
         note the digest carries (as our export writes them) becomes the paper's note when it has
         none, and otherwise stays in the commentary.
         """
-        from .import_batch import ImportBatch
+        from .import_batch import ImportBatch  # (lazy: ~2 ms, not loaded at startup)
 
         with self.transaction("catalog", "commentary", *NOTE_FILES, "state"):
             states = self.state_file()
@@ -85,25 +86,47 @@ class Library(Store):
         self.commentary.forget()
         return results
 
-    def queue_papers(self, ids: Iterable[str]) -> list[str]:
-        """Add papers a commentary mentions to the library, as ``commentary`` papers."""
-        with self.transaction("catalog"):
+    def queue_papers(self, ids: Iterable[str], tags: Iterable[str] = ()) -> list[str]:
+        """Add papers a commentary mentions to the library, as ``commentary`` papers (the
+        reading queue "From commentary"), and give every one of ``ids`` the ``tags``. One
+        history step (undo takes the papers out again while nothing else changed them).
+        Returns the ids added to the library (those already in it stay as they are)."""
+        ids = list(dict.fromkeys(ids))
+        added_tags = list(dict.fromkeys(normalize_tag(tag) for tag in tags))
+        with self.transaction("history", "state", "catalog"):  # (catalog, state, then history)
             known = self.raw_rows("catalog", "papers")
             stamp = now_iso()
-            added = [i for i in dict.fromkeys(ids) if i not in known]
-            if added:
-                docs = {i: PaperRecord(i, None, (), stamp, "commentary").to_doc() for i in added}
+            docs = {i: PaperRecord(i, None, (), stamp, "commentary").to_doc() for i in ids if i not in known}
+            if docs:
                 self.put("catalog", {"papers": dict(docs)})
-        return added
+            steps: dict[str, dict[str, Any]] = {}
+            if added_tags:
+                current = self.state_file()
+                new = {}
+                for arxiv_id in ids:
+                    old = current.state(arxiv_id)
+                    tagged = old.tags + tuple(t for t in added_tags if t not in old.tags)
+                    if tagged != old.tags:
+                        new[arxiv_id] = PaperState(old.read, tagged, old.read_at)
+                        steps[arxiv_id] = state_step(old.to_doc(), new[arxiv_id].to_doc())
+                if new:
+                    self._write_states(current, new)
+            if docs or steps:
+                label = f"add {_count(ids)} to the queue" + "".join(f" +{t}" for t in added_tags)
+                queued = {"catalog": {"papers": {i: [None, d] for i, d in docs.items()}}} if docs else None
+                self._record_history(label, steps, queued)
+        return list(docs)
 
     # --- history ----------------------------------------------------------
-    def _record_history(self, label: str, papers: dict[str, dict[str, Any]]) -> int:
+    def _record_history(
+        self, label: str, papers: dict[str, dict[str, Any]], docs: dict[str, Any] | None = None
+    ) -> int:
         """Add a step (in the transaction the change is made in); returns its number."""
         rows = self.raw_rows("history", "changes")
         seqs = [int(key) for key in rows if key.isdigit()]
         seq = max(seqs, default=0) + 1
         changes: dict[str, dict[str, Any] | None] = {str(s): None for s in trim(seqs)}
-        changes[str(seq)] = step_doc(label, self.origin, papers, now_iso())
+        changes[str(seq)] = step_doc(label, self.origin, papers, now_iso(), docs)
         self.put("history", {"changes": changes})
         return seq
 
@@ -335,15 +358,22 @@ class Library(Store):
             self.put("exports", {"folders": {folder: {"format": EXPORT_RECORD_FORMAT, "papers": merged}}})
 
     # --- undo -------------------------------------------------------------
-    def undo(self, *, session: str | None = None) -> UndoOutcome | None:
+    def undo(self, *, session: str | None = None, kind: str | None = None, strict: bool = False) -> UndoOutcome | None:
         """Undo the newest step, as the inverse of what it did, compare-and-set on the
         files as they are now (see core/history.py). With ``session`` (the app's), the
         newest of the app's own steps: this session's, or an app session's that has
         ended (an app closed and opened again); never a command's, nor another open
-        app's. Returns what it did, or None when there is no such step."""
-        with self.transaction("state", *NOTE_FILES, "history"):
+        app's. With ``kind``, the newest step of that origin (``command``: the command
+        line's). ``strict``: should anything have changed since, change nothing (the
+        outcome names the conflicts, and the step stays). Returns what it did, or None
+        when there is no such step."""
+        with self.transaction("catalog", "commentary", "state", *NOTE_FILES, "history"):
             changes = self.history()
-            mine = [c for c in changes if c.papers and (session is None or _own(c.origin, session))]
+            mine = [
+                c for c in changes
+                if c.undoable and (session is None or _own(c.origin, session))
+                and (kind is None or (c.origin is not None and c.origin.kind == kind))
+            ]
             if not mine:
                 return None
             last = mine[-1]
@@ -355,12 +385,26 @@ class Library(Store):
                 {i: current.state(i).to_doc() for i in last.papers},
                 {i: {"text": self.note(i)} for i in last.papers} if noted_now else {},
             )
+            now = {
+                f: {t: {i: self.raw_rows(f, t).get(i) for i in d} for t, d in tables.items()}
+                for f, tables in last.docs.items()
+            }
+            doc_writes, doc_conflicts = inverse_docs(last, now)
+            conflicts = tuple(dict.fromkeys([*doc_conflicts, *found.conflicts]))
+            if strict and conflicts:
+                return UndoOutcome(last, (), conflicts)
             if found.states:
                 self._write_states(current, {i: PaperState.from_doc(doc) for i, doc in found.states.items()})
             if found.notes:
                 self._write_notes(found.notes)
+            for file, tables in doc_writes.items():
+                self.put(file, tables)
             self.put("history", {"changes": {str(last.seq): None}})
-        return UndoOutcome(last, tuple(found.undone), tuple(found.conflicts))
+        if doc_writes:
+            self.storage("commentary").release()
+            self.commentary.forget()
+        undone = list(dict.fromkeys([*found.undone, *(i for t in doc_writes.get("catalog", {}).values() for i in t)]))
+        return UndoOutcome(last, tuple(undone), conflicts)
 
     # --- formats ----------------------------------------------------------
     def upgrade(self) -> list[str]:

@@ -15,7 +15,7 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     env = os.environ.get("READER_DATA_DIR")
     if env:
         return Path(env).expanduser()
-    from platformdirs import user_data_dir
+    from platformdirs import user_data_dir  # (lazy: not loaded at startup)
 
     return Path(user_data_dir(APP_NAME, appauthor=False))
 
@@ -25,7 +25,7 @@ def cache_dir() -> Path:
     env = os.environ.get("READER_CACHE_DIR")
     if env:
         return Path(env).expanduser()
-    from platformdirs import user_cache_dir
+    from platformdirs import user_cache_dir  # (lazy: not loaded at startup)
 
     return Path(user_cache_dir(APP_NAME, appauthor=False))
 
@@ -43,6 +43,6 @@ def export_dir() -> Path:
     env = os.environ.get("READER_EXPORT_DIR")
     if env:
         return Path(env).expanduser()
-    from platformdirs import user_documents_dir
+    from platformdirs import user_documents_dir  # (lazy: not loaded at startup)
 
     return Path(user_documents_dir()) / "reader"

@@ -35,7 +35,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .library import PaperEdit, normalize_tag
 from .split_format import FolderConflict, FrontMatterError, front_matter_tags
+from .text import printable
 
 if TYPE_CHECKING:
     from .library import Library, PaperState
@@ -74,7 +76,6 @@ def escape_markers(text: str) -> str:
 
 def note_as_written(note: str) -> str:
     """The text a note is written as under ``## My note`` (see :func:`split_region`)."""
-    from .text import printable
 
     return escape_markers(printable(note).strip("\n"))
 
@@ -118,7 +119,6 @@ class Edits:
 
 def _tags(raw: list[str]) -> tuple[list[str], list[str]]:
     """Tags as the library stores them, and the raw ones that hold no tag at all."""
-    from .library import normalize_tag
 
     tags: list[str] = []
     dropped: list[str] = []
@@ -204,7 +204,6 @@ def take_back(
     one step of the undo history: each note as an edit of the one written there (merged with
     what the library has now), and the tags added and removed there. ``before``: each
     paper's tags as the export found them (to say what changed)."""
-    from .library import PaperEdit
 
     batch = {
         arxiv_id: PaperEdit(

@@ -25,6 +25,7 @@ from . import net
 from .fs import TEMP_SUFFIX, atomic_write
 from .ids import split_version
 from .pdf_paths import pdf_path
+from .write_lock import pid_alive  # (not core/storage: that imports tinydb)
 
 DEFAULT_PDF_BASE = "https://arxiv.org/pdf"
 USER_AGENT = net.USER_AGENT
@@ -165,8 +166,6 @@ def _disk_reason(directory: Path, exc: OSError) -> str:
 def _remove_leftovers(target: Path) -> None:
     """Remove what a killed download of this paper left (its temporary file names a
     process that is gone); ``reader doctor`` removes those of every paper."""
-    from .storage import pid_alive  # (storage imports tinydb: only when downloading)
-
     prefix = f".{target.name}."
     try:
         names = [n for n in os.listdir(target.parent) if n.startswith(prefix) and n.endswith(TEMP_SUFFIX)]

@@ -13,6 +13,7 @@ PDFs never raise: ``PaperText.error`` says what is wrong. pypdf is imported only
 from __future__ import annotations
 
 import json
+import logging
 import math
 import os
 import queue
@@ -20,6 +21,7 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
@@ -275,8 +277,6 @@ def _skip(
 
 def _worker_main(path: str, start: int) -> int:
     """Extract pages ``start..`` of ``path``, one JSON line per page on stdout."""
-    import logging
-    import warnings
 
     proto = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="ascii")
     sys.stdout = sys.stderr  # nothing else may write to the protocol stream
@@ -288,8 +288,8 @@ def _worker_main(path: str, start: int) -> int:
     warnings.simplefilter("ignore")
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     try:
-        from pypdf import PasswordType, PdfReader
-        from pypdf.errors import DependencyError, FileNotDecryptedError
+        from pypdf import PasswordType, PdfReader  # (lazy: only in the PDF worker; ImportError said below)
+        from pypdf.errors import DependencyError, FileNotDecryptedError  # (lazy: only in the PDF worker; ImportError said below)
     except ImportError as exc:  # pragma: no cover
         send({"error": f"pypdf is not installed ({exc})"})
         return 1

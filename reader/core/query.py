@@ -8,7 +8,8 @@
   A word holding punctuation is a phrase of its parts: ``self-supervised``, ``cs.LG``.
 * Fields: ``title:`` ``author:`` ``tag:`` ``note:`` ``commentary:`` ``abstract:`` ``text:``
   (paper text), ``digest:`` (date, name or id), ``week:2020-W28``, ``date:>=2020-07``,
-  ``year:2020``, ``cat:cs.LG``, ``is:read|unread|noted|fetched|downloaded|mentioned|mismatched``.
+  ``year:2020``, ``cat:cs.LG``, ``is:read|unread|noted|fetched|downloaded|mentioned|mismatched``,
+  ``cites:ID`` (papers whose text cites ID), ``cited-by:ID`` (papers the text of ID cites).
 * Logic: a space or ``AND``; ``OR``; ``NOT`` or a leading ``-``; parentheses. ``OR`` joins the
   terms on either side of it before ``AND`` does: ``a b OR c`` is ``a (b OR c)``.
 
@@ -23,8 +24,9 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from .ids import parse_id
 from .query_values import BadValue, date_range, iso_week, year_range
-from .words import words
+from .words import fold, words
 
 __all__ = [
     "IS_VALUES",
@@ -32,6 +34,8 @@ __all__ = [
     "TEXT_FIELDS",
     "And",
     "Cat",
+    "CitedBy",
+    "Cites",
     "Date",
     "Digest",
     "Is",
@@ -60,13 +64,13 @@ TEXT_FIELDS = {
     "abstract": "abstract",
     "text": "text",
 }
-OTHER_FIELDS = ("tag", "digest", "week", "date", "year", "cat", "is")
+OTHER_FIELDS = ("tag", "digest", "week", "date", "year", "cat", "is", "cites", "cited-by")
 IS_VALUES = ("read", "unread", "noted", "fetched", "downloaded", "mentioned", "mismatched")
 FIELD_NAMES = (*TEXT_FIELDS, *OTHER_FIELDS)
 
 # Typographic double quotes are quotes (one character each, so positions stay put).
 _QUOTES = str.maketrans({q: '"' for q in "\u201c\u201d\u201e\u201f\u00ab\u00bb\u300c\u300d\u300e\u300f\uff02"})
-_FIELD = re.compile(r"([A-Za-z]+):")
+_FIELD = re.compile(r"([A-Za-z]+(?:-[A-Za-z]+)*):")  # (cited-by:)
 
 
 # --------------------------------------------------------------------------- nodes
@@ -125,6 +129,20 @@ class Cat:
 
 
 @dataclass(frozen=True, slots=True)
+class Cites:
+    """Papers whose own text (a downloaded PDF's) cites the paper ``arxiv_id``."""
+
+    arxiv_id: str  # canonical: no version, an old-style id without its subject class
+
+
+@dataclass(frozen=True, slots=True)
+class CitedBy:
+    """Papers that the text of ``arxiv_id`` cites."""
+
+    arxiv_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class Not:
     item: Node
 
@@ -139,7 +157,7 @@ class Or:
     items: tuple[Node, ...]
 
 
-Leaf = Words | Tag | Is | Digest | Week | Date | Year | Cat
+Leaf = Words | Tag | Is | Digest | Week | Date | Year | Cat | Cites | CitedBy
 Node = Leaf | Not | And | Or
 
 
@@ -400,6 +418,11 @@ def _term(token: _Token) -> Node:
         return Is(state)
     if field == "digest":
         return Digest(value, tuple(words(value)))
+    if field in ("cites", "cited-by"):
+        arxiv_id = _paper_id(value)
+        if arxiv_id is None:
+            raise _Fail(f'{field}: wants an arXiv id (2007.03898, hep-th/9901001, or its URL); not "{value}"', *where)
+        return Cites(arxiv_id) if field == "cites" else CitedBy(arxiv_id)
     try:
         if field == "week":
             return Week(iso_week(value))
@@ -424,13 +447,19 @@ _EXAMPLES = {
     "note": "note:idea", "commentary": "commentary:ablation", "abstract": "abstract:benchmark",
     "text": 'text:"lower bound"', "tag": "tag:gan", "digest": "digest:2020-07-12",
     "week": "week:2020-W28", "date": "date:>=2020-07", "year": "year:2020", "cat": "cat:cs.LG",
-    "is": "is:unread",
+    "is": "is:unread", "cites": "cites:2007.03898", "cited-by": "cited-by:2007.03898",
 }
 
 
-def _fold_value(value: str) -> str:
-    from .words import fold
+def _paper_id(value: str) -> str | None:
+    """The canonical arXiv id ``value`` names (an id, ``arXiv:…``, a URL), None if none."""
+    from .cite_ids import canonical  # (lazy: not loaded before the first paint)
 
+    found = parse_id(value)
+    return canonical(found[0]) if found is not None else None
+
+
+def _fold_value(value: str) -> str:
     return fold(value.strip())
 
 

@@ -80,7 +80,7 @@ def rank(
 
     Scores are added up a field at a time over the whole set (numpy, whole bitsets), and only
     the ``limit`` papers shown get snippets."""
-    import numpy as np
+    import numpy as np  # (lazy: ~119 ms, only when it is used)
 
     leaves = query.positive_words()
     size = len(index)

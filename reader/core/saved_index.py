@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Any
 
 from .fs import atomic_write
 from .search_index import CATALOG, PreparedText, TextIndex
+from .words import normalise, normalise_items
 
 if TYPE_CHECKING:
     import numpy as np
@@ -76,7 +77,6 @@ Key = dict[str, Any]
 
 
 def _fingerprint() -> str:
-    from .words import normalise, normalise_items
 
     probe = f"{normalise(PROBE)}|{normalise_items(PROBE.split())}|{','.join(CATALOG)}|{unicodedata.unidata_version}"
     return hashlib.sha256(probe.encode("utf-8", "surrogatepass")).hexdigest()[:16]
@@ -108,7 +108,7 @@ def key_of(snapshot: Snapshot) -> Key | None:
 
 
 def _arrays(index: TextIndex) -> dict[str, np.ndarray]:
-    import numpy as np
+    import numpy as np  # (lazy: only when it is used)
 
     words = index.words
     vocabulary = words.vocabulary
@@ -137,7 +137,7 @@ def save(folder: Path, index: TextIndex, key: Key) -> bool:
     """Write ``index``'s catalogue part to ``folder/NAME``, keyed by ``key`` (from
     :func:`key_of` of the snapshot it was built from). False when it could not be written
     (nothing is said: it is derived data). Off the UI thread: ~0.1 s at 100,000 papers."""
-    import numpy as np
+    import numpy as np  # (lazy: only when it is used)
 
     if any("\n" in arxiv_id for arxiv_id in index.ids):  # (never an arXiv id: not saved)
         return False
@@ -200,7 +200,7 @@ def read(path: Path, key: Key) -> tuple[list[str], WordIndex]:
     """The paper ids (slot order) and the catalogue's word index saved in ``path`` for
     ``key``; :class:`Unusable` (or OSError) when it is not there, not for ``key``, or not
     whole. Reads the header first and the rest only when the key matches."""
-    import numpy as np
+    import numpy as np  # (lazy: only when it is used)
 
     with open(path, "rb") as handle:
         prefix = handle.read(len(MAGIC) + PREFIX.size)
@@ -252,7 +252,7 @@ def read(path: Path, key: Key) -> tuple[list[str], WordIndex]:
 
 
 def _assemble(part: Any, size: int, words_count: int) -> tuple[list[str], WordIndex]:
-    from .word_index import Vocabulary, WordField, WordIndex
+    from .word_index import Vocabulary, WordField, WordIndex  # (lazy: only when it is used)
 
     ids = part("ids").tobytes().decode("utf-8", "surrogatepass").split("\n") if size else []
     starts = array("I")

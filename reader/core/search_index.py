@@ -35,6 +35,7 @@ only among the papers a shorter one matched.
 from __future__ import annotations
 
 import itertools
+import sys
 import threading
 from array import array
 from bisect import bisect_right
@@ -42,8 +43,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from .bitsets import bits_of, slots_in
-from .words import display, normalise, normalise_items
+from .bitsets import bits_of, bits_of_mask, mask_of, slots_in
+from .words import SEPARATOR, display, normalise, normalise_items
 
 if TYPE_CHECKING:
     from .library import DigestRecord, PaperRecord, PaperState
@@ -342,7 +343,6 @@ class TextIndex:
     def _indexed(self, field: str, needle: str, bound: int | None) -> int:
         """``bits_with`` for a field of the word index (among ``bound``'s papers, for a phrase,
         whose words are checked in order), with the overlay's edits in place of the built text."""
-        from .bitsets import bits_of_mask, mask_of
 
         tokens = needle[1:].split(" ")
         within = mask_of(bound, len(self.ids)) if bound is not None and len(tokens) > 1 else None
@@ -368,13 +368,11 @@ class TextIndex:
             return ""
         if field in EDITED and slot in self.edited[field]:
             return self.edited[field][slot]
-        from .words import SEPARATOR
 
         return self._field_words[field].text(field, slot, SEPARATOR)
 
     def memory(self) -> int:
         """Bytes held by the index's own strings and arrays (not the snapshot's)."""
-        import sys
 
         total = sys.getsizeof(self.ids) + sys.getsizeof(self.slot) + self.words.memory() + self.personal.memory()
         for edited in self.edited.values():
@@ -388,8 +386,7 @@ class TextIndex:
 def catalog_words(snapshot: Snapshot, ids: list[str]) -> WordIndex:
     """The CATALOG fields of the papers ``ids`` (slot order) as a word index: the slow part of
     a build (every paper's text normalised: seconds at 100,000 papers)."""
-    from .word_index import WordIndexBuilder
-    from .words import SEPARATOR
+    from .word_index import WordIndexBuilder  # (lazy: not loaded before the first paint)
 
     commentary: dict[str, list[str]] = {}
     for digest in snapshot.digests:
@@ -412,10 +409,9 @@ def personal_words(snapshot: Snapshot, ids: list[str]) -> SparseWordIndex:
     have any (each distinct set of tags normalised once): it costs what the tags and notes
     cost, not what the library's size costs. Most of that is the notes' words: ~0.35 s of CPU
     for 6,600 notes of ~1 KB (a million words), ~20 ms for tags alone on 13,000 papers."""
-    import numpy as np
+    import numpy as np  # (lazy: not loaded before the first paint)
 
-    from .word_index import SparseWordIndex, WordIndexBuilder
-    from .words import SEPARATOR
+    from .word_index import SparseWordIndex, WordIndexBuilder  # (lazy: not loaded before the first paint)
 
     slot = ids.slot if isinstance(ids, _Shared) else {arxiv_id: n for n, arxiv_id in enumerate(ids)}
     tags: dict[int, str] = {}

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from .models import Entry
 from .records import GUESSED_TITLES, UNTOUCHED, DigestRecord, LazyEntries, PaperRecord, PaperState
+from .saved_views import SavedView, saved_views
 
 if TYPE_CHECKING:
     from .library import Library
@@ -192,6 +193,7 @@ class StateIndexes:
         self.states = states
         self._tag_counts: Counter[str] | None = None
         self._read: Container[str] | None = None
+        self._within: tuple[object, Counter[str]] | None = None  # (papers, tag counts among them)
 
     @property
     def read_ids(self) -> Container[str]:
@@ -217,6 +219,21 @@ class StateIndexes:
             self._tag_counts = found
         return found
 
+    def counts_within(self, papers: Mapping[str, object]) -> Counter[str]:
+        """:attr:`tag_counts` of the papers in ``papers`` only. (A glance's state file
+        counts its sets whole: the full read that follows it counts them right.)"""
+        counts = self.tag_counts
+        if getattr(self.states, "tag_counts", None) is not None:
+            return counts
+        found = self._within
+        if found is None or found[0] is not papers:
+            gone: Counter[str] = Counter()
+            for arxiv_id, state in self.states.items():
+                if state.tags and arxiv_id not in papers:
+                    gone.update(state.tags)
+            found = self._within = (papers, counts - gone if gone else counts)
+        return found[1]
+
 
 class Read(enum.Enum):
     """How much of the library a snapshot holds."""
@@ -236,6 +253,8 @@ class Snapshot:
     read: Read = Read.ALL  # how much of the library it holds (the app's first loads hold less)
     # The papers with a note, when ``notes`` is not read yet (a glance: see has_note).
     noted: frozenset[str] | None = None
+    # The saved views (core/saved_views.py), by name.
+    saved_views: tuple[SavedView, ...] = ()
     # Carried from snapshot to snapshot while ``digests`` / ``states`` are the same objects
     # (made in __post_init__ otherwise).
     indexes: SnapshotIndexes = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
@@ -280,6 +299,7 @@ class Snapshot:
                 states=library.states(),
                 notes=library.notes(),
                 metadata=library.metadata(),
+                saved_views=saved_views(library),
             )
             versions = library.versions()
             # The catalogue's records are kept by the store while the file is unchanged:
@@ -347,7 +367,9 @@ class Snapshot:
 
     @property
     def tag_counts(self) -> Counter[str]:
-        return self.state_indexes.tag_counts
+        """How many of the library's papers have each tag (the state of a removed digest's
+        papers is kept for a re-import, but they are not counted: core/digest_removal.py)."""
+        return self.state_indexes.counts_within(self.papers)
 
     def queued_ids(self) -> list[str]:
         """Papers added because a commentary mentioned them, in the order they were added."""

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from .ids import abs_url
+from .ids import abs_url, find_links
 from .library import DigestRecord
 from .note_folder import NOTE_HEADING, escape_markers, note_as_written
 from .snapshot import Snapshot
@@ -65,7 +65,6 @@ def _quote(text: str) -> str:
 def referenced_ids(snapshot: Snapshot, arxiv_id: str) -> list[str]:
     """The papers the commentary on ``arxiv_id`` references (each digest's links for it, and
     any arXiv link in its text), first mention first, never the paper itself."""
-    from .ids import find_links
 
     refs: dict[str, None] = {}
     for appearance in snapshot.appearances.get(arxiv_id, ()):

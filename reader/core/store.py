@@ -13,6 +13,9 @@ Files in the data directory, each a TinyDB database kept by :class:`AtomicJSONSt
 ``history.json``    the last changes, what each did and who made it (core/history.py).
 ``exports.json``    what ``export --split`` last wrote into each note folder, per paper
                     (core/note_folder.py): how the next export tells what changed there.
+``folders.json``    the followed digest folders and what was imported from each
+                    (core/followed_folders.py): what ``reader update`` imports.
+``views.json``      saved views: named queries (core/saved_views.py).
 
 A paper is stored once, whatever number of digests list it; each digest keeps its own
 entry (title as written, commentary, references) for it.
@@ -25,6 +28,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
+from . import glance
 from .catalog import Catalog, Commentary
 from .history import Change, Origin
 from .notes_store import INDEX_TABLE, SHARDS, TEXTS_TABLE, is_index, noted, shard_of, text_of
@@ -33,10 +37,10 @@ from .state_store import StateFile
 from .storage import AtomicJSONStorage, Backups, LibraryError, Version, WriteLock
 
 #: The library's files (without ``.json``); the note texts' files come and go with notes.
-FILES = ("catalog", "commentary", "state", "notes", "arxiv", "history", "exports")
+FILES = ("catalog", "commentary", "state", "notes", "arxiv", "history", "exports", "folders", "views")
 ALL_FILES = FILES + SHARDS
 #: Library files no view shows: a change to them alone is no reason to read the library again.
-UNSHOWN = ("history", "exports")
+UNSHOWN = ("history", "exports", "folders")
 
 
 class Store:
@@ -79,7 +83,7 @@ class Store:
         return {name: self.storage(name) for name in ALL_FILES}
 
     def paths(self) -> list[Path]:
-        """Every library file: the six always, a note texts' file once it exists."""
+        """Every library file: the eight always, a note texts' file once it exists."""
         shards = [self.data_dir / f"{name}.json" for name in SHARDS]
         return [self.data_dir / f"{name}.json" for name in FILES] + [p for p in shards if p.exists()]
 
@@ -176,7 +180,6 @@ class Store:
     def unknown(self, ids: Iterable[str]) -> list[str]:
         """Those of ``ids`` not in the library. Asks the glance (core/glance.py) first: a
         few milliseconds at 100,000 papers, where reading the catalogue takes a second."""
-        from . import glance
 
         ids = list(ids)
         known = glance.known_ids(self)

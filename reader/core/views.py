@@ -1,8 +1,9 @@
 """The reading list's views: which papers a sidebar entry shows, and what it is called.
 
 A :class:`View` is a small value: a kind (all papers, unread, the reading queue, papers
-mentioned but listed by no digest, a tag, an ISO week, a digest) and, for a tag, a week or a
-digest, its key. :func:`week_groups` groups the digests by ISO week, as the sidebar lists
+mentioned but listed by no digest, a tag, an ISO week, a digest, a saved view) and, for a
+tag, a week, a digest or a saved view, its key (a saved view's is its name: its query is
+the snapshot's, core/saved_views.py). :func:`week_groups` groups the digests by ISO week, as the sidebar lists
 them.
 Its papers and label are pure functions of a :class:`~reader.core.snapshot.Snapshot`.
 
@@ -20,6 +21,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .saved_views import find
 from .text import one_line
 
 if TYPE_CHECKING:
@@ -39,6 +41,7 @@ class ViewKind(enum.Enum):
     TAG = "tag"
     WEEK = "week"
     DIGEST = "digest"
+    SAVED = "saved"
 
 
 LIBRARY_KINDS = (ViewKind.ALL, ViewKind.UNREAD, ViewKind.QUEUE, ViewKind.MENTIONED)
@@ -64,6 +67,11 @@ class View:
     def digest(cls, digest_id: str) -> View:
         return cls(ViewKind.DIGEST, digest_id)
 
+    @classmethod
+    def saved(cls, name: str) -> View:
+        """A saved view (core/saved_views.py), by name."""
+        return cls(ViewKind.SAVED, name)
+
     @property
     def token(self) -> str:
         """A string naming the view, unique among views (a list row's key)."""
@@ -72,7 +80,17 @@ class View:
     @property
     def depends_on_states(self) -> bool:
         """Do its papers change when a paper is read or tagged?"""
-        return self.kind in (ViewKind.UNREAD, ViewKind.TAG)
+        return self.kind in (ViewKind.UNREAD, ViewKind.TAG, ViewKind.SAVED)
+
+    def exists(self, snap: Snapshot) -> bool:
+        """Is the view still there (a digest not removed, a saved view not removed)?"""
+        if self.kind is ViewKind.DIGEST:
+            return self.key in snap.digest_by_id
+        if self.kind is ViewKind.WEEK:
+            return any(digest.week == self.key for digest in snap.digests)
+        if self.kind is ViewKind.SAVED:
+            return find(snap.saved_views, self.key) is not None
+        return True
 
     def ids(self, snap: Snapshot) -> list[str]:
         """The view's papers, in library order."""
@@ -89,6 +107,8 @@ class View:
             return snap.select(tag=self.key)
         if kind is ViewKind.WEEK:
             return snap.select(week=self.key)
+        if kind is ViewKind.SAVED:
+            return saved_ids(snap, self.key)
         digest = snap.digest_by_id.get(self.key)
         return list(dict.fromkeys(digest.paper_ids)) if digest else []
 
@@ -108,6 +128,8 @@ class View:
         if kind is ViewKind.WEEK:
             count = sum(1 for digest in snap.digests if digest.week == self.key)
             return f"{self.key} · {count} digests"
+        if kind is ViewKind.SAVED:
+            return one_line(self.key)
         digest = snap.digest_by_id.get(self.key)
         if digest is None:
             return ""
@@ -129,6 +151,21 @@ def mentioned_ids(snap: Snapshot) -> list[str]:
     """Papers a digest mentions that no digest lists (``reader list --mentioned``)."""
     listed = snap.appearances
     return [ref for ref in snap.mentioned_by_digests if ref not in listed]
+
+
+def saved_ids(snap: Snapshot, name: str) -> list[str]:
+    """The papers the saved view ``name`` matches, in library order (none when there is no
+    such view, or its query does not parse). Builds a query engine of its own: the app
+    asks its own engine, which keeps its index (tui/visible.py)."""
+    from .engine import Engine, universe
+    from .query import parse
+
+    view = find(snap.saved_views, name)
+    query = parse(view.query) if view is not None else None
+    if query is None or query.error is not None or query.empty:
+        return []
+    engine = Engine.build(snap) if Engine.needs_index(query) else Engine()
+    return engine.filter(snap, universe(snap, query), query)
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ the app starts without it.
 
 from __future__ import annotations
 
+import sys
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
@@ -93,8 +94,6 @@ class Vocabulary(Sequence[str]):
         return lo, bisect_left(self, prefix[:-1] + chr(last + 1), lo)
 
     def memory(self) -> int:
-        import sys
-
         return sys.getsizeof(self._text) + sys.getsizeof(self._starts)
 
 

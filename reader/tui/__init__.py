@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from reader.core.locations import demo_digest
+
+from .heap import HeapKeeper
+from .service import LibraryService
 from .trace import trace, trace_gc
 
 if TYPE_CHECKING:
@@ -21,12 +25,10 @@ def run_app(library: Library, *, demo: bool = False) -> str | None:
     bundled sample digest is imported first.
     """
     trace("run_app")
-    from .heap import HeapKeeper
 
     trace_gc()
     heap = HeapKeeper()
     heap.pause()
-    from .service import LibraryService
 
     service = LibraryService(library)
     if demo:
@@ -34,7 +36,7 @@ def run_app(library: Library, *, demo: bool = False) -> str | None:
     first_load = service.first_load()  # the lists first; the rest after the first paint
     settings = service.compute(_read_settings)  # the preferences, beside it
 
-    from .app import ReaderApp
+    from .app import ReaderApp  # (lazy: Textual loads here, once the library thread is reading)
 
     trace("textual imported")
 
@@ -56,8 +58,7 @@ def _read_settings() -> object:
 def _import_demo(library: Library) -> None:
     if library.raw_rows("catalog", "digests"):
         return
-    from reader.core.importer import import_paths
-    from reader.core.locations import demo_digest
+    from reader.core.importer import import_paths  # (lazy: ~219 ms, not loaded before the first paint)
 
     import_paths(library, [demo_digest()])
 

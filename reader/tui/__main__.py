@@ -5,16 +5,18 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from reader.core.library import Library
+from reader.core.locations import data_dir
+
+from . import run_app
+
 
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     demo = "--demo" in args
     args = [a for a in args if a != "--demo"]
-    from reader.core.library import Library
-    from reader.core.locations import data_dir
 
     folder = Path(args[0]).expanduser() if args else data_dir()
-    from . import run_app
 
     error = run_app(Library(folder), demo=demo)
     if error:

@@ -21,7 +21,7 @@ from reader.core.history import Origin
 from reader.core.library import Library
 from reader.core.text import one_line
 
-from .commands import ActionCommands, PaperCommands
+from .commands import ActionCommands, PaperCommands, SavedViewCommands
 from .heap import IDLE_SECONDS as IDLE_GC_SECONDS
 from .heap import HeapKeeper
 from .keys import KeysInOrderApp
@@ -37,7 +37,7 @@ THEME_SETTLE = 1.0  # seconds a theme stays before it is saved
 class ReaderApp(KeysInOrderApp, OneLineCrashApp):
     CSS_PATH = "reader.tcss"
     TITLE = "reader"
-    COMMANDS = App.COMMANDS | {ActionCommands, PaperCommands}
+    COMMANDS = App.COMMANDS | {ActionCommands, SavedViewCommands, PaperCommands}
     BINDINGS = [
         Binding("q", "quit", "Quit"),
         Binding("ctrl+p", "command_palette", "Commands", show=False),
@@ -190,6 +190,7 @@ class ReaderApp(KeysInOrderApp, OneLineCrashApp):
         that cannot be saved stops the exit: the reader is told why and chooses."""
         main = self._main()
         if main is not None:
+            main.session_keeper.save()  # where the reader is: the next start opens there
             main.arxiv.stop()
             error = main.flush_note(wait=True)
             if error is not None:
@@ -199,7 +200,7 @@ class ReaderApp(KeysInOrderApp, OneLineCrashApp):
         self.exit()
 
     def _offer_retry(self, main: MainScreen, error: str) -> None:
-        from .screens.unsaved import UnsavedNote
+        from .screens.unsaved import UnsavedNote  # (lazy: not loaded before the first paint)
 
         def chosen(choice: str | None) -> None:
             if choice == "retry":

@@ -1,7 +1,9 @@
-"""Command palette providers: every action of the main screen, and papers by title."""
+"""Command palette providers: every action of the main screen, the saved views, and papers
+by title."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 from textual.binding import Binding
@@ -11,10 +13,10 @@ from textual.markup import escape
 
 from reader.core.text import one_line
 
+from .screens.main import MainScreen
+
 
 def _main_screen(app):
-    from .screens.main import MainScreen
-
     return next((s for s in reversed(app.screen_stack) if isinstance(s, MainScreen)), None)
 
 
@@ -65,6 +67,42 @@ def _highlight(matcher, query: str, text: str) -> Content:
             if not text[offset].isspace():
                 content = content.stylize(matcher.match_style, offset, offset + 1)
     return content
+
+
+class SavedViewCommands(Provider):
+    """Save the ``/`` filter as a view; go to a saved view; remove one (names are the
+    reader's text: literal, never markup)."""
+
+    def _commands(self) -> list[tuple[str, Callable[[], None], str]]:
+        screen = _main_screen(self.app)
+        if screen is None:
+            return []
+        from .screens import view_actions
+
+        found: list[tuple[str, Callable[[], None], str]] = [
+            ("Save filter as view…", partial(view_actions.save_filter, screen), "name the / filter: it joins VIEWS"),
+        ]
+        for saved in screen.snapshot.saved_views:
+            name = one_line(saved.name)
+            query = one_line(saved.query)
+            found.append((f"Go to view: {name}", partial(view_actions.show_saved, screen, saved.name), f"query: {query}"))
+        for saved in screen.snapshot.saved_views:
+            name = one_line(saved.name)
+            remove = partial(view_actions.remove_saved, screen, saved.name)
+            found.append((f"Remove view: {name}", remove, "from VIEWS and the library"))
+        return found
+
+    async def discover(self) -> Hits:
+        for name, run, help in self._commands():
+            yield DiscoveryHit(Content(name), partial(self.app.call_later, run), text=name, help=escape(help))
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, run, help in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, _highlight(matcher, query, name), partial(self.app.call_later, run), text=name,
+                          help=escape(help))
 
 
 class PaperCommands(Provider):

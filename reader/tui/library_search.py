@@ -37,8 +37,9 @@ from rich.text import Text
 from textual.message import Message
 
 from reader.core.engine import Engine
+from reader.core.locations import cache_dir
 from reader.core.query import Query
-from reader.core.search_index import PreparedText, TextIndex
+from reader.core.search_index import PreparedText, TextIndex, prepare_text
 from reader.core.text import printable
 
 from .trace import trace
@@ -146,7 +147,7 @@ class LibrarySearch:
     def _build(screen: DOMNode, snapshot: Snapshot, texts: Mapping[str, PreparedText], folder: Path | None) -> None:
         """(Compute thread.) The saved index when it is this catalogue's, else a build. Also
         reads which digests list each paper (the snapshot keeps it), so the first search does not."""
-        from reader.core import saved_index
+        from reader.core import saved_index  # (lazy: not loaded before the first paint)
 
         started = time.perf_counter()
         index = saved_index.load(folder, snapshot, texts) if folder is not None else None
@@ -160,15 +161,14 @@ class LibrarySearch:
     @staticmethod
     def _save(folder: Path, index: TextIndex, key: dict[str, Any]) -> None:
         """(Compute thread.) Keep a built index for the next start."""
-        from reader.core import saved_index
+        from reader.core import saved_index  # (lazy: not loaded before the first paint)
 
         saved_index.save(folder, index, key)
 
     @staticmethod
     def _read_texts(screen: DOMNode, snapshot: Snapshot) -> None:
         """(Compute thread.) The paper texts and downloaded PDFs in the cache."""
-        from reader.core.locations import cache_dir
-        from reader.core.search_sources import cached_texts, downloaded_ids
+        from reader.core.search_sources import cached_texts, downloaded_ids  # (lazy: ~30 ms, not loaded before the first paint)
 
         cache = cache_dir()
         try:
@@ -203,7 +203,6 @@ class LibrarySearch:
     def add_text(self, arxiv_id: str, text: PaperText | str) -> None:
         """A paper's text was extracted: index it (prepared off the UI thread once a build
         has said where results go)."""
-        from reader.core.search_index import prepare_text
 
         screen = self._screen
         if screen is None:

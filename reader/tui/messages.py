@@ -17,6 +17,7 @@ from reader.core.library import LibraryError
 
 if TYPE_CHECKING:
     from reader.core.citations import CitesIndex
+    from reader.core.followed_folders import FolderUpdate, Pending
     from reader.core.history import UndoOutcome
     from reader.core.importer import FileOutcome
     from reader.core.library import NoteSaved
@@ -102,6 +103,20 @@ class UndoDone(Message):
 class Imported(Message):
     path: Path
     outcomes: list[FileOutcome]
+
+
+@dataclass
+class FoldersPending(Message):
+    """Files are new or changed in followed folders (reader/tui/followed.py)."""
+
+    pending: list[Pending]
+
+
+@dataclass
+class FoldersUpdated(Message):
+    """``U`` imported from the followed folders: what it found in each."""
+
+    updates: list[FolderUpdate]
 
 
 @dataclass

@@ -29,7 +29,7 @@ def open_url(url: str) -> bool:
     """Open ``url`` in a graphical browser; False when none can (blocking: call off the UI thread)."""
     if not can_open_windows():
         return False
-    import webbrowser
+    import webbrowser  # (lazy: not loaded before the first paint)
 
     try:
         return bool(webbrowser.open(url))

@@ -16,8 +16,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, cast
 
+from reader.core import glance
 from reader.core.library import Library
 from reader.core.snapshot import Read, Snapshot
+from reader.core.sync import fetch_metadata
 
 from .heap import paused
 from .trace import trace, trace_job
@@ -125,14 +127,12 @@ class LibraryService:
     def _glance_moved(self, delay: float) -> None:
         """After a read or write: is the glance behind the files it is made from (a
         toggle leaves it alone)? Then write it ``delay`` seconds after the last write."""
-        from reader.core import glance
 
         if self._glance_due is not None or glance.sources(self.library) != self._glance_sources:
             self._glance_due = max(self._glance_due or 0.0, time.monotonic() + delay)
 
     def _refresh_glance(self) -> None:
         """Write the glance (core/glance.py) if the library's files moved on from it."""
-        from reader.core import glance
 
         self._glance_due = None
         try:
@@ -164,7 +164,6 @@ class LibraryService:
     def _first_load(self) -> Loaded:
         """The first screen's snapshot: from the glance when it matches the files (a few
         ms), else the library without its commentary."""
-        from reader.core import glance
 
         trace("glance read start")
         snapshot = glance.read(self.library)
@@ -172,7 +171,9 @@ class LibraryService:
         if snapshot is None:
             return self._load(commentary=False)
         self._glance_sources = glance.disk_sources(self.library)  # it is up to date
-        return Loaded(snapshot, self.writes_done)
+        from reader.core.saved_views import saved_views  # (a small file: the sidebar's VIEWS)
+
+        return Loaded(snapshot.with_changes(saved_views=saved_views(self.library)), self.writes_done)
 
     def first_load(self) -> Future:
         return self.submit(self._first_load)
@@ -223,7 +224,6 @@ class LibraryService:
     def fetch_metadata(self, ids: list[str], *, fetcher=None, progress=None):
         """``reader.core.sync.fetch_metadata`` on the caller's thread (the network part),
         with each of its library reads and writes run on the library thread, in order."""
-        from reader.core.sync import fetch_metadata
 
         # The proxy has the library's methods (each run on the library thread): typed as the Library.
         library = cast(Library, _OnLibraryThread(self))

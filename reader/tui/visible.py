@@ -11,9 +11,11 @@ from dataclasses import dataclass
 
 from rich.text import Text
 
-from reader.core.query import Query, parse
+from reader.core.engine import universe
+from reader.core.query import And, Query, parse
+from reader.core.saved_views import find
 from reader.core.snapshot import Snapshot
-from reader.core.views import View
+from reader.core.views import View, ViewKind
 
 from .library_search import LibrarySearch, describe_error
 
@@ -34,6 +36,7 @@ class VisiblePapers:
         self._ids: tuple[tuple[object, ...], View, list[str]] | None = None
         self._query: Query | None = None  # the filter's text, parsed
         self._good: Query | None = None  # the last one without a mistake
+        self._saved: Query | None = None  # the saved view's query, parsed
 
     def view_ids(self, snap: Snapshot, view: View) -> list[str]:
         basis = (snap.digests, snap.papers, snap.states if view.depends_on_states else None)
@@ -44,8 +47,29 @@ class VisiblePapers:
         self._ids = (basis, view, ids)
         return ids
 
+    def saved_query(self, snap: Snapshot, view: View) -> Query | None:
+        """A saved view's query, parsed (None: no such view, or not a saved view)."""
+        if view.kind is not ViewKind.SAVED:
+            return None
+        saved = find(snap.saved_views, view.key)
+        if saved is None:
+            return None
+        cached = self._saved
+        if cached is None or cached.text != saved.query:
+            cached = self._saved = parse(saved.query)
+        return cached
+
+    def saved_ids(self, snap: Snapshot, query: Query | None) -> list[str] | None:
+        """The papers a saved view's query matches (the app's engine: its index is kept);
+        None while the query's words wait for the index."""
+        if query is None or query.error is not None or query.empty:
+            return []
+        return self.search.filter(snap, universe(snap, query), query)
+
     def shown(self, snap: Snapshot, view: View, text: str) -> Shown:
         """The view's papers the filter ``text`` keeps."""
+        if view.kind is ViewKind.SAVED:
+            return self._shown_saved(snap, view, text)
         ids = self.view_ids(snap, view)
         if not text.strip():
             self._good = None
@@ -61,4 +85,30 @@ class VisiblePapers:
         found = self.search.filter(snap, ids, query)
         if found is None:
             return Shown(ids, state or Text("indexing the library…", style="italic"), waiting=True)
+        return Shown(found, state)
+
+    def _shown_saved(self, snap: Snapshot, view: View, text: str) -> Shown:
+        """A saved view: its query and the filter's, together (one pass of the engine)."""
+        saved = self.saved_query(snap, view)
+        if saved is None or saved.error is not None or saved.node is None:
+            what = "no such saved view" if saved is None else "the saved view's query does not parse"
+            return Shown([], Text(what, style="italic"))
+        state = None
+        query = saved
+        if text.strip():
+            if self._query is None or self._query.text != text:
+                self._query = parse(text)
+            typed = self._query
+            if typed.error is not None:
+                state = describe_error(typed, "bad filter: ", context=20)
+                typed = self._good if self._good is not None else parse("")
+            else:
+                self._good = typed
+            if typed.node is not None:
+                query = Query(f"({saved.text}) ({typed.text})", And((saved.node, typed.node)))
+        else:
+            self._good = None
+        found = self.search.filter(snap, universe(snap, query), query)
+        if found is None:
+            return Shown([], state or Text("indexing the library…", style="italic"), waiting=True)
         return Shown(found, state)

@@ -24,7 +24,9 @@ from typing import Any
 
 from textual.message import Message
 
+from reader.core.fs import atomic_write
 from reader.core.library import Library, NoteSaved, PaperState, normalize_tag
+from reader.core.locations import export_dir
 from reader.core.snapshot import Snapshot
 
 from .messages import (
@@ -141,9 +143,10 @@ class LibraryWriter:
         library = self.library
 
         def job() -> Imported:
-            from reader.core.importer import import_paths  # the digest parser: not on the startup path
+            # (the digest parser: not on the startup path; a folder is followed, as by 'reader import')
+            from reader.core.followed_folders import import_folder_paths  # (lazy: not loaded before the first paint)
 
-            return Imported(path, import_paths(library, [path]))
+            return Imported(path, import_folder_paths(library, [path]))
 
         self.write(job, done=lambda message: message)
 
@@ -151,9 +154,7 @@ class LibraryWriter:
         """Write the notes of ``ids`` as Markdown into the export folder (off the UI thread)."""
 
         def job() -> Path:
-            from reader.core.export import export_markdown
-            from reader.core.fs import atomic_write
-            from reader.core.locations import export_dir
+            from reader.core.export import export_markdown  # (lazy: not loaded before the first paint)
 
             folder = export_dir()
             folder.mkdir(parents=True, exist_ok=True)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from textual import events
 
 from reader.core.library import Library
 
 from .helpers import make_library, sample_digests
+from .textual_test_compat import character_to_key, quicken_pilot
 
 
 @pytest.fixture(autouse=True)
@@ -17,10 +19,7 @@ def quick_pilot(monkeypatch):
 
     Only the pilot's idea of "idle" changes; the app runs as it does for a person.
     """
-    import textual._wait as wait
-
-    monkeypatch.setattr(wait, "SLEEP_GRANULARITY", 1 / 200)
-    monkeypatch.setattr(wait, "SLEEP_IDLE", 1 / 200 / 20)
+    quicken_pilot(monkeypatch, 1 / 200)
 
 
 @pytest.fixture(autouse=True)
@@ -54,17 +53,13 @@ async def settle(pilot, rounds: int = 2) -> None:
 
 async def type_text(pilot, text: str) -> None:
     """Type ``text`` as key presses, waiting once at the end (pilot.press waits per key)."""
-    from textual import events
-    from textual.keys import _character_to_key
-
-    driver = pilot.app._driver
+    app = pilot.app
     for char in text:
-        key = char if char.isalnum() else _character_to_key(char)
-        event = events.Key(key, char)
-        event.set_sender(pilot.app)
-        driver.send_message(event)
+        event = events.Key(character_to_key(char), char)
+        event.set_sender(app)
+        app.post_message(event)
     await pilot.pause()
-    await pilot._wait_for_screen()
+    await pilot.pause()  # and what the keys' handlers posted in turn
 
 
 async def ready(pilot) -> None:
@@ -87,14 +82,3 @@ async def ready(pilot) -> None:
     if isinstance(app.screen, WelcomeScreen):
         return
     await pilot.pause()
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_pyfunc_call(pyfuncitem):
-    """Run ``async def`` tests in a fresh event loop (no pytest-asyncio needed)."""
-    if asyncio.iscoroutinefunction(pyfuncitem.obj):
-        names = pyfuncitem._fixtureinfo.argnames
-        kwargs = {name: pyfuncitem.funcargs[name] for name in names}
-        asyncio.run(pyfuncitem.obj(**kwargs))
-        return True
-    return None

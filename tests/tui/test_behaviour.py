@@ -17,13 +17,14 @@ from reader.tui.widgets.weeks import WeeksSidebar
 
 from .conftest import ready, settle, type_text
 from .helpers import entry, make_library, sample_digests
+from .textual_test_compat import notifications, screen_text
 
 MARKUP_TITLE = "[bold]Not bold[/] and [link=http://x]no link[/link] [/] [red"
 
 
 def _plain(app) -> str:
     """What the terminal shows, as plain text."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+    return screen_text(app)
 
 
 async def test_empty_library_shows_welcome(empty_library):
@@ -186,7 +187,7 @@ async def test_write_error_is_a_notification(library):
         await pilot.press("space")
         await settle(pilot, rounds=3)
         await pilot.pause(0.2)
-        assert any(n.severity == "error" for n in app._notifications)
+        assert any(n.severity == "error" for n in notifications(app))
         assert app.is_running
         await pilot.press("j")  # still works
         assert app.screen.paper_id == "2007.03898"

@@ -14,6 +14,7 @@ from reader.tui.widgets.weeks import WeeksSidebar
 
 from .conftest import ready
 from .helpers import many_weeks_library
+from .textual_test_compat import notifications
 
 
 def cursor_cells(widget: LineList) -> list[Style]:
@@ -159,7 +160,7 @@ async def test_open_copy_and_pdf_say_what_they_did(library, tmp_path, monkeypatc
         await pilot.press("o")
         await settle(pilot)
         assert app.clipboard == url
-        assert url in "\n".join(str(n.message) for n in app._notifications)
+        assert url in "\n".join(str(n.message) for n in notifications(app))
         # y: copy the URL, the BibTeX entry, the citation key.
         await pilot.press("y")
         await pilot.pause()
@@ -174,7 +175,7 @@ async def test_open_copy_and_pdf_say_what_they_did(library, tmp_path, monkeypatc
         # O without a PDF: says d downloads it; with one, where no viewer can open: the path.
         await pilot.press("O")
         await settle(pilot)
-        assert "d downloads it" in list(app._notifications)[-1].message
+        assert "d downloads it" in notifications(app)[-1].message
         pdf = tmp_path / "cache" / "pdf" / f"{paper}.pdf"
         pdf.parent.mkdir(parents=True)
         pdf.write_bytes(b"%PDF-1.4\n")
@@ -299,7 +300,7 @@ def test_short_titles_of_mentioned_papers():
 
 
 async def _commentary_shows_mentioned_papers_by_title_with_spaces_between_parts(app, pilot, tmp_path) -> None:
-    from .test_markup import screen_text
+    from .textual_test_compat import screen_text
 
     await pilot.press("left_square_bracket", "g")  # the first week: 2007.00001 mentions 2007.00003
     await pilot.pause(0.2)
@@ -343,7 +344,7 @@ async def test_theme_is_remembered_in_the_config_file(library, tmp_path, monkeyp
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await ready(pilot)
         assert app.theme == "textual-dark"
-        said = "\n".join(n.message for n in app._notifications)
+        said = "\n".join(n.message for n in notifications(app))
         assert str(config) in said and "not valid TOML" in said
         app.theme = "nord"
         await pilot.pause(0.3)
@@ -358,7 +359,7 @@ async def test_commentary_shows_cites_and_cited_by_and_enter_follows_them(librar
     from reader.core.pdf_text import PaperText, stat_key, write_cache
 
     from .conftest import settle
-    from .test_markup import screen_text
+    from .textual_test_compat import screen_text
 
     cache = tmp_path / "cache"  # READER_CACHE_DIR (tests/conftest.py)
     assert os.environ["READER_CACHE_DIR"] == str(cache)
@@ -375,6 +376,13 @@ async def test_commentary_shows_cites_and_cited_by_and_enter_follows_them(librar
             if main.citations.known:
                 break
             await pilot.pause(0.02)
+        main.query_text = "cited-by:arXiv:2007.00001v1"  # the filter's cited-by: follows the same index
+        await pilot.pause(0.05)
+        assert main.visible_ids == ["2007.03898"]  # (of the week shown)
+        main.query_text = "cites:2007.04825"
+        await pilot.pause(0.05)
+        assert main.visible_ids == []
+        main.query_text = ""
         main.jump_to("2007.03898")  # NVAE: cited by 2007.00001
         await pilot.pause(0.2)
         await settle(pilot)
@@ -394,6 +402,10 @@ async def test_commentary_shows_cites_and_cited_by_and_enter_follows_them(librar
         assert "and 2 other arXiv papers, not in your library" in text
         # An extraction adds to the index: the pane follows.
         main.citations = main.citations.adding("2007.03898", ["2007.04825"])
+        main.query_text = "cites:2007.04825"
+        await pilot.pause(0.05)
+        assert main.visible_ids == ["2007.03898"]
+        main.query_text = ""
         main.jump_to("2007.04825")
         await pilot.pause(0.1)
         main.query_one("#detail").sync()

@@ -23,13 +23,14 @@ from reader.tui.widgets.weeks import WeeksSidebar
 
 from .conftest import ready, settle, type_text
 from .helpers import entry, make_library
+from .textual_test_compat import screen_text
 
 SIZE = (120, 40)
 MISSING = "1912.04958"
 
 
 def _plain(app) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+    return screen_text(app)
 
 
 async def until(pilot, condition, timeout: float = 10.0, step: float = 0.02) -> None:

@@ -23,6 +23,7 @@ from reader.tui.widgets.weeks import cut_middle
 
 from .conftest import ready, settle, type_text
 from .helpers import entry, make_library
+from .textual_test_compat import notifications, screen_strips, screen_text
 
 SIZE = (220, 60)
 
@@ -90,14 +91,10 @@ def marked(tmp_path) -> Library:
     return library
 
 
-def screen_text(app) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
 def quit_links(app) -> list[str]:
     """Text on screen that a click would turn into ``app.quit``."""
     found = []
-    for strip in app.screen._compositor.render_strips():
+    for strip in screen_strips(app):
         for segment in strip:
             meta = segment.style.meta if segment.style is not None else None
             if meta and "quit" in str(meta.get("@click", "")):
@@ -113,7 +110,7 @@ def shows(app, *texts: str) -> None:
 
 
 def notified(app) -> str:
-    return "\n".join(f"{n.title}: {n.message}" for n in app._notifications)
+    return "\n".join(f"{n.title}: {n.message}" for n in notifications(app))
 
 
 async def test_starts_and_shows_headings_file_names_titles_and_tags_literally(marked):
@@ -155,7 +152,7 @@ async def test_tags_with_markup_toggle_type_untag_and_undo(marked):
         await settle(pilot, rounds=3)
         assert hostile("typed") not in main.snapshot.state(IDS[1]).tags
         assert "Undid" in notified(app)
-        await pilot.press("T")
+        await pilot.press("minus")
         await pilot.pause(0.1)
         shows(app, "#" + TAG)  # the prompt's choices
         await pilot.press("enter")

@@ -9,13 +9,14 @@ from reader.tui.app import ReaderApp
 from reader.tui.screens.search import SearchScreen
 
 from .conftest import ready, settle, type_text
+from .textual_test_compat import screen_text
 
 SIZE = (120, 40)
 WEEK2 = ["2007.01758", "2007.03898", "2007.00003", "2007.04825"]
 
 
 def _plain(app) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+    return screen_text(app)
 
 
 async def until(pilot, condition, timeout: float = 10.0) -> None:

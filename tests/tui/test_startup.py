@@ -14,6 +14,7 @@ from reader.tui.widgets.detail import DetailPane
 
 from .conftest import ready, settle, type_text
 from .test_behaviour import _plain
+from .textual_test_compat import notifications, screen_strips
 
 
 def held_app(library: Library) -> tuple[ReaderApp, threading.Event, LibraryService]:
@@ -77,7 +78,7 @@ async def test_keys_that_need_the_whole_library_wait_for_it(library, tmp_path, m
         await pilot.press("e", "n")
         await pilot.pause(0.2)
         assert not (tmp_path / "exports").exists()
-        assert any("Reading the library" in str(n.message) for n in app._notifications)
+        assert any("Reading the library" in str(n.message) for n in notifications(app))
         release.set()
         await ready(pilot)
         await settle(pilot)
@@ -210,4 +211,4 @@ async def test_the_footer_follows_the_focus_without_piling_up_widgets(library):
             await pilot.pause(0.05)
         assert footer.keys() == in_list
         assert len(list(app.screen.walk_children())) == nodes
-        assert "^p Commands" in "".join(strip.text for strip in app.screen._compositor.render_strips()[-1:])
+        assert "^p Commands" in "".join(strip.text for strip in screen_strips(app)[-1:])

@@ -1,19 +1,23 @@
-"""What reader/tui/textual_compat.py takes from Textual's private names, pinned; and an
-app crash stopping with one line and a non-zero exit code (issue 11, finding 5)."""
+"""What reader/tui/textual_compat.py and tests/tui/textual_test_compat.py take from
+Textual's private names, pinned; and an app crash stopping with one line and a non-zero
+exit code (issue 11, finding 5)."""
 
 from __future__ import annotations
 
 import pytest
+from textual import _wait, events
+from textual import pilot as textual_pilot
 from textual.app import App, ComposeResult
 from textual.suggester import SuggestFromList
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from reader.cli import run as cli_run
 from reader.tui import textual_compat
 from reader.tui.app import ReaderApp
 from reader.tui.screens.main import MainScreen
 
-from .conftest import ready
+from . import textual_test_compat as test_compat
+from .conftest import ready, type_text
 from .helpers import make_library, sample_digests
 
 RUN = App.run
@@ -85,11 +89,11 @@ def test_textual_still_has_what_the_compat_module_uses():
 
 
 async def test_input_suggestion():
-    class Probe(App):
+    class Suggesting(App):
         def compose(self) -> ComposeResult:
             yield Input(suggester=SuggestFromList(["attention", "gan"]))
 
-    app = Probe()
+    app = Suggesting()
     async with app.run_test() as pilot:
         await pilot.press("a", "t")
         field = app.query_one(Input)
@@ -98,3 +102,55 @@ async def test_input_suggestion():
                 break
             await pilot.pause(0.02)
         assert textual_compat.input_suggestion(field) == "attention"
+
+
+def test_the_pilot_still_waits_for_idle_in_slices_the_tests_can_shorten(monkeypatch):
+    assert textual_pilot.wait_for_idle is _wait.wait_for_idle  # Pilot.pause waits with it
+    names = _wait.wait_for_idle.__code__.co_names  # read at each call, so a patch applies
+    assert "SLEEP_GRANULARITY" in names and "SLEEP_IDLE" in names
+    test_compat.quicken_pilot(monkeypatch, 1 / 400)
+    assert (_wait.SLEEP_GRANULARITY, _wait.SLEEP_IDLE) == (1 / 400, 1 / 400 / 20)
+
+
+def test_typed_characters_get_the_key_names_pilot_press_gives_them():
+    named = {c: test_compat.character_to_key(c) for c in " ([/]#,:-!a7한"}
+    assert named == {
+        " ": "space", "(": "left_parenthesis", "[": "left_square_bracket", "/": "slash",
+        "]": "right_square_bracket", "#": "number_sign", ",": "comma", ":": "colon",
+        "-": "minus", "!": "exclamation_mark", "a": "a", "7": "7", "한": "한",
+    }
+
+
+class Probe(App):
+    def __init__(self) -> None:
+        super().__init__()
+        self.keys: list[tuple[str, str | None]] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("the text on screen [not markup]", markup=False)
+
+    def on_key(self, event: events.Key) -> None:
+        self.keys.append((event.key, event.character))
+
+
+async def test_the_screen_text_and_notifications_can_be_read_back():
+    app = Probe()
+    async with app.run_test(size=(60, 10)) as pilot:
+        await pilot.pause()
+        assert "the text on screen [not markup]" in test_compat.screen_text(app)
+        assert len(test_compat.screen_strips(app)) == 10
+        app.notify("first", title="One")
+        app.notify("second")
+        await pilot.pause()
+        assert [(n.title, n.message) for n in test_compat.notifications(app)] == [("One", "first"), ("", "second")]
+
+
+async def test_typed_text_arrives_as_pilot_press_sends_it():
+    pressed, typed = Probe(), Probe()
+    async with pressed.run_test() as pilot:
+        await pilot.press(*"a (/]")
+    async with typed.run_test() as pilot:
+        await type_text(pilot, "a (/]")
+    assert typed.keys == pressed.keys == [
+        ("a", "a"), ("space", " "), ("left_parenthesis", "("), ("slash", "/"), ("right_square_bracket", "]"),
+    ]

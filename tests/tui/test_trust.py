@@ -14,6 +14,7 @@ from reader.tui.app import ReaderApp
 from reader.tui.screens.unsaved import UnsavedNote
 
 from .conftest import ready, settle, type_text
+from .textual_test_compat import notifications
 
 SIZE = (120, 40)
 FIRST = "2007.01758"  # the cursor's paper when the app opens (newest week)
@@ -53,7 +54,7 @@ async def test_an_append_made_while_typing_survives_the_next_letter(library):
         await type_text(pilot, "!")
         await settle(pilot, rounds=3)
         assert other(library).note(FIRST) == "good paper!\n\nappended in another terminal"
-        assert any("merged" in str(n.message) for n in app._notifications)
+        assert any("merged" in str(n.message) for n in notifications(app))
 
 
 async def test_a_note_set_elsewhere_while_the_editor_is_open_is_merged_not_wiped(library):

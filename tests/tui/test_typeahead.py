@@ -22,10 +22,11 @@ from reader.tui.app import ReaderApp
 from reader.tui.widgets.detail import DetailPane
 
 from .conftest import ready, settle, type_text
+from .textual_test_compat import notifications
 
 SIZE = (120, 40)
 WEEK2 = ["2007.01758", "2007.03898", "2007.00003", "2007.04825"]
-CHARACTERS = {"space": " ", "enter": "\r", "escape": "\x1b"}
+CHARACTERS = {"space": " ", "enter": "\r", "escape": "\x1b", "minus": "-"}
 
 
 def key_event(key: str) -> events.Key:
@@ -86,7 +87,7 @@ def _block_loop_then_send(app: ReaderApp, pilot, keys: list[str], gap: float) ->
     def typist() -> None:
         started.wait(5)
         for key in keys:
-            app._driver.send_message(key_event(key))
+            app.post_message(key_event(key))
             time.sleep(gap)
 
     thread = threading.Thread(target=typist)
@@ -133,11 +134,11 @@ async def test_t_typed_ahead_tags_the_row_under_the_cursor(library):
     assert "later" not in disk.state(WEEK2[0]).tags
 
 
-async def test_T_typed_ahead_offers_the_tags_of_the_row_under_the_cursor(library):
+async def test_minus_typed_ahead_offers_the_tags_of_the_row_under_the_cursor(library):
     app = ReaderApp(library)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        together(app, "j", "T")
+        together(app, "j", "minus")
         await settle(pilot)
         await pilot.press("enter")  # the first tag offered: vae (of NVAE), not gan
         await settle(pilot)
@@ -241,7 +242,7 @@ async def test_letters_typed_right_after_n_go_into_the_note_not_to_the_list(libr
         assert app.focused.id == "note-editor"
         assert app.screen.query_one("#note-editor").text == "hello"
         assert opened == []
-        assert not any("Exported" in str(n.message) for n in app._notifications)
+        assert not any("Exported" in str(n.message) for n in notifications(app))
         await pilot.press("escape")
         await settle(pilot)
     assert fresh(library).note(WEEK2[1]) == "hello"

@@ -19,12 +19,12 @@ SECTIONS = [
                        "toggle_sidebar", "show_tab('commentary')", "show_tab('abstract')",
                        "show_tab('paper')"]),
     ("Reading", ["toggle_read", "add_tag", "remove_tag", "toggle_top_tag", "edit_note",
-                 "select", "extend(1)", "extend(-1)", "mark_all_read", "undo"]),
+                 "select", "extend(1)", "extend(-1)", "mark_all_read", "triage", "undo"]),
     ("Finding", ["filter", "search", "command_palette"]),
     ("arXiv", ["fetch", "download", "open", "open_pdf", "copy"]),
     ("In the Paper tab", ["find", "find_next", "find_previous", "close_find"]),
     ("Commentary tab", []),
-    ("Library", ["export", "import", "stats"]),
+    ("Library", ["export", "import", "update_folders", "stats"]),
     ("App", ["help", "quit"]),
 ]
 
@@ -59,21 +59,27 @@ QUERY_HELP = [  # the query language of / and s, in short (the README has it all
     ("digest: week:", "digest:2020-07-12 (a date, name or id)  week:2020-W28"),
     ("date: year: cat:", "date:>=2020-07  date:2020-07..2020-09  year:2020  cat:cs.LG"),
     ("is:", "read unread noted fetched downloaded mentioned mismatched"),
+    ("cites: cited-by:", "cites:2007.03898 papers citing it  cited-by:2007.03898 those it cites"),
     ("a b  a OR b", "both; either (OR first: a b OR c is a (b OR c))"),
     ("-a  NOT a  ( )", "without a; group with parentheses"),
 ]
 
 
 def collect(screen: Screen) -> dict[str, list[tuple[str, str]]]:
-    """Every binding of the main screen, its lists and the app, grouped by section."""
+    """Every binding of the main screen, its lists and the app, grouped by section. A
+    screen of its own keys (triage) says so with ``HELP_SECTIONS``: its keys and the app's."""
     app = screen.app
-    rows: dict[str, dict[str, str]] = {name: {} for name, _ in SECTIONS}
-    where = {action: name for name, actions in SECTIONS for action in actions}
-    from ..widgets.paper_text import PaperPane
+    own = getattr(screen, "HELP_SECTIONS", None)
+    sections = own or SECTIONS
+    rows: dict[str, dict[str, str]] = {name: {} for name, _ in sections}
+    rows.setdefault("App", {})
+    where = {action: name for name, actions in sections for action in actions}
+    from ..widgets.paper_text import PaperPane  # (lazy: only when it is used)
 
     longer = {**PaperPane.DESCRIPTIONS, **getattr(screen, "DESCRIPTIONS", {})}
     bindings: list[Binding] = []
-    for source in (LineList.BINDINGS, screen.BINDINGS, PaperPane.BINDINGS, app.BINDINGS):
+    sources = (screen.BINDINGS, app.BINDINGS) if own else (LineList.BINDINGS, screen.BINDINGS, PaperPane.BINDINGS, app.BINDINGS)
+    for source in sources:
         bindings += [b for b in source if isinstance(b, Binding)]
     merged: dict[str, tuple[list[str], str]] = {}
     for binding in bindings:
@@ -90,7 +96,7 @@ def collect(screen: Screen) -> dict[str, list[tuple[str, str]]]:
         if action == "toggle_top_tag":
             keys = ["1–9"]
         rows[section][" ".join(dict.fromkeys(keys))] = description
-    for section, key, description in EXTRA:
+    for section, key, description in () if own else EXTRA:
         rows[section][key] = description
     return {name: list(items.items()) for name, items in rows.items() if items}
 
@@ -121,6 +127,8 @@ class HelpScreen(ModalScreen[None]):
             for key, description in items:
                 table.add_row(Text(key), Text(description))
             table.add_row("", "")
+        if getattr(self._main, "HELP_SECTIONS", None):
+            return table  # (a screen of its own keys: no lists, no queries)
         table.add_row(Text("Legend", style="bold underline"), "")
         for glyph, meaning in LEGEND:
             table.add_row(Text(glyph, style="dim italic" if glyph == "dim title" else ""), Text(meaning))

@@ -31,10 +31,12 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from reader.core.library import Library, PaperState
+from reader.core.locations import cache_dir
 from reader.core.snapshot import Snapshot
 from reader.core.text import one_line
-from reader.core.views import View, first_view
+from reader.core.views import View, ViewKind
 
+from .. import followed
 from .. import messages as m
 from ..jobs import ArxivJobs, JobsState, in_background
 from ..library_search import LibrarySearch, SearchIndexed, shorten
@@ -45,14 +47,14 @@ from ..trace import trace
 from ..visible import VisiblePapers
 from ..widgets.citations import Citations
 from ..widgets.detail import DetailPane, preload_detail
-from ..widgets.filter_input import FILTER_PLACEHOLDER, FilterInput
 from ..widgets.line_list import LineList
 from ..widgets.papers import PapersList
 from ..widgets.status import StatusLine
 from ..widgets.weeks import WeeksSidebar
 from ..writer import LibraryWriter
-from . import arxiv_actions, library_actions, navigation, share_actions
+from . import arxiv_actions, library_actions, navigation, share_actions, view_actions
 from .main_keys import BINDINGS, DESCRIPTIONS, FOOTER_PRIORITY
+from .session import SessionKeeper
 
 POLL_SECONDS = 1.0
 
@@ -62,6 +64,26 @@ def _delegate(action: Callable[..., None]) -> Callable[..., None]:
 
     def method(self: MainScreen, *args: Any) -> None:
         action(self, *args)
+
+    method.__doc__ = action.__doc__
+    return method
+
+
+def _when_loaded(action: Callable[[MainScreen], None], name: str) -> Callable[[MainScreen], None]:
+    """A key's method that runs ``action(screen)`` once the whole library is read: at once,
+    or as soon as it is (pressed twice meanwhile, it runs once)."""
+
+    def method(self: MainScreen) -> None:
+        if self.phase >= LoadPhase.ALL:
+            action(self)
+            return
+
+        async def after_load() -> None:
+            await self.needs_everything()
+            action(self)
+
+        # Exclusive in its group: pressed twice while loading, it runs once.
+        self.run_worker(after_load(), group=f"wait-{name}", exclusive=True, exit_on_error=False)
 
     method.__doc__ = action.__doc__
     return method
@@ -112,6 +134,7 @@ class MainScreen(Screen[None]):
         self.papers = VisiblePapers(self.search)
         self._filter_state: Text | None = None  # for the list's subtitle: an error, or "indexing…"
         self._polling = False
+        self.session_keeper = SessionKeeper(self)  # where the app was left (screens/session.py)
 
     @property
     def loaded(self) -> bool:
@@ -139,7 +162,9 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         trace("main screen mounted")
-        self.query_one("#weeks").border_title = "Reading list"
+        sidebar = self.query_one(WeeksSidebar)
+        sidebar.border_title = "Reading list"
+        sidebar.count_saved = lambda snap, view: view_actions.count_saved(self, snap, view)
         papers = self.query_one(PapersList)
         papers.border_title = "Loading…"
         papers.empty_text = "Loading the library…"
@@ -196,7 +221,7 @@ class MainScreen(Screen[None]):
             snapshot.indexes.adopt_mentions(self.snapshot.indexes)  # same digests: keep the index
         self.snapshot = snapshot
         if first:
-            self.view = first_view(snapshot)
+            self.view = self.session_keeper.first_view(snapshot)
         self.startup.shown(snapshot)
         if self.search.engine.index is not None:
             self.search.start(self, snapshot)  # a new catalogue: index it again (in the background)
@@ -227,6 +252,7 @@ class MainScreen(Screen[None]):
 
     def loaded_all(self) -> None:
         self.app.freeze_heap("full read")  # type: ignore[attr-defined]
+        followed.check(self)  # new digests in the followed folders? (hashed in the background)
 
     def build_indexes(self) -> None:
         """The query engine's index and the mention index, in the background (one compute
@@ -239,7 +265,7 @@ class MainScreen(Screen[None]):
     def _index_citations(self, snapshot: Snapshot) -> None:
         """Who cites whom among ``snapshot``'s papers (the cached texts' ids; two stats a
         paper), off the UI thread, then m.CitationsIndexed."""
-        from reader.core.citations import cites_index
+        from reader.core.citations import cites_index  # (lazy: ~19 ms, not loaded before the first paint)
 
         cache = self.arxiv.cache
         future = self.service.compute(lambda: cites_index(snapshot, cache()))
@@ -250,6 +276,9 @@ class MainScreen(Screen[None]):
     @on(m.CitationsIndexed)
     def _citations_indexed(self, message: m.CitationsIndexed) -> None:
         self.citations = Citations(message.index, message.snapshot.digests, message.snapshot.papers)
+        self.search.engine.citations = message.index  # (an extraction grows it in place)
+        if "cite" in self.query_text.lower():
+            self._refresh_visible()  # the filter's cites:/cited-by: answer from it now
 
     @on(m.IndexesBuilt)
     def _indexes_built(self) -> None:
@@ -276,7 +305,8 @@ class MainScreen(Screen[None]):
     def _search_indexed(self, message: SearchIndexed) -> None:
         """The query engine's index (or the cache's paper texts) is ready: filter again."""
         self.search.install(message)
-        if self.query_text.strip():
+        view_actions.index_arrived(self)
+        if self.query_text.strip() or (self.view is not None and self.view.kind is ViewKind.SAVED):
             self._refresh_visible()
 
     @on(m.MentionsCounted)
@@ -342,9 +372,11 @@ class MainScreen(Screen[None]):
             self.visible_ids = ids
         if self.selection and not self.selection <= kept:
             self.selection = self.selection & frozenset(ids)
+        self.session_keeper.visible_changed(shown.waiting)
         self._update_titles()
 
     def watch_snapshot(self) -> None:
+        view_actions.view_gone(self)  # (a removed digest or saved view: the default view)
         self._refresh_visible()
 
     def watch_view(self) -> None:
@@ -428,15 +460,7 @@ class MainScreen(Screen[None]):
         self.jump_to(message.arxiv_id)
 
     def on_backlinks_open(self, message: Any) -> None:
-        """Enter on a "Mentioned in" line: the paper, or the digest (at the entry that
-        mentions the paper, when it is an entry and not the digest's preface)."""
-        if message.kind == "paper":
-            self.jump_to(message.key)
-            return
-        from ..widgets.backlinks import mentioning_entry  # loaded with the detail's tabs
-
-        target = mentioning_entry(self.snapshot, message.key, message.paper_id)
-        navigation.show_view(self, View.digest(message.key), target)
+        navigation.open_backlink(self, message.kind, message.key, message.paper_id)
 
     show_view = _delegate(navigation.show_view)
     show_in_all = _delegate(navigation.show_in_all)
@@ -446,46 +470,19 @@ class MainScreen(Screen[None]):
     def _filter_changed(self, event: Input.Changed) -> None:
         self.apply_filter()
 
-    def apply_filter(self) -> None:
-        """Filter by what the filter field holds now (a ``Changed`` message may be older)."""
-        filter_input = self._filter_input()
-        self.query_text = filter_input.value if filter_input is not None else ""
+    apply_filter = _delegate(navigation.apply_filter)
 
     def on_unmount(self) -> None:
+        self.session_keeper.save()
         self.arxiv.stop()
         self.flush_note(wait=True)
 
     # --- navigation -------------------------------------------------------------------------
-    def _filter_input(self) -> FilterInput | None:
-        found = self.query("#filter")
-        return found.first(FilterInput) if found else None
-
-    def set_filter(self, value: str) -> None:
-        filter_input = self._filter_input()
-        if filter_input is not None:
-            filter_input.value = value
-
-    def action_focus_papers(self) -> None:
-        filter_input = self._filter_input()
-        if filter_input is not None:
-            filter_input.display = bool(filter_input.value.strip())
-        # Focus moves before the next key is handled (``focus()`` waits for the app's
-        # queue, behind keys typed ahead, which would then go to the old widget).
-        self.set_focus(self.query_one(PapersList))
+    set_filter = _delegate(navigation.set_filter)
+    action_focus_papers = _delegate(navigation.focus_papers)
 
     async def action_filter(self) -> None:
-        filter_input = self._filter_input()
-        if filter_input is None:  # made on first use: it is not on the first screen
-            filter_input = FilterInput(self._filter_done, placeholder=FILTER_PLACEHOLDER, id="filter")
-            # Awaited: the keys typed right after / wait for the field, and go into it.
-            await self.query_one("#main").mount(filter_input, after=self.query_one(PapersList))
-        filter_input.display = True
-        self.set_focus(filter_input)
-        self.startup.index()
-
-    def _filter_done(self) -> None:
-        self.apply_filter()
-        self.action_focus_papers()
+        await navigation.open_filter(self)
 
     action_cycle = _delegate(navigation.cycle)
     action_back = _delegate(navigation.back)
@@ -520,7 +517,10 @@ class MainScreen(Screen[None]):
         detail.focus_content()
 
     action_undo = _delegate(library_actions.undo)
+
+    action_triage = _when_loaded(lambda screen: _triage().start_triage(screen), "triage")
     action_import = _delegate(library_actions.import_digest)
+    action_update_folders = _delegate(followed.update)
     import_path = _delegate(library_actions.import_path)
     queue_paper = _delegate(library_actions.queue_paper)
 
@@ -533,29 +533,10 @@ class MainScreen(Screen[None]):
 
     action_download = _delegate(arxiv_actions.download)
     # Keys that need the whole library: at once, or as soon as it is read (the last press).
-    def action_export(self) -> None:
-        self._when_loaded(library_actions.export_view, "export")
-
-    def action_fetch(self) -> None:
-        self._when_loaded(arxiv_actions.fetch_view, "fetch")
-
-    def action_search(self) -> None:
-        self._when_loaded(library_actions.open_search, "search")
-
-    def action_stats(self) -> None:
-        self._when_loaded(library_actions.open_stats, "stats")
-
-    def _when_loaded(self, action: Callable[[MainScreen], None], name: str) -> None:
-        if self.phase >= LoadPhase.ALL:
-            action(self)
-            return
-
-        async def after_load() -> None:
-            await self.needs_everything()
-            action(self)
-
-        # Exclusive in its group: pressed twice while loading, it runs once.
-        self.run_worker(after_load(), group=f"wait-{name}", exclusive=True, exit_on_error=False)
+    action_export = _when_loaded(library_actions.export_view, "export")
+    action_fetch = _when_loaded(arxiv_actions.fetch_view, "fetch")
+    action_search = _when_loaded(library_actions.open_search, "search")
+    action_stats = _when_loaded(library_actions.open_stats, "stats")
 
     @on(m.NoteWritten)
     @on(m.NoteFailed)
@@ -566,6 +547,14 @@ class MainScreen(Screen[None]):
     @on(m.Written)
     def _written(self, message: Message) -> None:
         library_actions.outcome(self, message)
+
+    @on(m.FoldersPending)
+    def _folders_pending(self, message: m.FoldersPending) -> None:
+        self.notify(followed.notice(message.pending), title="Followed folders", timeout=followed.NOTICE_SECONDS)
+
+    @on(m.FoldersUpdated)
+    def _folders_updated(self, message: m.FoldersUpdated) -> None:
+        followed.updated(self, message)
 
     @on(m.FetchProgress)
     @on(m.FetchDone)
@@ -597,7 +586,11 @@ class MainScreen(Screen[None]):
         return [self.paper_id] if self.paper_id else []
 
 
-def _cache_dir() -> Any:
-    from reader.core.locations import cache_dir
+def _triage() -> Any:
+    from . import triage  # (lazy: opened on T, not at startup)
 
+    return triage
+
+
+def _cache_dir() -> Any:
     return cache_dir()

@@ -9,6 +9,7 @@ from textual.dom import DOMNode
 from reader.core.views import ALL, View, week_groups, week_of
 
 from ..widgets.detail import DetailPane
+from ..widgets.filter_input import FILTER_PLACEHOLDER, FilterInput
 from ..widgets.papers import PapersList
 from ..widgets.weeks import WeeksSidebar
 
@@ -118,3 +119,59 @@ def jump_to(screen: MainScreen, arxiv_id: str) -> None:
     else:
         screen.paper_id = arxiv_id
         screen.action_focus_papers()
+
+
+# --- the filter field ---------------------------------------------------------------------
+
+
+def filter_input(screen: MainScreen) -> FilterInput | None:
+    found = screen.query("#filter")
+    return found.first(FilterInput) if found else None
+
+
+def set_filter(screen: MainScreen, value: str) -> None:
+    field = filter_input(screen)
+    if field is not None:
+        field.value = value
+
+
+def apply_filter(screen: MainScreen) -> None:
+    """Filter by what the filter field holds now (a ``Changed`` message may be older)."""
+    field = filter_input(screen)
+    screen.query_text = field.value if field is not None else ""
+
+
+def focus_papers(screen: MainScreen) -> None:
+    field = filter_input(screen)
+    if field is not None:
+        field.display = bool(field.value.strip())
+    # Focus moves before the next key is handled (``focus()`` waits for the app's
+    # queue, behind keys typed ahead, which would then go to the old widget).
+    screen.set_focus(screen.query_one(PapersList))
+
+
+async def open_filter(screen: MainScreen) -> None:
+    field = filter_input(screen)
+    if field is None:  # made on first use: it is not on the first screen
+
+        def done() -> None:
+            apply_filter(screen)
+            focus_papers(screen)
+
+        field = FilterInput(done, placeholder=FILTER_PLACEHOLDER, id="filter")
+        # Awaited: the keys typed right after / wait for the field, and go into it.
+        await screen.query_one("#main").mount(field, after=screen.query_one(PapersList))
+    field.display = True
+    screen.set_focus(field)
+    screen.startup.index()
+
+
+def open_backlink(screen: MainScreen, kind: str, key: str, paper_id: str) -> None:
+    """Enter on a "Mentioned in" line: the paper, or the digest (at the entry that
+    mentions the paper, when it is an entry and not the digest's preface)."""
+    if kind == "paper":
+        jump_to(screen, key)
+        return
+    from ..widgets.backlinks import mentioning_entry  # (lazy: loaded with the detail's tabs)
+
+    show_view(screen, View.digest(key), mentioning_entry(screen.snapshot, key, paper_id))

@@ -1,4 +1,4 @@
-"""Small modal prompts: add a tag, remove a tag, import a path."""
+"""Small modal prompts: add a tag, remove a tag, import a path, name a saved view."""
 
 from __future__ import annotations
 
@@ -210,6 +210,34 @@ class ImportPrompt(CompletingPrompt):
             self.notify(f"No such file or folder: {value}", severity="error", markup=False)
             return
         self.dismiss(value or None)
+
+
+class ViewNamePrompt(CompletingPrompt):
+    """A name for a saved view of ``query``; the names of the views there are complete (to
+    replace one). Dismissed with the name; a name that cannot be saved is said at once."""
+
+    def __init__(self, query: str, existing: list[str]) -> None:
+        super().__init__(
+            "Save filter as view",
+            f"query: {one_line(query)} · enter saves (a view of that name is replaced) · escape cancels",
+        )
+        self._existing = existing
+
+    def body(self) -> ComposeResult:
+        from textual.suggester import SuggestFromList
+
+        yield Input(placeholder="view name, e.g. to read", suggester=SuggestFromList(self._existing), id="view-name")
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        from reader.core.saved_views import ViewError, check_name
+
+        try:
+            name = check_name(event.value)
+        except ViewError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.dismiss(name)
 
 
 class Confirm(ModalScreen[bool]):

@@ -26,6 +26,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
+from reader.core.query import parse
 from reader.core.text import one_line
 
 from ..library_search import describe_error
@@ -165,8 +166,6 @@ class SearchScreen(ModalScreen[str | None]):
         self._timer = self.set_timer(DEBOUNCE, lambda: self._run(query))
 
     def _run(self, text: str) -> None:
-        from reader.core.query import parse
-
         self._timer = None
         if not text.strip():
             self.workers.cancel_group(self, "search")

@@ -20,6 +20,7 @@ from textual.widget import Widget
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from reader.core.ids import find_links
 from reader.core.snapshot import Snapshot
 from reader.core.text import one_line
 
@@ -29,7 +30,6 @@ DIGEST = "digest:"
 
 def commentary_references(snap: Snapshot, paper_id: str | None, appearances: list) -> list[str]:
     """Every paper the shown commentary links to, first mention first (never ``paper_id``)."""
-    from reader.core.ids import find_links
 
     refs: dict[str, None] = {}
     for appearance in appearances:

@@ -21,6 +21,7 @@ from textual.reactive import reactive, var
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from reader.core.ids import abs_url, find_links
 from reader.core.snapshot import Snapshot
 from reader.core.text import one_line, printable
 
@@ -57,7 +58,6 @@ def short_title(snap: Snapshot, arxiv_id: str) -> str:
 def titled_links(text: str, snap: Snapshot) -> str:
     """Markdown in which each bare arXiv link reads as the paper's short title, linked to
     its abstract page (a link already written as ``[text](url)`` stays as written)."""
-    from reader.core.ids import abs_url, find_links
 
     out: list[str] = []
     at = 0

@@ -82,10 +82,10 @@ class DetailPane(Vertical):
             return
         from textual.widgets import TabbedContent, TabPane  # after the first paint (preload_detail)
 
-        from .abstract import AbstractPane
-        from .commentary import CommentaryPane
-        from .notes import NotesPane
-        from .paper_text import PaperPane
+        from .abstract import AbstractPane  # (lazy: ~6 ms, not loaded before the first paint)
+        from .commentary import CommentaryPane  # (lazy: ~14 ms, not loaded before the first paint)
+        from .notes import NotesPane  # (lazy: ~14 ms, not loaded before the first paint)
+        from .paper_text import PaperPane  # (lazy: ~7 ms, not loaded before the first paint)
 
         shown = {"paper_id": DetailPane.shown_id}
         self._paper = PaperPane(id="paper-text").data_bind(jobs=DetailPane.jobs, **shown)

@@ -10,6 +10,8 @@ from rich.text import Text
 from textual.message import Message
 from textual.reactive import reactive, var
 
+from reader.core.ids import id_from_filename
+from reader.core.locations import cache_dir
 from reader.core.snapshot import Snapshot
 from reader.core.text import one_line
 
@@ -28,8 +30,6 @@ FLAGS_W = 3  # note, PDF, title mismatch
 
 def downloaded_ids() -> set[str]:
     """Ids of the papers whose PDF is in the cache (one directory listing)."""
-    from reader.core.ids import id_from_filename
-    from reader.core.locations import cache_dir
 
     try:
         names = os.listdir(cache_dir() / "pdf")
@@ -57,7 +57,7 @@ def mismatched(snap: Snapshot, arxiv_id: str) -> bool:
     """Does a digest's title for the paper differ from arXiv's?"""
     if not snap.arxiv(arxiv_id):
         return False
-    from reader.core.mismatch import is_mismatched
+    from reader.core.mismatch import is_mismatched  # (lazy: not loaded before the first paint)
 
     return is_mismatched(snap, arxiv_id)
 

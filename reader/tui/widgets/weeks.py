@@ -1,4 +1,5 @@
-"""The sidebar: library-wide views (All, Unread, …), the most used tags, then the weeks.
+"""The sidebar: library-wide views (All, Unread, …) and the saved views, the most used
+tags, then the weeks.
 
 It scales with the library: WEEKS has one row per ISO week, with its read progress (the
 digests of a week with several are listed under it while it is the current week), undated
@@ -8,6 +9,7 @@ and a row that shows the rest. Opened, it shows VIEWS first.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -100,10 +102,15 @@ class WeeksSidebar(LineList):
         self._counts: dict[View, tuple] = {}
         self._views: dict[str, View] = {view.token: view for view in LIBRARY_VIEWS}  # row key -> view
         self.tags_open = False
+        # A saved view's (matching, unread) papers, None while unknown (the screen's engine
+        # answers: see MainScreen); counted once per snapshot, and again by recount().
+        self.count_saved: Callable[[Snapshot, View], tuple[int, int] | None] = lambda snap, view: None
+        self._saved_counts: dict[str, tuple[int, int] | None] = {}
 
     # --- rows ---------------------------------------------------------------
     def watch_snapshot(self, snapshot: Snapshot) -> None:
         self._progress.clear()
+        self._saved_counts.clear()
         self._unread = len(snapshot.papers) - snapshot.read_count()  # (a glance's state file counts its set)
         self._top = snapshot.top_tags(TOP_TAGS)
         counts = snapshot.tag_counts
@@ -132,8 +139,9 @@ class WeeksSidebar(LineList):
 
     def _rebuild(self) -> None:
         """Make the rows again; when they are the same, repaint only what changed."""
-        views: dict[str, View] = {view.token: view for view in LIBRARY_VIEWS}
-        keys: list[tuple[str, int]] = [(HEADER_VIEWS, 0), *[(view.token, 1) for view in LIBRARY_VIEWS]]
+        saved = [View.saved(view.name) for view in self.snapshot.saved_views]
+        views: dict[str, View] = {view.token: view for view in (*LIBRARY_VIEWS, *saved)}
+        keys: list[tuple[str, int]] = [(HEADER_VIEWS, 0), *[(view.token, 1) for view in (*LIBRARY_VIEWS, *saved)]]
         tags = self._tags
         if tags:
             shown = tags if self.tags_open or len(tags) < FOLD_AFTER else tags[:TOP_TAGS]
@@ -211,7 +219,20 @@ class WeeksSidebar(LineList):
             return self._unread
         if kind is ViewKind.TAG:
             return (self.snapshot.tag_counts.get(view.key, 0), view.key in self._top and self._top.index(view.key))
+        if kind is ViewKind.SAVED:
+            return self.saved_count(view)
         return self.view_count(view)
+
+    def saved_count(self, view: View) -> tuple[int, int] | None:
+        """(matching, unread) papers of a saved view; None while the index is being built."""
+        if view.key not in self._saved_counts:
+            self._saved_counts[view.key] = self.count_saved(self.snapshot, view)
+        return self._saved_counts[view.key]
+
+    def recount(self) -> None:
+        """Count the saved views again (the query index arrived, or changed)."""
+        self._saved_counts.clear()
+        self.refresh_changed()
 
     def view_count(self, view: View) -> int | None:
         """Papers in the From commentary / Mentioned view. In a big library the mentioned
@@ -273,6 +294,8 @@ class WeeksSidebar(LineList):
         elif kind in (ViewKind.QUEUE, ViewKind.MENTIONED):
             label, prefix = QUEUE_LABEL if view == QUEUE else MENTIONED_SHORT, Text("   ")
             count = self.view_count(view)
+        elif kind is ViewKind.SAVED:
+            return self._render_saved(view, width)
         else:
             tag = view.key
             number = self._top.index(tag) + 1 if tag in self._top else None
@@ -285,6 +308,18 @@ class WeeksSidebar(LineList):
         text.truncate(max(width - len(right) - 1, 4), overflow="ellipsis")
         gap = max(1, width - text.cell_len - len(right))
         text.append(" " * gap)
+        text.append(right, style("weeks--count"))
+        return text
+
+    def _render_saved(self, view: View, width: int) -> Text:
+        """``   name        unread/matching`` (the name is the user's: literal text)."""
+        style = self.component_style
+        counted = self.saved_count(view)
+        right = "" if counted is None else f"{counted[1]}/{counted[0]} "
+        text = Text("   ")
+        text.append(one_line(view.key), style("weeks--title"))
+        text.truncate(max(width - len(right) - 1, 4), overflow="ellipsis")
+        text.append(" " * max(1, width - text.cell_len - len(right)))
         text.append(right, style("weeks--count"))
         return text
 
