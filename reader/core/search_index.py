@@ -194,7 +194,8 @@ class TextIndex:
         # never changed).
         self.words = words
         self.personal = personal
-        self._field_words = {**dict.fromkeys(CATALOG, words), **dict.fromkeys(EDITED, personal)}
+        self._field_words: dict[str, WordIndex | SparseWordIndex] = {
+            **dict.fromkeys(CATALOG, words), **dict.fromkeys(EDITED, personal)}
         # The EDITED fields of the papers edited since the build: field -> slot -> normalised text
         self.edited = edited
         self._edited_bits = {name: bits_of(slots) for name, slots in edited.items()}
