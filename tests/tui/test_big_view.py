@@ -43,6 +43,7 @@ def test_key_rows_behave_as_rows():
     plain.set_rows(as_rows, keep="b")
     compact.set_rows(KeyRows(keys), keep="b")
     assert list(compact.rows) == as_rows and compact.cursor_key == plain.cursor_key == "b"
+    assert list(compact.rows[:2]) == as_rows[:2] and compact.rows[-1] == as_rows[-1]
     for lst in (plain, compact):
         lst.action_last()
         assert lst.cursor_key == "c"

@@ -13,6 +13,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import overload
 
 from rich.segment import Segment
 from rich.style import Style
@@ -44,7 +45,15 @@ class KeyRows(Sequence[Row]):
     def __len__(self) -> int:
         return len(self.keys)
 
-    def __getitem__(self, index: int) -> Row:  # type: ignore[override]
+    @overload
+    def __getitem__(self, index: int) -> Row: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> KeyRows: ...
+
+    def __getitem__(self, index: int | slice) -> Row | KeyRows:
+        if isinstance(index, slice):
+            return KeyRows(self.keys[index])
         return Row(self.keys[index])
 
 
