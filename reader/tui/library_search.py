@@ -3,7 +3,7 @@
 :class:`LibrarySearch` owns a :class:`reader.core.engine.Engine`. Its text index is made off
 the UI thread (on the service's compute thread) as soon as the whole library is read, and made
 again when the catalogue changes (an import, a reload); meanwhile the previous index answers.
-Made: read from the library's saved index (``reader/core/saved_index.py``: ~0.9 s at 100,000
+Made: read from the library's saved index (``reader/core/saved_index.py``: under a second at 100,000
 papers, the tags and notes indexed anew included) when it was saved from this very
 catalogue, else built (~10 s at 100,000 papers) and then saved, on the compute thread,
 after the jobs already queued there. Notes and tags need no rebuild: the engine follows
