@@ -6,8 +6,8 @@ change only with the catalogue, so their word index (``reader/core/word_index.py
 arrays and one string of words) is saved after a build and read back at the next start
 (~0.1 s at 100,000 papers, 55 MB). The reader's own fields (tags and notes) are not saved: they are
 indexed anew each time (``search_index.personal_words``), so a note edit or a toggle never
-makes the file stale; at 100,000 papers with 50,000 states and 6,600 notes that takes
-~0.8 s, so a load is ~0.9 s in all (a build ~10 s), measured with tests/bench_index.py.
+makes the file stale; they are indexed over the papers that have them, so that costs what
+the notes' words cost (~0.35 s of CPU for 6,600 notes of ~1 KB; tags alone ~20 ms).
 
 It is derived data, like ``glance.json``: deleting it loses nothing.
 
@@ -275,8 +275,8 @@ def _assemble(part: Any, size: int, words_count: int) -> tuple[list[str], WordIn
 def load(folder: Path, snapshot: Snapshot, texts: Mapping[str, PreparedText] | None = None) -> TextIndex | None:
     """The index of ``snapshot`` from the catalogue part saved in ``folder`` (and the given
     paper texts), or None when there is none for its catalogue (missing, stale, damaged,
-    of another format): build one then. ~0.9 s at 100,000 papers, most of it the reader's
-    own fields (``search_index.personal_words``)."""
+    of another format): build one then. Most of its time is the reader's own fields
+    (``search_index.personal_words``: the notes' words)."""
     key = key_of(snapshot)
     if key is None:
         return None

@@ -34,7 +34,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-__all__ = ["SEP_WORD", "Vocabulary", "WordField", "WordIndex", "WordIndexBuilder"]
+__all__ = ["SEP_WORD", "SparseWordIndex", "Vocabulary", "WordField", "WordIndex", "WordIndexBuilder"]
 
 SEP_WORD = "|"  # the token standing for an item's or a paper's end (never a normalised word)
 
@@ -217,6 +217,39 @@ class WordIndex:
 
     def memory(self) -> int:
         return self.vocabulary.memory() + sum(f.memory() for f in self.fields.values())
+
+
+class SparseWordIndex:
+    """A :class:`WordIndex` of a few rows of ``size`` papers (the reader's tags and notes, on
+    a few of them): ``index`` holds the papers ``rows`` (sorted slots), and every other paper
+    holds nothing. Made and answered at what those rows cost, not what the library's size
+    costs (but for one bool array of ``size`` per answer)."""
+
+    def __init__(self, size: int, rows: np.ndarray, index: WordIndex) -> None:
+        self.size = size
+        self.rows = rows  # row -> slot, ascending
+        self.index = index
+        self._row = {int(slot): n for n, slot in enumerate(rows.tolist())}
+
+    def mask(self, field: str, tokens: Sequence[str], within: np.ndarray | None = None) -> np.ndarray:
+        """As :meth:`WordIndex.mask`, over every slot."""
+        found = np.zeros(self.size, dtype=bool)
+        if len(self.rows):
+            found[self.rows] = self.index.mask(field, tokens, None if within is None else within[self.rows])
+        return found
+
+    def holds(self, field: str, slot: int, tokens: Sequence[str]) -> bool:
+        row = self._row.get(slot)
+        return row is not None and self.index.holds(field, row, tokens)
+
+    def text(self, field: str, slot: int, separator: str) -> str:
+        row = self._row.get(slot)
+        return "" if row is None else self.index.text(field, row, separator)
+
+    def memory(self) -> int:
+        import sys
+
+        return int(self.rows.nbytes) + sys.getsizeof(self._row) + self.index.memory()
 
 
 class WordIndexBuilder:

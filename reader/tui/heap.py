@@ -7,8 +7,8 @@ So, when the app is started by ``run_app`` (tests leave the collector alone):
 * no collections until the first paint (startup makes many objects and frees few);
 * what the first paint, the first full read and the indexes built after it made is
   frozen (``gc.freeze``): never walked again, still freed by reference counting;
-* full collections run when no key or mouse event has come for half a second, and
-  otherwise ten times less often than Python's default;
+* full collections run when no key or mouse event has come for half a second (and the
+  library thread is not reading with the collector paused), and otherwise ten times less often than Python's default;
 * the UI thread gets the interpreter back within 1 ms (``sys.setswitchinterval``), not the
   default 5, while the library thread reads in the background.
 
@@ -69,6 +69,8 @@ class HeapKeeper:
             gc.freeze()
 
     def collect_when_idle(self) -> None:
+        if not gc.isenabled():  # the library thread is reading (paused): not in the middle of it
+            return
         if time.monotonic() - self.last_input > IDLE_SECONDS / 2 and gc.get_count()[2] > 0:
             gc.collect()
 

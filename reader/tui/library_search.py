@@ -3,7 +3,7 @@
 :class:`LibrarySearch` owns a :class:`reader.core.engine.Engine`. Its text index is made off
 the UI thread (on the service's compute thread) as soon as the whole library is read, and made
 again when the catalogue changes (an import, a reload); meanwhile the previous index answers.
-Made: read from the library's saved index (``reader/core/saved_index.py``: ~0.9 s at 100,000
+Made: read from the library's saved index (``reader/core/saved_index.py``: under a second at 100,000
 papers, the tags and notes indexed anew included) when it was saved from this very
 catalogue, else built (~10 s at 100,000 papers) and then saved, on the compute thread,
 after the jobs already queued there. Notes and tags need no rebuild: the engine follows
@@ -41,6 +41,8 @@ from reader.core.locations import cache_dir
 from reader.core.query import Query
 from reader.core.search_index import PreparedText, TextIndex, prepare_text
 from reader.core.text import printable
+
+from .trace import trace
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
@@ -184,6 +186,7 @@ class LibrarySearch:
             if engine.index is not None:  # texts extracted while it was being built
                 index = index.with_texts({i: t for i, t in engine.index.texts.items() if i not in index.texts})
             engine.index = index
+            trace(f"query index in place ({'built' if message.save_as else 'read'} in {message.seconds * 1000:.0f} ms)")
             building = self._building
             if building is not None and all(a is b for a, b in zip(building, _catalog_of(index), strict=True)):
                 self._building = None  # (an older build's result leaves the newer one waited for)

@@ -71,7 +71,15 @@ class LibraryService:
 
     def compute(self, fn: Callable[..., Any], *args: Any) -> Future:
         """Run CPU-only work on a snapshot off both the UI and the library thread."""
-        return self._compute.submit(fn, *args)
+
+        def timed() -> Any:
+            started = time.perf_counter()
+            try:
+                return fn(*args)
+            finally:
+                trace_job(fn, started, "compute")
+
+        return self._compute.submit(timed)
 
     def _serve(self) -> None:
         while True:

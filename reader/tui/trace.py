@@ -25,11 +25,13 @@ def trace(label: str) -> None:
             handle.write(f"{time.time():.4f} {label} [cpu {time.process_time() * 1000:.0f}]\n")
 
 
-def trace_job(fn: Callable[..., Any], started: float) -> None:
-    """Note a library job that took over ``SLOW_JOB`` (``started``: its perf_counter)."""
+def trace_job(fn: Callable[..., Any], started: float, thread: str = "library") -> None:
+    """Note a job of the library (or compute) thread that took over ``SLOW_JOB``
+    (``started``: its perf_counter)."""
     took = time.perf_counter() - started
     if PATH and took > SLOW_JOB:
-        trace(f"library job {getattr(fn, '__name__', fn)} took {took * 1000:.0f} ms")
+        name = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", fn)
+        trace(f"{thread} job {name} took {took * 1000:.0f} ms")
 
 
 def trace_gc() -> None:
@@ -43,7 +45,8 @@ def trace_gc() -> None:
             started[0] = time.perf_counter()
         elif time.perf_counter() - started[0] > SLOW_GC:
             took = (time.perf_counter() - started[0]) * 1000
+            # (no gc.get_objects: listing every object took longer than most collections)
             trace(f"gc generation {info['generation']} took {took:.0f} ms, {info['collected']} freed, "
-                  f"{len(gc.get_objects(2))} in the oldest generation, {gc.get_freeze_count()} frozen")
+                  f"{gc.get_freeze_count()} frozen")
 
     gc.callbacks.append(callback)

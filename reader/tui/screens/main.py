@@ -398,7 +398,7 @@ class MainScreen(Screen[None]):
         papers = self.query_one(PapersList)
         papers.border_title = Text(self.view_label())  # (a str would be read as markup)
         ids = self.visible_ids
-        read = sum(1 for i in ids if self.snapshot.state(i).read)
+        read = self.snapshot.read_among(ids)
         subtitle = Text(f"{read}/{len(ids)} read")
         if self.query_text.strip():
             subtitle.append(" · ")
