@@ -45,10 +45,10 @@ if TYPE_CHECKING:
     from textual.dom import DOMNode
 
     from reader.core.engine import Engine
-    from reader.core.query import Query
-    from reader.core.search_index import PreparedText, TextIndex
     from reader.core.pdf import PaperText
+    from reader.core.query import Query
     from reader.core.ranking import SearchHit
+    from reader.core.search_index import PreparedText, TextIndex
     from reader.core.snapshot import Snapshot
 
     from .service import LibraryService
