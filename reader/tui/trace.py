@@ -23,10 +23,6 @@ def trace(label: str) -> None:
     if PATH:
         with open(PATH, "a", encoding="utf-8") as handle:
             handle.write(f"{time.time():.4f} {label} [cpu {time.process_time() * 1000:.0f}]\n")
-        if label == "after first paint":  # TEMP
-            import sys
-            with open(PATH + ".mods", "w") as h:
-                h.write("\n".join(sorted(sys.modules)))
 
 
 def trace_job(fn: Callable[..., Any], started: float, thread: str = "library") -> None:
