@@ -28,7 +28,7 @@ from .keys import KeysInOrderApp
 from .screens.main import MainScreen
 from .service import LibraryService
 from .settings import DEFAULT_THEME, read_settings
-from .textual_compat import OneLineCrashApp, unhandled_error
+from .textual_compat import OneLineCrashApp, theme_before_start, unhandled_error
 
 SETTINGS_WAIT = 1.0  # seconds the first paint waits for the preferences at most (read in ms)
 THEME_SETTLE = 1.0  # seconds a theme stays before it is saved
@@ -69,6 +69,7 @@ class ReaderApp(KeysInOrderApp, OneLineCrashApp):
         self._saved_theme: str | None = None
         self._config_error: str | None = None
         self._theme_timer: Timer | None = None
+        self._settings_error = self._choose_theme()  # (before the CSS is first parsed)
         if demo:
             self.sub_title = "demo"
 
@@ -130,7 +131,9 @@ class ReaderApp(KeysInOrderApp, OneLineCrashApp):
             self.set_timer(2.0, self.resume_gc)  # in case there is no list to paint
 
     # --- preferences (core/config.py): the theme -------------------------------------------
-    def _apply_settings(self) -> None:
+    def _choose_theme(self) -> str | None:
+        """The theme of the preferences (or $READER_THEME), set before the app starts so
+        that its CSS is parsed once; returns what went wrong, for :meth:`_apply_settings`."""
         try:
             config, error = self._settings.result(timeout=SETTINGS_WAIT)
         except Exception as exc:
@@ -138,11 +141,15 @@ class ReaderApp(KeysInOrderApp, OneLineCrashApp):
         self._config_error = error
         wanted = os.environ.get("READER_THEME") or config.theme or DEFAULT_THEME
         try:
-            self.theme = wanted
+            theme_before_start(self, wanted)
         except InvalidThemeError:
-            self.theme = DEFAULT_THEME
+            theme_before_start(self, DEFAULT_THEME)
             error = error or f"no theme named {wanted!r}: choose one with ctrl+p, Theme"
         self._saved_theme = config.theme
+        return error
+
+    def _apply_settings(self) -> None:
+        error = self._settings_error
         if error:
             self.notify(error, title="Preferences", severity="warning", timeout=8)
         self.theme_changed_signal.subscribe(self, self._theme_changed)

@@ -36,10 +36,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.message import Message
 
-from reader.core.engine import Engine
 from reader.core.locations import cache_dir
-from reader.core.query import Query
-from reader.core.search_index import PreparedText, TextIndex, prepare_text
 from reader.core.text import printable
 
 from .trace import trace
@@ -47,8 +44,11 @@ from .trace import trace
 if TYPE_CHECKING:
     from textual.dom import DOMNode
 
+    from reader.core.engine import Engine
     from reader.core.pdf import PaperText
+    from reader.core.query import Query
     from reader.core.ranking import SearchHit
+    from reader.core.search_index import PreparedText, TextIndex
     from reader.core.snapshot import Snapshot
 
     from .service import LibraryService
@@ -108,7 +108,8 @@ class LibrarySearch:
 
     def __init__(self, service: LibraryService, folder: Path | None = None) -> None:
         """``folder``: where the library's index is saved (None: never saved or read)."""
-        self.engine = Engine()
+        self._engine: Engine | None = None
+        self._engine_made = threading.Lock()
         self.ready = threading.Event()  # some index is in place
         self.build_seconds: float | None = None
         self._service = service
@@ -116,6 +117,22 @@ class LibrarySearch:
         self._building: tuple | None = None  # the catalogue being indexed
         self._texts_read = False
         self._screen: DOMNode | None = None  # where results are posted
+
+    @property
+    def engine(self) -> Engine:
+        """The engine, made on first use (from any thread): the first paint needs none."""
+        if self._engine is None:
+            with self._engine_made:
+                if self._engine is None:
+                    from reader.core.engine import Engine  # (lazy: ~20 ms of imports, not before the first paint)
+
+                    self._engine = Engine()
+        return self._engine
+
+    @property
+    def indexed(self) -> bool:
+        """Some index is in place (without making the engine)."""
+        return self._engine is not None and self._engine.index is not None
 
     # --- building ---------------------------------------------------------------------------
     def start(self, screen: DOMNode, snapshot: Snapshot) -> None:
@@ -141,6 +158,8 @@ class LibrarySearch:
     def _build_here(self, snapshot: Snapshot, texts: Mapping[str, PreparedText]) -> None:
         """(UI thread, a small library.)"""
         started = time.perf_counter()
+        from reader.core.search_index import TextIndex  # (lazy: not loaded before the first paint)
+
         self.install(SearchIndexed(TextIndex.build(snapshot, texts), seconds=time.perf_counter() - started))
 
     @staticmethod
@@ -148,6 +167,7 @@ class LibrarySearch:
         """(Compute thread.) The saved index when it is this catalogue's, else a build. Also
         reads which digests list each paper (the snapshot keeps it), so the first search does not."""
         from reader.core import saved_index  # (lazy: not loaded before the first paint)
+        from reader.core.search_index import TextIndex  # (lazy: with the line above)
 
         started = time.perf_counter()
         index = saved_index.load(folder, snapshot, texts) if folder is not None else None
@@ -204,6 +224,8 @@ class LibrarySearch:
         """A paper's text was extracted: index it (prepared off the UI thread once a build
         has said where results go)."""
 
+        from reader.core.search_index import prepare_text  # (lazy: not loaded before the first paint)
+
         screen = self._screen
         if screen is None:
             self.engine.set_text(arxiv_id, prepare_text(text))
@@ -222,7 +244,7 @@ class LibrarySearch:
         """The ids that match ``query``; None while the words of the query wait for the index."""
         if query.empty:
             return ids
-        if self.engine.index is None and Engine.needs_index(query):
+        if self.engine.index is None and self.engine.needs_index(query):
             if not (snapshot.complete and len(snapshot.papers) <= SMALL):
                 return None
             self._build_here(snapshot, {})  # (the background build is equal, and replaces it)
@@ -231,7 +253,7 @@ class LibrarySearch:
     def search(self, snapshot: Snapshot, query: Query, limit: int, cancelled=lambda: False) -> tuple[list[SearchHit], float]:
         """(A worker thread.) Hits for ``query`` and the seconds the search took; waits for
         the index when the query has words."""
-        if Engine.needs_index(query):
+        if self.engine.needs_index(query):
             while not self.ready.wait(READY_POLL):
                 if cancelled():
                     return [], 0.0

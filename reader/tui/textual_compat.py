@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from textual.app import App
+from textual.app import App, InvalidThemeError
 from textual.widgets import Input
 
 
@@ -40,3 +40,23 @@ def input_suggestion(field: Input) -> str:
     suggestion = getattr(field, "_suggestion", "")
     return suggestion if isinstance(suggestion, str) else ""
 
+
+
+def theme_before_start(app: App, name: str) -> None:
+    """Set the theme of an app that has not started yet, the way ``App.theme = name`` does
+    (textual app.py ``_watch_theme``) but without the CSS reparse that queues: the first
+    parse is made with this theme's variables (~10 ms of the first paint). Raises
+    InvalidThemeError for an unknown name, as setting ``App.theme`` does."""
+    if name not in app.available_themes:
+        raise InvalidThemeError(f"Theme {name!r} has not been registered.")
+    app.set_reactive(App.theme, name)  # (no watcher: the three steps below are its own)
+    theme = app.current_theme
+    for cls in [c for c in app.classes if c.startswith("-theme-")]:
+        app.remove_class(cls, update=False)
+    app.set_class(True, f"-theme-{name}", update=False)
+    app.set_class(theme.dark, "-dark-mode", update=False)
+    app.set_class(not theme.dark, "-light-mode", update=False)
+    # Textual: App._refresh_truecolor_filter maps ANSI colours through the theme's
+    # (dark or light) terminal palette; _watch_theme calls it on every change.
+    app._refresh_truecolor_filter(app.ansi_theme)
+    app.stylesheet.set_variables(app.get_css_variables())

@@ -8,16 +8,18 @@ papers, and says where it is wrong).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from reader.core.engine import universe
-from reader.core.query import And, Query, parse
 from reader.core.saved_views import find
 from reader.core.snapshot import Snapshot
 from reader.core.views import View, ViewKind
 
 from .library_search import LibrarySearch, describe_error
+
+if TYPE_CHECKING:
+    from reader.core.query import Query
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +56,8 @@ class VisiblePapers:
         saved = find(snap.saved_views, view.key)
         if saved is None:
             return None
+        from reader.core.query import parse  # (lazy: a saved view's query; the first paint needs no parser)
+
         cached = self._saved
         if cached is None or cached.text != saved.query:
             cached = self._saved = parse(saved.query)
@@ -64,6 +68,8 @@ class VisiblePapers:
         None while the query's words wait for the index."""
         if query is None or query.error is not None or query.empty:
             return []
+        from reader.core.engine import universe  # (lazy: not loaded before the first paint)
+
         return self.search.filter(snap, universe(snap, query), query)
 
     def shown(self, snap: Snapshot, view: View, text: str) -> Shown:
@@ -74,6 +80,8 @@ class VisiblePapers:
         if not text.strip():
             self._good = None
             return Shown(ids)
+        from reader.core.query import parse  # (lazy: a filter typed; the first paint needs no parser)
+
         if self._query is None or self._query.text != text:
             self._query = parse(text)
         query, state = self._query, None
@@ -93,6 +101,9 @@ class VisiblePapers:
         if saved is None or saved.error is not None or saved.node is None:
             what = "no such saved view" if saved is None else "the saved view's query does not parse"
             return Shown([], Text(what, style="italic"))
+        from reader.core.engine import universe  # (lazy: not loaded before the first paint)
+        from reader.core.query import And, Query, parse  # (lazy: with the line above)
+
         state = None
         query = saved
         if text.strip():

@@ -154,3 +154,32 @@ async def test_typed_text_arrives_as_pilot_press_sends_it():
     assert typed.keys == pressed.keys == [
         ("a", "a"), ("space", " "), ("left_parenthesis", "("), ("slash", "/"), ("right_square_bracket", "]"),
     ]
+
+
+async def test_a_chosen_theme_is_in_place_before_the_css_is_first_parsed(tmp_path, monkeypatch):
+    """textual_compat.theme_before_start: the app starts in the preferences' theme with
+    one parse of its CSS (setting App.theme on mount parsed it all again, ~10 ms of the
+    first paint), and what the theme's watcher does is done: classes, variables, ANSI."""
+    from textual.css.stylesheet import Stylesheet
+    from textual.filter import ANSIToTruecolor
+
+    reparses: list[int] = []
+    real = Stylesheet.reparse
+    monkeypatch.setattr(Stylesheet, "reparse", lambda self: (reparses.append(1), real(self))[1])
+    monkeypatch.setenv("READER_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("READER_THEME", "textual-light")
+    app = ReaderApp(make_library(tmp_path / "lib", sample_digests()))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        assert app.theme == "textual-light"
+        assert {"-theme-textual-light", "-light-mode"} <= set(app.classes)
+        assert "-dark-mode" not in app.classes
+        light = app.available_themes["textual-light"]
+        assert app.get_css_variables()["background"] == light.background
+        assert app.screen.styles.background.hex.lower() == str(light.background).lower()
+        assert reparses == []  # parsed once, in the right theme
+        filters = [f for f in app._filters if isinstance(f, ANSIToTruecolor)]
+        assert all(f._terminal_theme is app.ansi_theme_light for f in filters)
+        app.theme = "textual-dark"  # a later change still goes through Textual's watcher
+        await pilot.pause()
+        assert "-dark-mode" in app.classes and reparses

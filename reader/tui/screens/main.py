@@ -223,7 +223,7 @@ class MainScreen(Screen[None]):
         if first:
             self.view = self.session_keeper.first_view(snapshot)
         self.startup.shown(snapshot)
-        if self.search.engine.index is not None:
+        if self.search.indexed:
             self.search.start(self, snapshot)  # a new catalogue: index it again (in the background)
         if self.phase >= LoadPhase.INDEXED:
             self._count_mentions()  # the reload's digests are new objects: count again
