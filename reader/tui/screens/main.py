@@ -28,7 +28,6 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Input
 
 from reader.core.library import Library, PaperState
 from reader.core.locations import cache_dir
@@ -465,10 +464,6 @@ class MainScreen(Screen[None]):
     show_view = _delegate(navigation.show_view)
     show_in_all = _delegate(navigation.show_in_all)
     jump_to = _delegate(navigation.jump_to)
-
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self.apply_filter()
 
     apply_filter = _delegate(navigation.apply_filter)
 
