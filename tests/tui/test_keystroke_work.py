@@ -55,3 +55,24 @@ async def test_the_lists_scrollbar_follows_new_rows_in_the_same_frame(library):
         assert papers.show_vertical_scrollbar
         await pilot.pause()
         assert papers.show_vertical_scrollbar and papers.vertical_scrollbar.window_virtual_size == 500
+
+
+async def test_a_tag_key_changes_the_states_of_its_paper_only(library):
+    """The tag key (and space) shows the change with the loaded states shared, not copied:
+    a new snapshot whose states are the old ones with the paper changed."""
+    from reader.core.snapshot import ChangedStates
+
+    app = ReaderApp(library)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        main = app.screen
+        loaded = main.snapshot.states
+        paper = main.paper_id
+        await pilot.press("1")  # the most used tag: gan
+        states = main.snapshot.states
+        assert isinstance(states, ChangedStates) and states.base is loaded and list(states.changes) == [paper]
+        await pilot.press("space")
+        states = main.snapshot.states
+        assert isinstance(states, ChangedStates) and states.base is loaded and list(states.changes) == [paper]
+        assert main.snapshot.state(paper).read
+        assert main.snapshot.state_indexes.base is not None  # its counts derived from the base's

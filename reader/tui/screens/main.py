@@ -416,8 +416,10 @@ class MainScreen(Screen[None]):
         self.snapshot = self.snapshot.with_changes(**changes)
 
     def set_states(self, new: dict[str, PaperState]) -> None:
+        """Show new states at once: the snapshot's with these papers changed (the work of
+        the papers changed, not of the library: core/snapshot.py ChangedStates)."""
         if new:
-            self.replace_snapshot(states={**self.snapshot.states, **new})
+            self.snapshot = self.snapshot.with_states(new)
 
     # --- pane messages ----------------------------------------------------------------------
     @on(PapersList.Highlighted)
