@@ -361,16 +361,19 @@ class MainScreen(Screen[None]):
         ids = shown.ids
         old = self.visible_ids
         current = self.paper_id
-        kept = set(ids)  # (once: a view can hold 100,000 papers)
-        if current not in kept:
+        kept: set[str] | None = None  # (made only when needed, once: a view can hold 100,000 papers)
+        if current is None or current not in ids:  # (in C, stopping at the paper: most keystrokes keep it)
+            kept = set(ids)
             position = old.index(current) if current in old else 0
             survivor = next((i for i in old[position:] if i in kept), None) if current in old else None
             current = survivor or (ids[min(position, len(ids) - 1)] if ids else None)
             self.paper_id = current
         if ids != old:  # a toggle in a 10k view changes no rows: don't rebuild them
             self.visible_ids = ids
-        if self.selection and not self.selection <= kept:
-            self.selection = self.selection & frozenset(ids)
+        if self.selection:
+            kept = kept if kept is not None else set(ids)
+            if not self.selection <= kept:
+                self.selection = self.selection & frozenset(ids)
         self.session_keeper.visible_changed(shown.waiting)
         self._update_titles()
 
