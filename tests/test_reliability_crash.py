@@ -37,8 +37,8 @@ from reliability_writer import (
 )
 
 WRITER = Path(__file__).with_name("reliability_writer.py")
-MIN_KILLS = 200
-MAX_KILLS = 260
+MIN_KILLS = 100
+MAX_KILLS = 130
 TIME_BUDGET_S = 90.0  # a guard against a hung round, not a speed requirement (the suite runs in parallel)
 
 pytestmark = pytest.mark.skipif(
@@ -147,7 +147,7 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_change(tmp_path):
     temp_files_seen = 0
     started = time.monotonic()
     try:
-        while kills < MAX_KILLS and (kills < MIN_KILLS or time.monotonic() - started < 20.0):
+        while kills < MAX_KILLS and (kills < MIN_KILLS or time.monotonic() - started < 8.0):
             assert time.monotonic() - started < TIME_BUDGET_S, f"only {kills} kills in {TIME_BUDGET_S}s"
             got, pid = server.round(next_n, rng)
             kills += 1
