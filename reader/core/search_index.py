@@ -44,7 +44,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from .bitsets import bits_of, bits_of_mask, mask_of, slots_in
-from .snapshot import changed_ids
+from .state_indexes import changed_ids
 from .words import SEPARATOR, display, normalise, normalise_items
 
 if TYPE_CHECKING:
