@@ -44,6 +44,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from .bitsets import bits_of, bits_of_mask, mask_of, slots_in
+from .state_indexes import changed_ids
 from .words import SEPARATOR, display, normalise, normalise_items
 
 if TYPE_CHECKING:
@@ -257,7 +258,7 @@ class TextIndex:
                     changed["note"].add(slot[arxiv_id])
         if states is not snapshot.states:
             new_states = snapshot.states
-            for arxiv_id in set(states).union(new_states):
+            for arxiv_id in changed_ids(states, new_states):  # (a toggle's papers, not the library's)
                 old, new = states.get(arxiv_id), new_states.get(arxiv_id)
                 if old is not new and (old.tags if old else ()) != (new.tags if new else ()) and arxiv_id in slot:
                     changed["tags"].add(slot[arxiv_id])

@@ -11,13 +11,17 @@ import datetime as dt
 import enum
 import operator
 from collections import Counter
-from collections.abc import Container, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from .models import Entry
 from .records import GUESSED_TITLES, UNTOUCHED, DigestRecord, LazyEntries, PaperRecord, PaperState
 from .saved_views import SavedView, saved_views
+from .state_indexes import ChangedStates, StateIndexes, changed_ids
+
+__all__ = ["Appearance", "Appearances", "ChangedStates", "Mentions", "Read", "Snapshot", "SnapshotIndexes",
+           "StateIndexes", "changed_ids"]
 
 if TYPE_CHECKING:
     from .library import Library
@@ -185,56 +189,6 @@ def _lists(found: dict[str, dict[str, None]]) -> dict[str, list[str]]:
     return out
 
 
-class StateIndexes:
-    """The indexes that depend only on a snapshot's states (carried like
-    :class:`SnapshotIndexes`, by identity of the ``states`` dict)."""
-
-    def __init__(self, states: dict[str, PaperState]) -> None:
-        self.states = states
-        self._tag_counts: Counter[str] | None = None
-        self._read: Container[str] | None = None
-        self._within: tuple[object, Counter[str]] | None = None  # (papers, tag counts among them)
-
-    @property
-    def read_ids(self) -> Container[str]:
-        """The read papers (for ``in``)."""
-        found = self._read
-        if found is None:
-            read_at = getattr(self.states, "read_at", None)  # (the state file keeps them)
-            found = self._read = read_at if read_at is not None else frozenset(
-                i for i, state in self.states.items() if state.read)
-        return found
-
-    @property
-    def tag_counts(self) -> Counter[str]:
-        found = self._tag_counts
-        if found is None:
-            counted = getattr(self.states, "tag_counts", None)  # (the state file counts its sets)
-            if counted is not None:
-                found = counted()
-            else:
-                found = Counter()
-                for state in self.states.values():
-                    found.update(state.tags)
-            self._tag_counts = found
-        return found
-
-    def counts_within(self, papers: Mapping[str, object]) -> Counter[str]:
-        """:attr:`tag_counts` of the papers in ``papers`` only. (A glance's state file
-        counts its sets whole: the full read that follows it counts them right.)"""
-        counts = self.tag_counts
-        if getattr(self.states, "tag_counts", None) is not None:
-            return counts
-        found = self._within
-        if found is None or found[0] is not papers:
-            gone: Counter[str] = Counter()
-            for arxiv_id, state in self.states.items():
-                if state.tags and arxiv_id not in papers:
-                    gone.update(state.tags)
-            found = self._within = (papers, counts - gone if gone else counts)
-        return found[1]
-
-
 class Read(enum.Enum):
     """How much of the library a snapshot holds."""
 
@@ -269,7 +223,10 @@ class Snapshot:
         if self.indexes is None or self.indexes.digests is not self.digests:
             object.__setattr__(self, "indexes", SnapshotIndexes(self.digests))
         if self.state_indexes is None or self.state_indexes.states is not self.states:
-            object.__setattr__(self, "state_indexes", StateIndexes(self.states))
+            # (changed states: derived from the indexes of their base, when those are at hand)
+            previous = self.state_indexes
+            base = previous if previous is None or previous.base is None else previous.base
+            object.__setattr__(self, "state_indexes", StateIndexes(self.states, base))
 
     @property
     def complete(self) -> bool:
@@ -335,6 +292,11 @@ class Snapshot:
                 changes["versions"] = {k: v for k, v in self.versions.items() if k not in stale}
         return replace(self, **changes)  # type: ignore[arg-type]
 
+    def with_states(self, new: Mapping[str, PaperState]) -> Snapshot:
+        """A copy with the states of the papers in ``new`` replaced: made, and answered from,
+        in proportion to the papers changed (see :class:`ChangedStates`)."""
+        return self.with_changes(states=ChangedStates(self.states, new)) if new else self
+
     def with_digests_from(self, other: Snapshot) -> Snapshot:
         """A copy with ``other``'s digests (and ``read``) and the indexes ``other`` has
         built: how the full digests, read in the background, join the snapshot the UI
@@ -396,11 +358,7 @@ class Snapshot:
 
     def read_count(self) -> int:
         """How many of the library's papers are read."""
-        counted = getattr(self.states, "read_count", None)  # (the state file counts its set)
-        if counted is not None:
-            return counted()
-        papers = self.papers
-        return sum(1 for i, state in self.states.items() if state.read and i in papers)
+        return self.state_indexes.read_within(self.papers)
 
     def read_among(self, ids: Iterable[str]) -> int:
         """How many of ``ids`` are read (in C: a view of 100,000 papers in a few ms)."""
@@ -465,10 +423,7 @@ class Snapshot:
     def progress(self, digest: DigestRecord) -> tuple[int, int]:
         """(read, total) papers of a digest."""
         ids = digest.paper_ids
-        is_read = getattr(self.states, "is_read", None)  # (the state file answers from its set)
-        if is_read is not None:
-            return sum(map(is_read, ids)), len(ids)
-        return sum(self.state(arxiv_id).read for arxiv_id in ids), len(ids)
+        return sum(map(self.state_indexes.read_ids.__contains__, ids)), len(ids)
 
     # --- selections -------------------------------------------------------
     def all_ids(self) -> list[str]:

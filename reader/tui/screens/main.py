@@ -28,7 +28,6 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Input
 
 from reader.core.library import Library, PaperState
 from reader.core.locations import cache_dir
@@ -362,16 +361,19 @@ class MainScreen(Screen[None]):
         ids = shown.ids
         old = self.visible_ids
         current = self.paper_id
-        kept = set(ids)  # (once: a view can hold 100,000 papers)
-        if current not in kept:
+        kept: set[str] | None = None  # (made only when needed, once: a view can hold 100,000 papers)
+        if current is None or current not in ids:  # (in C, stopping at the paper: most keystrokes keep it)
+            kept = set(ids)
             position = old.index(current) if current in old else 0
             survivor = next((i for i in old[position:] if i in kept), None) if current in old else None
             current = survivor or (ids[min(position, len(ids) - 1)] if ids else None)
             self.paper_id = current
         if ids != old:  # a toggle in a 10k view changes no rows: don't rebuild them
             self.visible_ids = ids
-        if self.selection and not self.selection <= kept:
-            self.selection = self.selection & frozenset(ids)
+        if self.selection:
+            kept = kept if kept is not None else set(ids)
+            if not self.selection <= kept:
+                self.selection = self.selection & frozenset(ids)
         self.session_keeper.visible_changed(shown.waiting)
         self._update_titles()
 
@@ -417,8 +419,10 @@ class MainScreen(Screen[None]):
         self.snapshot = self.snapshot.with_changes(**changes)
 
     def set_states(self, new: dict[str, PaperState]) -> None:
+        """Show new states at once: the snapshot's with these papers changed (the work of
+        the papers changed, not of the library: core/snapshot.py ChangedStates)."""
         if new:
-            self.replace_snapshot(states={**self.snapshot.states, **new})
+            self.snapshot = self.snapshot.with_states(new)
 
     # --- pane messages ----------------------------------------------------------------------
     @on(PapersList.Highlighted)
@@ -465,10 +469,6 @@ class MainScreen(Screen[None]):
     show_view = _delegate(navigation.show_view)
     show_in_all = _delegate(navigation.show_in_all)
     jump_to = _delegate(navigation.jump_to)
-
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self.apply_filter()
 
     apply_filter = _delegate(navigation.apply_filter)
 

@@ -158,7 +158,10 @@ async def open_filter(screen: MainScreen) -> None:
             apply_filter(screen)
             focus_papers(screen)
 
-        field = FilterInput(done, placeholder=FILTER_PLACEHOLDER, id="filter")
+        def changed(value: str) -> None:
+            screen.query_text = value  # (filtered now: painted with the field in one frame)
+
+        field = FilterInput(done, changed, placeholder=FILTER_PLACEHOLDER, id="filter")
         # Awaited: the keys typed right after / wait for the field, and go into it.
         await screen.query_one("#main").mount(field, after=screen.query_one(PapersList))
     field.display = True

@@ -16,6 +16,11 @@ class FilterInput(Input):
     ``done`` applies the filter at once, before the next key: a key typed ahead (``/nvae``,
     enter, space) acts on the filtered list, not on the list the ``Changed`` messages still
     on their way would leave behind.
+
+    ``changed`` is called with each new value as it is set (a key typed, the field cleared),
+    before the key's handler returns: the screen filters the list then, and the next frame
+    paints the field and the list together. (Through the ``Changed`` message, the field
+    was painted alone first and the list a frame later, ~17 ms after.)
     """
 
     BINDINGS = [
@@ -23,9 +28,21 @@ class FilterInput(Input):
         Binding("enter", "done", "Back to the list", show=False),
     ]
 
-    def __init__(self, done: Callable[[], None], *, placeholder: str = "", id: str | None = None) -> None:
+    def __init__(
+        self,
+        done: Callable[[], None],
+        changed: Callable[[str], None] | None = None,
+        *,
+        placeholder: str = "",
+        id: str | None = None,
+    ) -> None:
         super().__init__(placeholder=placeholder, id=id)
         self._done = done
+        self._changed = changed
+
+    def watch_value(self, value: str) -> None:
+        if self._changed is not None:
+            self._changed(value)
 
     def action_clear(self) -> None:
         self.value = ""

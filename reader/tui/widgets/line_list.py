@@ -169,6 +169,7 @@ class LineList(ScrollView, can_focus=True):
         self._strips.clear()
         self._signatures.clear()
         self.virtual_size = Size(self.size.width, self._tops[-1])
+        self._show_scrollbar()
         if target < 0 or not rows[target].selectable:
             target = self._next_selectable(-1, 1)
         old_key = self.cursor_key
@@ -177,6 +178,17 @@ class LineList(ScrollView, can_focus=True):
         self.refresh()
         if announce and self.cursor_key is not None and self.cursor_key != old_key:
             self.post_message(self.Moved(self, self.cursor_key))
+
+    def _show_scrollbar(self) -> None:
+        """The scrollbar as the new rows need it, now: shown or hidden (Textual's rule for
+        ``overflow-y: auto`` with ``overflow-x: hidden``), its thumb sized for them. Left to
+        the layout the new size starts, they were painted a frame later: a filter keystroke
+        changed the list twice on screen, the second time ~20-40 ms after the first."""
+        height = self._tops[-1]
+        if self.styles.overflow_y == "auto" and self.container_size.height:
+            self.show_vertical_scrollbar = height > self.container_size.height
+        if self.show_vertical_scrollbar:
+            self.vertical_scrollbar.window_virtual_size = height
 
     def invalidate(self) -> None:
         """Drop rendered lines (the data behind them changed)."""

@@ -106,6 +106,8 @@ class WeeksSidebar(LineList):
         # answers: see MainScreen); counted once per snapshot, and again by recount().
         self.count_saved: Callable[[Snapshot, View], tuple[int, int] | None] = lambda snap, view: None
         self._saved_counts: dict[str, tuple[int, int] | None] = {}
+        self._made_of: tuple[object, ...] | None = None  # what the rows were last made of
+        self._week_of: tuple[list[WeekGroup], View | None, int] | None = None  # (groups, view, its group)
 
     # --- rows ---------------------------------------------------------------
     def watch_snapshot(self, snapshot: Snapshot) -> None:
@@ -129,7 +131,10 @@ class WeeksSidebar(LineList):
 
     def _open_week(self) -> str | None:
         """The week whose digests are listed under it: the current view's, if it has several."""
-        index = week_of(self._groups, self.view)
+        found = self._week_of
+        if found is None or found[0] is not self._groups or found[1] != self.view:
+            found = self._week_of = (self._groups, self.view, week_of(self._groups, self.view))
+        index = found[2]  # (once per view: a look through 1,000 weeks at 100,000 papers)
         if index < 0:
             return None
         week = self._groups[index].week
@@ -139,6 +144,13 @@ class WeeksSidebar(LineList):
 
     def _rebuild(self) -> None:
         """Make the rows again; when they are the same, repaint only what changed."""
+        # What the rows are made of: the same, they are (a toggle or a tag: no row for each
+        # of 1,000 weeks made again to find that out).
+        made_of = (self._groups, self.snapshot.saved_views, self._tags, self.tags_open, self.view, self._open_week())
+        if self._made_of is not None and all(a is b or a == b for a, b in zip(made_of, self._made_of, strict=True)):
+            self.refresh_changed()
+            return
+        self._made_of = made_of
         saved = [View.saved(view.name) for view in self.snapshot.saved_views]
         views: dict[str, View] = {view.token: view for view in (*LIBRARY_VIEWS, *saved)}
         keys: list[tuple[str, int]] = [(HEADER_VIEWS, 0), *[(view.token, 1) for view in (*LIBRARY_VIEWS, *saved)]]
