@@ -272,6 +272,7 @@ def prepare_environment(base: Path) -> dict[str, str]:
         "READER_DATA_DIR": str(base / "unused-data"),
         "READER_CACHE_DIR": str(base / "cache"),
         "READER_EXPORT_DIR": str(base / "exports"),
+        "READER_CONFIG_DIR": str(base / "config"),  # the default theme, whatever the user chose
     }
     os.environ.update(env)
     return env
