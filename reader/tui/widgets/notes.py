@@ -76,7 +76,8 @@ class NotesPane(Vertical):
     @property
     def holding(self) -> bool:
         """Is there text typed here that is not on disk yet?"""
-        return self._unsaved is not None or (self.is_mounted and self.editor.text != self._shown)
+        editors = self.query(NoteEditor)  # (none while the pane is built, or taken down at quit)
+        return self._unsaved is not None or (self.is_mounted and bool(editors) and editors.first().text != self._shown)
 
     def watch_paper_id(self, paper_id: str | None) -> None:
         self._load(force=True)
@@ -86,6 +87,8 @@ class NotesPane(Vertical):
 
     def _load(self, force: bool, mounting: bool = False) -> None:
         if not (self.is_mounted or mounting):  # (is_mounted is true only after on_mount)
+            return
+        if not self.query(NoteEditor):  # (taken down: the app is quitting)
             return
         editor = self.editor
         paper_id = self.paper_id
@@ -117,7 +120,7 @@ class NotesPane(Vertical):
     def saved(self, arxiv_id: str, sent: str, stored: str) -> bool:
         """A save of ``sent`` stored ``stored`` (another text when it was merged with a
         change made meanwhile). Shows ``stored`` if nothing was typed since; True then."""
-        if arxiv_id != self._loaded_for or not self.is_mounted:
+        if arxiv_id != self._loaded_for or not self.is_mounted or not self.query(NoteEditor):
             return False
         if sent == self._unsaved:
             self._unsaved = None
