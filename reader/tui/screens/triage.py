@@ -28,7 +28,7 @@ from reader.core.snapshot import Snapshot
 from reader.core.text import one_line
 
 from ..widgets.abstract import abstract_text
-from ..widgets.commentary import literal_markdown, markdown, titled_links
+from ..widgets.commentary import digest_commentary
 from ..widgets.footer import KeysFooter
 from ..widgets.notes import NoteEditor, NotesPane
 from . import arxiv_actions, library_actions, share_actions
@@ -82,16 +82,7 @@ def start_triage(main: MainScreen) -> None:
 
 def commentary_of(snap: Snapshot, arxiv_id: str) -> Group:
     """Every digest's commentary on the paper, newest first (literal: never markup)."""
-    parts: list[Any] = []
-    for appearance in snap.appearances.get(arxiv_id, []):
-        digest = appearance.digest
-        heading = Text(one_line(digest.label), style="bold")
-        if digest.title:
-            heading.append("  " + one_line(digest.title), style="italic")
-        parts.append(heading)
-        body = appearance.entry.commentary.strip()
-        parts.append(markdown(titled_links(literal_markdown(body), snap)) if body else Text("No commentary.", style="dim italic"))
-        parts.append(Text(""))
+    parts = digest_commentary(snap, snap.appearances.get(arxiv_id, []))
     if not parts:
         known = arxiv_id in snap.papers
         parts.append(Text("Not listed in any digest." if known else "No longer in your library.", style="dim italic"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from rich.console import Group
 from rich.text import Text
@@ -179,18 +180,7 @@ class CommentaryPane(VerticalScroll):
         if not snap.complete:
             parts.append(Text(LOADING, style="dim italic"))
             return Group(*parts)
-        for appearance in appearances:
-            digest = appearance.digest
-            heading = Text(one_line(digest.label), style="bold")
-            if digest.title:
-                heading.append("  " + one_line(digest.title), style="italic")
-            parts.append(heading)
-            body = appearance.entry.commentary.strip()
-            if body:
-                parts.append(markdown(titled_links(literal_markdown(body), snap)))
-            else:
-                parts.append(Text("No commentary in this digest.", style="dim italic"))
-            parts.append(Text(""))
+        parts += digest_commentary(snap, appearances)
         if not appearances:
             parts.append(Text("Not listed in any digest", style="bold"))
             if paper_id in snap.papers:
@@ -247,3 +237,21 @@ class CommentaryPane(VerticalScroll):
         event.stop()
         if event.option.id:
             self.post_message(self.JumpTo(event.option.id))
+
+
+def digest_commentary(snap: Snapshot, appearances: list[Any]) -> list[Any]:
+    """Each digest's heading and its commentary on a paper (literal: never markup)."""
+    parts: list[Any] = []
+    for appearance in appearances:
+        digest = appearance.digest
+        heading = Text(one_line(digest.label), style="bold")
+        if digest.title:
+            heading.append("  " + one_line(digest.title), style="italic")
+        parts.append(heading)
+        body = appearance.entry.commentary.strip()
+        if body:
+            parts.append(markdown(titled_links(literal_markdown(body), snap)))
+        else:
+            parts.append(Text("No commentary in this digest.", style="dim italic"))
+        parts.append(Text(""))
+    return parts
