@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from .digest_file import MAX_DIGEST_BYTES
 from .importer import FileOutcome, expand_paths, import_paths, shown
+from .library_errors import check_record_format
 from .note_folder import folder_key
 from .records import now_iso
 from .storage import LibraryError
@@ -149,12 +150,7 @@ class Pending:
 
 
 def _check_format(doc: dict[str, Any], folder: str) -> None:
-    version = doc.get("format", FORMAT)
-    if not isinstance(version, int) or version > FORMAT:
-        raise LibraryError(
-            f"the library's record of the followed folder {shown(folder)} was written by a newer reader "
-            f"(format {version}; this one reads up to {FORMAT}); upgrade reader to update it"
-        )
+    check_record_format(doc, FORMAT, f"the followed folder {shown(folder)}", "update it")
 
 
 def _folder(key: str, doc: dict[str, Any]) -> Folder:

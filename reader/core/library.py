@@ -24,6 +24,7 @@ from .history import (
     step_doc,
     trim,
 )
+from .library_errors import check_record_format
 from .models import ParsedDigest
 from .note_merge import merge_notes
 from .notes_store import SHARDS, TEXTS_TABLE, by_shard, index_tables, is_index, noted, text_of
@@ -463,12 +464,7 @@ def _merged_note(old: str, base: str, text: str, marks: tuple[str, str] | None) 
 
 
 def _check_export_format(doc: dict[str, Any], folder: str) -> None:
-    version = doc.get("format", EXPORT_RECORD_FORMAT)
-    if not isinstance(version, int) or version > EXPORT_RECORD_FORMAT:
-        raise LibraryError(
-            f"the library's record of the note folder {folder} was written by a newer reader "
-            f"(format {version}; this one reads up to {EXPORT_RECORD_FORMAT}); upgrade reader to export there"
-        )
+    check_record_format(doc, EXPORT_RECORD_FORMAT, f"the note folder {folder}", "export there")
 
 
 def _own(origin: Origin | None, session: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 from pathlib import Path
+from typing import Any
 
 
 class LibraryError(Exception):
@@ -64,3 +65,14 @@ def write_problem(path: Path, exc: OSError) -> str:
             )
         return permission_advice(path, exc, "write library file")
     return f"cannot write library file {path}: {exc.strerror or exc}"
+
+
+def check_record_format(doc: dict[str, Any], latest: int, record: str, to_do: str) -> None:
+    """Refuse a record (a document of a library file) written by a newer reader: ``record``
+    names it ("the note folder X"), ``to_do`` is what upgrading lets the user do."""
+    version = doc.get("format", latest)
+    if not isinstance(version, int) or version > latest:
+        raise LibraryError(
+            f"the library's record of {record} was written by a newer reader "
+            f"(format {version}; this one reads up to {latest}); upgrade reader to {to_do}"
+        )
