@@ -3,11 +3,9 @@ warnings are folded into one warning with a count (a 20 MB file once stored 606,
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 from reader.core.digest import parse_text
 from reader.core.digest.bounds import FOLD_AFTER
+from tests.cpu_time import cpu_seconds
 
 U = "https://arxiv.org/abs/"
 
@@ -51,20 +49,10 @@ def test_warnings_are_bounded_whatever_the_file():
     assert len(parsed.warnings) <= 2 * FOLD_AFTER + 2
 
 
-def _cpu_seconds(run: Callable[[], object]) -> float:
-    """The CPU time ``run`` takes (other processes on the machine don't count), best of two."""
-    best = float("inf")
-    for _ in range(2):
-        started = time.process_time()
-        run()
-        best = min(best, time.process_time() - started)
-    return best
-
-
 def test_parse_time_is_linear_in_the_number_of_links():
     small, big = repeated_links(500_000), repeated_links(2_000_000)
-    t_small = _cpu_seconds(lambda: parse_text(small))
-    t_big = _cpu_seconds(lambda: parse_text(big))
+    t_small = cpu_seconds(lambda: parse_text(small), repeats=2)
+    t_big = cpu_seconds(lambda: parse_text(big), repeats=2)
     assert t_big < 8 * t_small + 0.25, (t_small, t_big)
 
 

@@ -4,8 +4,6 @@ spent ~0.8 s indexing 100,000 empty rows), and answering exactly as their normal
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,6 +12,7 @@ from reader.core.library import PaperState
 from reader.core.search_index import _Shared, personal_words
 from reader.core.snapshot import Snapshot
 from reader.core.words import SEPARATOR, needle, normalise, normalise_items, words
+from tests.cpu_time import cpu_seconds
 
 NOTE = ("My note on this paper, about attention and 인코더. " * 20)[:1000]
 
@@ -29,21 +28,12 @@ def personal(count: int, edited: list[str]) -> Snapshot:
     return Snapshot((), {}, states, notes, {})
 
 
-def cpu(fn) -> float:
-    best = float("inf")
-    for _ in range(3):
-        started = time.process_time()
-        fn()
-        best = min(best, time.process_time() - started)
-    return best
-
-
 def test_tags_and_notes_cost_what_they_are_not_the_library_size():
     edited = ids_of(500)[::5]  # 100 papers with tags, 50 with notes
     small, big = _Shared(ids_of(500)), _Shared(ids_of(100_000))
     snap = personal(500, edited)
     personal_words(snap, big)  # (numpy imported, caches warm)
-    on_small, on_big = cpu(lambda: personal_words(snap, small)), cpu(lambda: personal_words(snap, big))
+    on_small, on_big = cpu_seconds(lambda: personal_words(snap, small)), cpu_seconds(lambda: personal_words(snap, big))
     # Before: ~0.25 s at 100,000 ids against ~5 ms at 500 (the empty rows were indexed too).
     assert on_big < 3 * on_small + 0.005, f"{on_big * 1000:.1f} ms at 100,000 papers, {on_small * 1000:.1f} ms at 500"
 

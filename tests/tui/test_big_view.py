@@ -3,32 +3,22 @@ new ids without an object per row, and the list's "N/M read" is not a loop over 
 
 from __future__ import annotations
 
-import time
-
 from reader.core.library import PaperState
 from reader.core.snapshot import Snapshot
 from reader.tui.widgets.line_list import KeyRows, LineList, Row
 from reader.tui.widgets.papers import PapersList
+from tests.cpu_time import cpu_seconds
 
 
 def ids_of(count: int) -> list[str]:
     return [f"{2001 + n // 40000:04d}.{n % 40000:05d}" for n in range(count)]
 
 
-def cpu(fn) -> float:
-    best = float("inf")
-    for _ in range(3):
-        started = time.process_time()
-        fn()
-        best = min(best, time.process_time() - started)
-    return best
-
-
 def test_the_paper_list_takes_100k_ids_at_the_cost_of_a_few():
     small, big = ids_of(1000), ids_of(100_000)
     papers = PapersList()
-    on_small = cpu(lambda: papers.watch_ids(list(small)))
-    on_big = cpu(lambda: papers.watch_ids(list(big)))
+    on_small = cpu_seconds(lambda: papers.watch_ids(list(small)))
+    on_big = cpu_seconds(lambda: papers.watch_ids(list(big)))
     # Before: a Row per paper, a dict and a list of tops over all of them (~60 ms at 100,000).
     assert on_big < 10 * on_small + 0.003, f"{on_big * 1000:.1f} ms at 100,000, {on_small * 1000:.2f} ms at 1,000"
     assert papers.cursor_key == big[0] and len(papers.rows) == len(big)
@@ -63,5 +53,5 @@ def test_counting_the_read_papers_of_a_view_is_not_a_loop_over_it():
     assert snap.read_among(ids) == expected
     assert snap.read_among(ids[:10]) == sum(1 for i in ids[:10] if snap.state(i).read)
     snap.read_among(ids[:1])  # (the read set made once per states)
-    took = cpu(lambda: snap.read_among(ids))
+    took = cpu_seconds(lambda: snap.read_among(ids))
     assert took < 0.015, f"{took * 1000:.1f} ms"  # a Python loop over 100,000 states: ~40 ms
