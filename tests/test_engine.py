@@ -293,7 +293,7 @@ def test_any_text_filters_without_raising(text):
     assert kept == [i for i in ALL if i in set(kept)]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.one_of(
     st.sets(st.integers(0, 5000), max_size=20),  # sparse
     st.sets(st.integers(0, 300), min_size=200),  # dense

@@ -8,6 +8,7 @@ import pytest
 from textual import events
 
 from reader.core.library import Library
+from reader.tui.startup import Startup
 
 from .helpers import make_library, sample_digests
 from .textual_test_compat import character_to_key, quicken_pilot
@@ -20,6 +21,17 @@ def quick_pilot(monkeypatch):
     Only the pilot's idea of "idle" changes; the app runs as it does for a person.
     """
     quicken_pilot(monkeypatch, 1 / 200)
+
+
+@pytest.fixture(autouse=True)
+def quick_startup(monkeypatch, request):
+    """The app waits 50 + 80 ms after its first paint before the background work and the
+    footer, so that a key typed at once is answered first. A test is no person typing:
+    start them at once (1 ms; Textual's timers can't be 0). Tests of that order itself
+    are marked ``real_startup_timing``."""
+    if request.node.get_closest_marker("real_startup_timing") is None:
+        monkeypatch.setattr(Startup, "INPUT_FIRST", 0.001)
+        monkeypatch.setattr(Startup, "SETTLE_AFTER", 0.001)
 
 
 @pytest.fixture(autouse=True)

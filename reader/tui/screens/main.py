@@ -245,7 +245,7 @@ class MainScreen(Screen[None]):
     def settle(self) -> None:
         from ..widgets.footer import KeysFooter  # not on the first screen (~10 ms of startup)
 
-        if not self.query(KeysFooter):
+        if self.is_attached and not self.query(KeysFooter):  # (not when the app is stopping)
             self.mount(KeysFooter())
             self.call_after_refresh(self.refresh_bindings)  # the footer shows keys once told
 
