@@ -17,6 +17,14 @@ settings.register_profile("explore", max_examples=2000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto``: two workers a core. Half of an app test's time is waiting (for the
+    app's timers, the library thread, a subprocess or a local server); a second worker
+    on the core runs meanwhile (2 cores: 4 workers take 86 s, 2 take 125 s)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return 2 * cores
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Everything imported so far (pytest, Textual, reader, the test modules) lives as long
     as the run: freeze it, so that the collector's full passes, run often by the hundreds of
