@@ -23,13 +23,9 @@ from reader.core.pdf import (
     stat_key,
     text_cache_path,
 )
-from reader.core.pdf_reflow import (
-    Line,
-    join_pages,
-    reflow_page,
-    reflow_text,
-    settle_hyphens,
-)
+from reader.core.pdf_hyphens import join_pages, settle_hyphens
+from reader.core.pdf_lines import Line
+from reader.core.pdf_reflow import reflow_page, reflow_text
 from reader.core.search_index import prepare_text
 from reader.core.snapshot import Snapshot
 from tests.pdfgen import EQUATION, HEADING, ITEM, PARA, Placed, paper_pdf, placed_pdf

@@ -6,7 +6,9 @@ The public names of the PDF layer, from the modules that do the work:
 * ``reader.core.pdf_download``: ``download_pdf``, bounded in size and time, atomic;
 * ``reader.core.pdf_text``: ``PaperText`` and the text cache (``cached_text``);
 * ``reader.core.pdf_worker``: ``extract_text`` in a child process;
-* ``reader.core.pdf_reflow``: lines into paragraphs (``normalize_text`` tidies a page's lines).
+* ``reader.core.pdf_lines``: one line tidied (``normalize_text`` tidies a page's lines);
+* ``reader.core.pdf_reflow`` and ``reader.core.pdf_hyphens``: lines into paragraphs, and the
+  words hyphenated at a line end made whole.
 
 Importing this module is cheap: requests is imported when a download starts, pypdf only
 in the child process.
@@ -15,8 +17,8 @@ in the child process.
 from __future__ import annotations
 
 from .pdf_download import DEFAULT_PDF_BASE, USER_AGENT, DownloadError, download_pdf, pdf_limits
+from .pdf_lines import normalize_text
 from .pdf_paths import pdf_path, text_cache_path
-from .pdf_reflow import normalize_text
 from .pdf_text import (
     CANCELLED,
     DAMAGED,

@@ -6,8 +6,9 @@ than ``page_timeout`` can be killed and skipped; a fresh child carries on from t
 page. The child also reflows each page into paragraphs (``reader.core.pdf_reflow``, from
 where pypdf says each line starts) and reads the arXiv ids it cites
 (``reader.core.cite_ids``), within the same time limit; the parent settles the hyphens and
-the page breaks once every page is in. Results are cached (``reader.core.pdf_text``). Bad
-PDFs never raise: ``PaperText.error`` says what is wrong. pypdf is imported only in the child.
+the page breaks once every page is in (``reader.core.pdf_hyphens``). Results are cached
+(``reader.core.pdf_text``). Bad PDFs never raise: ``PaperText.error`` says what is wrong.
+pypdf is imported only in the child.
 """
 
 from __future__ import annotations
@@ -27,17 +28,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from .cite_ids import CiteScanner, canonical
+from .pdf_hyphens import Vocabulary, join_pages, settle_hyphens
+from .pdf_lines import Line, clean_line, lines_from_text, normalize_text
 from .pdf_paths import pdf_path
-from .pdf_reflow import (
-    Line,
-    Vocabulary,
-    clean_line,
-    join_pages,
-    lines_from_text,
-    normalize_text,
-    reflow_page,
-    settle_hyphens,
-)
+from .pdf_reflow import reflow_page
 from .pdf_text import (
     CANCELLED,
     DAMAGED,

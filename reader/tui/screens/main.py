@@ -9,9 +9,11 @@ messages up; the handlers here change the vars. The screen owns three collaborat
   library thread (``service.py``), and the note being typed;
 * :class:`~reader.tui.jobs.ArxivJobs`: arXiv fetches, PDF downloads and text extraction.
 
-Background work reports only by posting messages (``messages.py``). The library's actions
-(read, tags, notes, undo, import, export) and the arXiv ones (fetch, download) are in
-``library_actions.py`` and ``arxiv_actions.py``, as functions of this screen.
+Background work reports only by posting messages (``messages.py``). How the library is
+read and kept current (the loads, the steps after the first paint, the indexes, the poll) is
+in ``loading.py``; the library's actions (read, tags, notes, undo, import, export) and the
+arXiv ones (fetch, download) are in ``library_actions.py`` and ``arxiv_actions.py``: all
+functions of this screen.
 """
 
 from __future__ import annotations
@@ -33,25 +35,24 @@ from reader.core.library import Library, PaperState
 from reader.core.locations import cache_dir
 from reader.core.snapshot import Snapshot
 from reader.core.text import one_line
-from reader.core.views import View, ViewKind
+from reader.core.views import View
 
 from .. import followed
 from .. import messages as m
 from ..jobs import ArxivJobs, JobsState, in_background
 from ..library_search import LibrarySearch, SearchIndexed, shorten
-from ..messages import describe_error
 from ..service import LibraryService
 from ..startup import LoadPhase, Startup
 from ..trace import trace
 from ..visible import VisiblePapers
 from ..widgets.citations import Citations
-from ..widgets.detail import DetailPane, preload_detail
+from ..widgets.detail import DetailPane
 from ..widgets.line_list import LineList
 from ..widgets.papers import PapersList
 from ..widgets.status import StatusLine
 from ..widgets.weeks import WeeksSidebar
 from ..writer import LibraryWriter
-from . import arxiv_actions, library_actions, navigation, share_actions, view_actions
+from . import arxiv_actions, library_actions, loading, navigation, share_actions, view_actions
 from .main_keys import BINDINGS, DESCRIPTIONS, FOOTER_PRIORITY
 from .session import SessionKeeper
 
@@ -63,26 +64,6 @@ def _delegate(action: Callable[..., None]) -> Callable[..., None]:
 
     def method(self: MainScreen, *args: Any) -> None:
         action(self, *args)
-
-    method.__doc__ = action.__doc__
-    return method
-
-
-def _when_loaded(action: Callable[[MainScreen], None], name: str) -> Callable[[MainScreen], None]:
-    """A key's method that runs ``action(screen)`` once the whole library is read: at once,
-    or as soon as it is (pressed twice meanwhile, it runs once)."""
-
-    def method(self: MainScreen) -> None:
-        if self.phase >= LoadPhase.ALL:
-            action(self)
-            return
-
-        async def after_load() -> None:
-            await self.needs_everything()
-            action(self)
-
-        # Exclusive in its group: pressed twice while loading, it runs once.
-        self.run_worker(after_load(), group=f"wait-{name}", exclusive=True, exit_on_error=False)
 
     method.__doc__ = action.__doc__
     return method
@@ -132,7 +113,7 @@ class MainScreen(Screen[None]):
         self.search = LibrarySearch(service, library.data_dir)
         self.papers = VisiblePapers(self.search)
         self._filter_state: Text | None = None  # for the list's subtitle: an error, or "indexing…"
-        self._polling = False
+        self.polling_disk = False  # a look at the disk is under way (loading.poll)
         self.session_keeper = SessionKeeper(self)  # where the app was left (screens/session.py)
 
     @property
@@ -170,26 +151,31 @@ class MainScreen(Screen[None]):
         papers.focus()
         initial, self.initial_load = self.initial_load, None
         if initial is not None and initial.done() and initial.exception() is None:
-            self._loaded(m.SnapshotLoaded(initial.result()))  # already read: show it in the first paint
+            loading.snapshot_loaded(self, m.SnapshotLoaded(initial.result()))  # already read: show it in the first paint
         else:
-            self.load(initial if initial is not None else self.service.load())
-        self.set_interval(POLL_SECONDS, self._poll)
+            loading.load(self, initial)
+        self.set_interval(POLL_SECONDS, lambda: loading.poll(self))  # another process's changes
         self.call_after_refresh(self._update_titles)
 
+    # --- the library read and kept current: screens/loading.py -----------------------------
+    load = _delegate(loading.load)  # (default: read it all again)
+    # Startup's host (see startup.StartupHost): the steps after the first paint.
+    first_paint_done = _delegate(loading.first_paint_done)
+    start_background_work = _delegate(loading.start_background_work)
+    settle = _delegate(loading.settle)
+    loaded_all = _delegate(loading.loaded_all)
+    build_indexes = _delegate(loading.build_indexes)
+
+    # What that work reports: the handlers put it on the screen.
+    _loaded = on(m.SnapshotLoaded)(_delegate(loading.snapshot_loaded))
+    _load_failed = on(m.LoadFailed)(_delegate(loading.load_failed))
+    _indexes_built = on(m.IndexesBuilt)(_delegate(loading.indexes_built))
+    _search_indexed = on(SearchIndexed)(_delegate(loading.search_indexed))
+    _mentions_counted = on(m.MentionsCounted)(_delegate(loading.mentions_counted))
+    _citations_indexed = on(m.CitationsIndexed)(_delegate(loading.citations_indexed))
+    _polled = on(m.DiskPolled)(_delegate(loading.polled))
+
     # --- background work: one way back, as messages ---------------------------------------
-    def load(self, future: Future[Any] | None = None) -> None:
-        """Show the library as ``future`` reads it (default: read it all again)."""
-        self._await_load(future if future is not None else self.service.load())
-
-    @work(exclusive=True, exit_on_error=False, group="load")
-    async def _await_load(self, future: Future[Any]) -> None:
-        try:
-            loaded = await asyncio.wrap_future(future)
-        except Exception as exc:
-            self.post_message(m.LoadFailed(describe_error(exc)))
-            return
-        self.post_message(m.SnapshotLoaded(loaded))
-
     def in_background(self, fn: Callable[[], None]) -> None:
         """Run a blocking job (network, extraction) that reports by posting messages."""
         self._background(fn)
@@ -201,157 +187,10 @@ class MainScreen(Screen[None]):
     def _publish_jobs(self, jobs: JobsState) -> None:
         self.jobs = jobs
 
-    # --- loading --------------------------------------------------------------------------
-    @on(m.SnapshotLoaded)
-    def _loaded(self, message: m.SnapshotLoaded) -> None:
-        loaded = message.loaded
-        if loaded.join:  # the commentary, read after the first paint
-            if self.snapshot.complete:
-                return  # a full load got here first
-            snapshot = self.snapshot.with_digests_from(loaded.snapshot)
-        elif loaded.writes_done < self.writer.submitted:
-            self.load()  # our own later writes are not in it yet: read again after
-            return
-        else:
-            snapshot = loaded.snapshot
-        first = not self.loaded
-        trace(f"snapshot received ({snapshot.read.name})")
-        if not first:
-            snapshot.indexes.adopt_mentions(self.snapshot.indexes)  # same digests: keep the index
-        self.snapshot = snapshot
-        if first:
-            self.view = self.session_keeper.first_view(snapshot)
-        self.startup.shown(snapshot)
-        if self.search.indexed:
-            self.search.start(self, snapshot)  # a new catalogue: index it again (in the background)
-        if self.phase >= LoadPhase.INDEXED:
-            self._count_mentions()  # the reload's digests are new objects: count again
-        if snapshot.complete and (first or not self.citations.follows(snapshot)):
-            self._index_citations(snapshot)
-        self._check_empty()
-
-    # Startup's host (see startup.StartupHost).
-    def first_paint_done(self) -> None:
-        self.app.resume_gc()  # type: ignore[attr-defined]
-
-    def start_background_work(self) -> None:
-        if self.phase is LoadPhase.GLANCE:  # drawn from the glance: now read the whole library
-            self.load(self.service.load())
-        elif self.phase is LoadPhase.LISTS:
-            self.load(self.service.load_commentary(self.snapshot))
-        self.service.submit(preload_detail)  # the tabs' modules, imported off the UI thread
-        self.query_one(PapersList).reload_pdf_marks()
-
-    def settle(self) -> None:
-        from ..widgets.footer import KeysFooter  # not on the first screen (~10 ms of startup)
-
-        if self.is_attached and not self.query(KeysFooter):  # (not when the app is stopping)
-            self.mount(KeysFooter())
-            self.call_after_refresh(self.refresh_bindings)  # the footer shows keys once told
-
-    def loaded_all(self) -> None:
-        self.app.freeze_heap("full read")  # type: ignore[attr-defined]
-        followed.check(self)  # new digests in the followed folders? (hashed in the background)
-
-    def build_indexes(self) -> None:
-        """The query engine's index and the mention index, in the background (one compute
-        thread, in order), then m.IndexesBuilt."""
-        self.search.start(self, self.snapshot)
-        self._count_mentions()
-        future = self.service.compute(lambda: None)
-        future.add_done_callback(lambda f: None if f.cancelled() else self.post_message(m.IndexesBuilt()))
-
-    def _index_citations(self, snapshot: Snapshot) -> None:
-        """Who cites whom among ``snapshot``'s papers (the cached texts' ids; two stats a
-        paper), off the UI thread, then m.CitationsIndexed."""
-        from reader.core.citations import cites_index  # (lazy: ~19 ms, not loaded before the first paint)
-
-        cache = self.arxiv.cache
-        future = self.service.compute(lambda: cites_index(snapshot, cache()))
-        future.add_done_callback(
-            lambda f: None if f.cancelled() or f.exception() else self.post_message(m.CitationsIndexed(snapshot, f.result()))
-        )
-
-    @on(m.CitationsIndexed)
-    def _citations_indexed(self, message: m.CitationsIndexed) -> None:
-        self.citations = Citations(message.index, message.snapshot.digests, message.snapshot.papers)
-        self.search.engine.citations = message.index  # (an extraction grows it in place)
-        if "cite" in self.query_text.lower():
-            self._refresh_visible()  # the filter's cites:/cited-by: answer from it now
-
-    @on(m.IndexesBuilt)
-    def _indexes_built(self) -> None:
-        self.startup.indexed()
-        self.app.freeze_heap("indexes")  # type: ignore[attr-defined]
-
-    def _count_mentions(self) -> None:
-        """Build the snapshot's mention index off the UI thread (for the sidebar's
-        "Mentioned" count: ~0.1 s at 10,000 papers), then repaint the sidebar."""
-        snapshot = self.snapshot
-        if snapshot.indexes.mentions_known:
-            return
-        future = self.service.compute(lambda: snapshot.indexes.warm(mentions=True))
-        future.add_done_callback(lambda f: self.post_message(m.MentionsCounted(snapshot)))
-
-    async def needs_everything(self) -> None:
-        """Return once the whole library is read (at once, but in the first moments after
-        startup): export, search, stats and fetch need every paper."""
-        if self.phase < LoadPhase.ALL:
-            self.notify("Reading the library… one moment.", timeout=2)
-            await self.startup.reached(LoadPhase.ALL)
-
-    @on(SearchIndexed)
-    def _search_indexed(self, message: SearchIndexed) -> None:
-        """The query engine's index (or the cache's paper texts) is ready: filter again."""
-        self.search.install(message)
-        view_actions.index_arrived(self)
-        if self.query_text.strip() or (self.view is not None and self.view.kind is ViewKind.SAVED):
-            self._refresh_visible()
-
-    @on(m.MentionsCounted)
-    def _mentions_counted(self, message: m.MentionsCounted) -> None:
-        """The sidebar's "Mentioned, not in a digest" count, once it is known."""
-        self.snapshot.indexes.adopt_mentions(message.snapshot.indexes)
-        self.query_one(WeeksSidebar).refresh_changed()
-
-    @on(m.LoadFailed)
-    def _load_failed(self, message: m.LoadFailed) -> None:
-        if self.phase < LoadPhase.ALL:
-            # Never read whole (a damaged file, say): without it the app can't work; the
-            # command line says which file and what to do.
-            self.app.fail(message.error)  # type: ignore[attr-defined]
-            return
-        self.notify(message.error, title="Could not read the library", severity="error", timeout=10)
-
-    def _check_empty(self) -> None:
-        empty = not self.snapshot.digests and not self.snapshot.papers
-        if not empty and self.app.screen is self:
-            return  # the usual case: not even the welcome screen's module is needed
-        from .welcome import WelcomeScreen  # only for an empty library
-
-        welcome = isinstance(self.app.screen, WelcomeScreen)
-        if empty and not welcome and self.app.screen is self:
-            self.app.push_screen(WelcomeScreen(self.action_import, self.action_help))
-        elif not empty and welcome:
-            self.app.pop_screen()
-
-    def _poll(self) -> None:
-        if self._polling or self.phase < LoadPhase.ALL:
-            return
-        self._polling = True
-        future = self.service.changed_on_disk()
-        future.add_done_callback(
-            lambda f: self.post_message(m.DiskPolled(not f.exception() and bool(f.result())))
-        )
-
-    @on(m.DiskPolled)
-    def _polled(self, message: m.DiskPolled) -> None:
-        self._polling = False
-        if message.changed:
-            self.load()
-
     # --- derived state ----------------------------------------------------------------------
-    def _refresh_visible(self) -> None:
+    def refresh_visible(self) -> None:
+        """The view's papers through the filter (``visible_ids``); the current paper kept, or
+        the next one that is still shown; the selection trimmed to what is shown."""
         if not self.loaded or self.view is None:
             return
         shown = self.papers.shown(self.snapshot, self.view, self.query_text)
@@ -379,14 +218,14 @@ class MainScreen(Screen[None]):
 
     def watch_snapshot(self) -> None:
         view_actions.view_gone(self)  # (a removed digest or saved view: the default view)
-        self._refresh_visible()
+        self.refresh_visible()
 
     def watch_view(self) -> None:
         self.selection = frozenset()
-        self._refresh_visible()
+        self.refresh_visible()
 
     def watch_query_text(self) -> None:
-        self._refresh_visible()
+        self.refresh_visible()
 
     def watch_selection(self) -> None:
         self._update_titles()
@@ -518,7 +357,7 @@ class MainScreen(Screen[None]):
 
     action_undo = _delegate(library_actions.undo)
 
-    action_triage = _when_loaded(lambda screen: _triage().start_triage(screen), "triage")
+    action_triage = loading.when_loaded(lambda screen: _triage().start_triage(screen), "triage")
     action_import = _delegate(library_actions.import_digest)
     action_update_folders = _delegate(followed.update)
     import_path = _delegate(library_actions.import_path)
@@ -533,10 +372,10 @@ class MainScreen(Screen[None]):
 
     action_download = _delegate(arxiv_actions.download)
     # Keys that need the whole library: at once, or as soon as it is read (the last press).
-    action_export = _when_loaded(library_actions.export_view, "export")
-    action_fetch = _when_loaded(arxiv_actions.fetch_view, "fetch")
-    action_search = _when_loaded(library_actions.open_search, "search")
-    action_stats = _when_loaded(library_actions.open_stats, "stats")
+    action_export = loading.when_loaded(library_actions.export_view, "export")
+    action_fetch = loading.when_loaded(arxiv_actions.fetch_view, "fetch")
+    action_search = loading.when_loaded(library_actions.open_search, "search")
+    action_stats = loading.when_loaded(library_actions.open_stats, "stats")
 
     @on(m.NoteWritten)
     @on(m.NoteFailed)
