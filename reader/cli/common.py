@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import argparse
 import gc
+from typing import TYPE_CHECKING
 
 from ..core import glance
 from ..core.history import Origin
@@ -12,6 +12,9 @@ from ..core.library import Library
 from ..core.library_errors import LibraryError
 from ..core.locations import data_dir
 from ..core.snapshot import Snapshot
+
+if TYPE_CHECKING:
+    import argparse  # (annotations only: opening the app imports no argparse)
 
 
 class CliError(Exception):

@@ -19,11 +19,13 @@ editor that shows the merge keeps the cursor where the typing was.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import difflib
 
 OURS_MARK = "<<<<<<< this edit"
 SPLIT_MARK = "======="
@@ -35,6 +37,8 @@ _TOKENS = re.compile(r"\w+|\s+|[^\w\s]")
 def _matcher(a: Sequence[Any], b: Sequence[Any]) -> difflib.SequenceMatcher[str]:
     """difflib without its "popular items are junk" heuristic, which on long notes
     treats every common word (or space) as unmatchable."""
+    import difflib  # (lazy: only a note edited in two places at once needs it; not the app's start)
+
     return difflib.SequenceMatcher(None, a, b, autojunk=False)
 
 
@@ -159,7 +163,7 @@ def map_cursor(old: str, new: str, row: int, column: int) -> tuple[int, int]:
     """Where a cursor at (``row``, ``column``) of ``old`` belongs in ``new``: on the same
     line where that line survived, else at the start of what replaced it."""
     old_lines, new_lines = old.split("\n"), new.split("\n")
-    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    matcher = _matcher(old_lines, new_lines)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if i1 <= row < i2 or (row == i1 == i2):
             if tag == "equal":

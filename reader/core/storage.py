@@ -26,7 +26,6 @@ core/file_format.py, the lock in core/write_lock.py and the backups in core/back
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -259,7 +258,7 @@ class AtomicJSONStorage(Storage):
     def _flush(self) -> None:
         assert self._data is not None
         before = self._version  # what this write was made on (read under the lock)
-        version = ((before or (0, ""))[0] + 1, secrets.token_hex(6))
+        version = ((before or (0, ""))[0] + 1, os.urandom(6).hex())
         meta = {"format": format_of(self.kind), "kind": self.kind, "change": version[0], "mark": version[1]}
         self._data[META_TABLE] = {"1": meta}
         try:
