@@ -10,8 +10,9 @@ from hypothesis import settings
 
 pytest_plugins = ["tests.httpserver"]
 
-# The same examples on every run, so CI on a fresh clone is repeatable; explore more
-# (new random examples) with HYPOTHESIS_PROFILE=explore.
+# Each property runs Hypothesis's 100 examples, the same on every run, so CI on a fresh
+# clone is repeatable (a property gives a smaller number only when its examples are slow);
+# HYPOTHESIS_PROFILE=explore runs 2,000 new random ones each.
 settings.register_profile("repeatable", derandomize=True, database=None)
 settings.register_profile("explore", max_examples=2000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))

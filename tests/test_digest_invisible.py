@@ -44,14 +44,14 @@ def with_invisibles(draw):
     return text, "".join(out)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(with_invisibles(), st.sampled_from(["<text>", "190620 XLNet.md", "2026-W06/README.md"]))
 def test_invisible_characters_change_nothing(pair, source):
     clean, dirty = pair
     assert view(dirty, source) == view(clean, source)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(digest_like, st.sampled_from(SPACES))
 def test_no_break_spaces_read_as_spaces(text, space):
     text = "".join(c for c in text if c not in INVISIBLE and c not in SPACES)

@@ -74,13 +74,13 @@ def check(parsed, text: str) -> None:
     assert all(0 <= w.line <= n_lines for w in parsed.warnings)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(any_text)
 def test_parse_never_raises_and_ids_are_valid(text):
     check(parse_text(text), text)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(digest_like, st.sampled_from(["<text>", "191210 x.md", "2020-07-12.md", "seed.txt", ""]))
 def test_parse_with_any_source(text, source):
     parsed = parse_text(text, source)
@@ -88,7 +88,7 @@ def test_parse_with_any_source(text, source):
     assert parsed.source == source
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)
 @given(any_text)
 def test_find_links_spans(text):
     links = find_links(text)
@@ -101,7 +101,7 @@ def test_find_links_spans(text):
         previous_end = link.end
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(any_text)
 def test_parse_id_only_returns_valid_ids(text):
     found = parse_id(text)

@@ -275,7 +275,7 @@ def matches(query: str) -> set[str]:
     return set(_ENGINE.filter(_SNAP, ALL, parsed))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(deadline=None)
 @given(queries, queries)
 def test_algebra(a, b):
     ma, mb = matches(a), matches(b)
@@ -286,7 +286,7 @@ def test_algebra(a, b):
     assert matches(f"NOT (({a}) OR ({b}))") == matches(f"-({a}) -({b})")  # De Morgan
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)
 @given(st.text(max_size=40))
 def test_any_text_filters_without_raising(text):
     kept = _ENGINE.filter(_SNAP, ALL, text)

@@ -52,7 +52,7 @@ def test_regions_cover_all_three_texts_in_order():
 words = st.lists(st.sampled_from(["alpha", "beta", "gamma", "delta", "x", ""]), max_size=8)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)
 @given(base=words, ours=words, theirs=words)
 def test_no_line_either_side_added_is_lost(base, ours, theirs):
     b, o, t = ("\n".join(lines) for lines in (base, ours, theirs))

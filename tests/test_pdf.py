@@ -65,7 +65,7 @@ def test_pdf_path_rejects_non_ids(cache, bad):
         pdf_path(cache, bad)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)
 @given(st.text())
 def test_pdf_path_is_inside_the_cache_for_any_input(text):
     cache = Path("/tmp/reader-cache-test")
@@ -187,7 +187,7 @@ def test_normalize_text():
     )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("ab -\n\t\u00a0´cA.")), max_size=60))
 def test_normalize_text_properties(raw):
     out = normalize_text(raw)

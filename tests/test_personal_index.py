@@ -42,7 +42,7 @@ items = st.lists(st.text(alphabet="ab 가-é.", max_size=10), min_size=0, max_si
 looked = st.lists(st.text(alphabet="ab가é", min_size=1, max_size=3), min_size=1, max_size=3)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(st.lists(st.tuples(items, st.text(alphabet="ab 가-é.\n", max_size=20)), min_size=1, max_size=12),
        st.integers(0, 12), looked)
 def test_the_readers_fields_answer_as_their_normalised_text(edits, untouched, tokens):

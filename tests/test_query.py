@@ -190,7 +190,7 @@ QUERY_ALPHABET = st.sampled_from(
 )
 
 
-@settings(max_examples=600, deadline=None)
+@settings(deadline=None)
 @given(st.one_of(st.text(max_size=60), st.lists(QUERY_ALPHABET, max_size=25).map("".join)))
 def test_no_text_makes_the_parser_raise(text):
     query = parse(text)

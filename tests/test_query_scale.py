@@ -110,7 +110,7 @@ texts = st.lists(st.text(alphabet="ab 가나-é.", max_size=12), min_size=0, max
 needles = st.lists(st.text(alphabet="ab가나é", min_size=1, max_size=3), min_size=1, max_size=3)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(st.lists(texts, min_size=1, max_size=6), needles)
 def test_the_word_index_answers_as_the_normalised_text(fields, tokens):
     """Word starts, phrases (never across two items of a field), in titles and commentary."""
@@ -132,7 +132,7 @@ def test_the_word_index_answers_as_the_normalised_text(fields, tokens):
         assert index.normalised("title", e.arxiv_id) == normalise(e.title)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)
 @given(st.text(alphabet=st.sampled_from("aZ9 _-.,!?\t\n가힣각é한글 ")))
 def test_normalise_of_ascii_and_hangul_is_the_general_road(text):
     from reader.core.words import _WORD, fold

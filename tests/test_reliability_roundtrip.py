@@ -203,7 +203,7 @@ def _paper(title=None, authors=(), tags=(), commentary="", note="", read=False) 
 any_text = st.one_of(st.text(), texts, st.lists(st.one_of(line, st.sampled_from(LINE_PIECES)), max_size=30).map("\n".join))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(any_text, st.sampled_from(["<text>", "200712 week.md", "2020-07-12.md", ""]))
 def test_parse_never_raises_and_every_id_is_valid(text, source):
     parsed = parse_text(text, source=source)  # would raise, or report an internal error
@@ -218,7 +218,7 @@ def test_parse_never_raises_and_every_id_is_valid(text, source):
 # --- export, then parse --------------------------------------------------------------------------
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(libraries())
 def test_export_then_parse_gives_back_the_same_papers(library):
     expected, got, text = round_trip(*library)

@@ -422,7 +422,7 @@ _STATES = st.builds(
 ).map(lambda s: PaperState(s.read, s.tags, s.read_at if s.read else None))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(deadline=None)
 @given(st.lists(st.dictionaries(st.sampled_from(_IDS), _STATES, max_size=12), max_size=6))
 def test_the_state_file_answers_as_a_dict_of_states_would(changes):
     model: dict[str, PaperState] = {}
@@ -447,7 +447,7 @@ _DOCS = st.dictionaries(_TEXT, st.dictionaries(_TEXT, st.one_of(_TEXT, st.intege
                                                                st.lists(st.integers(), max_size=3))), max_size=5)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(st.dictionaries(st.sampled_from(["digests", "papers", "_meta"]), _DOCS, min_size=1), st.integers(1, 40),
        st.booleans())
 def test_a_file_read_in_pieces_gives_every_document_and_where_it_is(tables, step, spaced):
