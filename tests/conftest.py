@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import tempfile
 
 import pytest
 from hypothesis import settings
@@ -16,6 +17,15 @@ pytest_plugins = ["tests.httpserver"]
 settings.register_profile("repeatable", derandomize=True, database=None)
 settings.register_profile("explore", max_examples=2000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The suite runs `reader` as a command a few hundred times: let those runs (and the
+    workers) keep compiled bytecode in one cache outside the clone, even where
+    PYTHONDONTWRITEBYTECODE is set, instead of compiling reader afresh each time (~60 ms)."""
+    if "PYTHONPYCACHEPREFIX" not in os.environ:
+        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+        os.environ["PYTHONPYCACHEPREFIX"] = os.path.join(tempfile.gettempdir(), "reader-tests-pycache")
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
