@@ -19,13 +19,11 @@ editor that shows the merge keeps the cursor where the typing was.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    import difflib
+from typing import Any
 
 OURS_MARK = "<<<<<<< this edit"
 SPLIT_MARK = "======="
@@ -37,8 +35,6 @@ _TOKENS = re.compile(r"\w+|\s+|[^\w\s]")
 def _matcher(a: Sequence[Any], b: Sequence[Any]) -> difflib.SequenceMatcher[str]:
     """difflib without its "popular items are junk" heuristic, which on long notes
     treats every common word (or space) as unmatchable."""
-    import difflib  # (lazy: only a note edited in two places at once needs it; not the app's start)
-
     return difflib.SequenceMatcher(None, a, b, autojunk=False)
 
 
