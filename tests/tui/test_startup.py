@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import threading
 
+import pytest
+
 from reader.core import glance
 from reader.core.library import Library
 from reader.tui.app import ReaderApp
@@ -67,6 +69,7 @@ async def test_the_first_screen_comes_from_the_glance_then_the_whole_library(lib
         assert papers_before == papers_after  # same lists: nothing jumps
 
 
+@pytest.mark.real_startup_timing  # (keys in the app's first moments, with its own pauses)
 async def test_keys_that_need_the_whole_library_wait_for_it(library, tmp_path, monkeypatch):
     monkeypatch.setenv("READER_EXPORT_DIR", str(tmp_path / "exports"))
     glance.write(library)
