@@ -126,7 +126,11 @@ class ReaderApp(KeysInOrderApp, OneLineCrashApp):
     def on_mount(self) -> None:
         self._apply_settings()
         initial, self._initial_load = self._initial_load, None
-        self.push_screen(MainScreen(self.service, self.library, initial_load=initial, width=self.size.width))
+        main = MainScreen(self.service, self.library, initial_load=initial, width=self.size.width)
+        # Pushed once Textual's start-up batch is over (call_later: after this handler and
+        # the rest of the app's start): a screen laid out inside that batch is drawn and
+        # the drawing thrown away, and the first frame waits for a second one (~20 ms).
+        self.call_later(self.push_screen, main)
         if self.heap.active:
             self.set_timer(2.0, self.resume_gc)  # in case there is no list to paint
 
