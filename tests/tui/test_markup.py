@@ -25,7 +25,7 @@ from .conftest import ready, settle, type_text
 from .helpers import entry, make_library
 from .textual_test_compat import notifications, screen_strips, screen_text
 
-SIZE = (220, 60)
+SIZE = (220, 36)  # wide enough for every markup-laden line in full; no taller than the panes need (drawing costs by the cell)
 
 
 def hostile(name: str) -> str:
