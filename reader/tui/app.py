@@ -60,6 +60,7 @@ class ReaderApp(KeysInOrderApp, OneLineCrashApp):
         library.origin = Origin.new("app", "app")
         self.demo = demo
         self.service = service or LibraryService(library)
+        self._owns_service = service is None  # (run_app closes the one it gives, after the app)
         self._initial_load: Future | None = initial_load or self.service.first_load()
         self.last_error: str | None = None
         self.fatal_error: str | None = None  # why the app stopped (run_app returns it)
@@ -117,6 +118,12 @@ class ReaderApp(KeysInOrderApp, OneLineCrashApp):
         """Stop: the library could not be read (the command line prints ``error``)."""
         self.fatal_error = error
         self.exit(return_code=1)
+
+    def on_unmount(self) -> None:
+        """The app is gone however it ended (q, an error, a test's end): the library
+        thread it started finishes what was asked and stops, not left waiting."""
+        if self._owns_service:
+            self.service.close()
 
     def freeze_heap(self, moment: str) -> None:
         """Keep the garbage collector off what the library's first full read (or the
