@@ -19,8 +19,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from concurrent.futures import Future
-from functools import partial
 from typing import TYPE_CHECKING, Any
+
+from textual.worker import WorkType
 
 from reader.core.snapshot import Snapshot
 from reader.core.views import ViewKind
@@ -44,7 +45,13 @@ if TYPE_CHECKING:
 # --- reading the library: one way back, as messages -----------------------------------------
 def load(screen: MainScreen, future: Future[Any] | None = None) -> None:
     """Show the library as ``future`` reads it (default: read it all again)."""
-    wait = partial(_await_load, screen, future if future is not None else screen.service.load())
+    reading = future if future is not None else screen.service.load()
+
+    async def waiting() -> None:
+        await _await_load(screen, reading)
+
+    wait: WorkType[None] = waiting
+
     # Exclusive in its group: a newer read replaces the wait for an older one. (A function,
     # not a coroutine: a worker cancelled before it starts leaves no coroutine unawaited.)
     screen.run_worker(wait, name="load", group="load", exclusive=True, exit_on_error=False)
