@@ -43,7 +43,7 @@ def test_a_mistyped_option_is_still_a_usage_error(capsys):
 def test_the_app_stopping_on_a_damaged_library_is_a_one_line_error(capsys, tmp_path, monkeypatch):
     import reader.tui
 
-    monkeypatch.setattr(reader.tui, "run_app", lambda library, demo=False: "library file x.json is damaged")
+    monkeypatch.setattr(reader.tui, "run_app", lambda library, demo=False, heap=None: "library file x.json is damaged")
     assert run(["--data-dir", str(tmp_path / "lib")]) == 1
     assert capsys.readouterr().err == "reader: error: library file x.json is damaged\n"
 

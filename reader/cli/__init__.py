@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
-from .common import CliError
+from .errors import CliError
 
 if TYPE_CHECKING:
     import argparse
@@ -74,12 +74,21 @@ def run(argv: Sequence[str] | None = None) -> int:
     from ..core.library_errors import LibraryError  # (lazy, with the line above)
 
     argv = list(sys.argv[1:] if argv is None else argv)
-    args = app_options(argv) or build_parser().parse_args(argv)
+    opening = app_options(argv)
+    heap = None
+    if opening is not None:
+        # The app's garbage-collector policy (tui/heap.py) from here, before the library's
+        # modules load: no collection during the start-up, which makes and keeps objects.
+        from ..tui.heap import HeapKeeper
+
+        heap = HeapKeeper()
+        heap.pause()
+    args = opening or build_parser().parse_args(argv)
     try:
         if args.command is None:
             from .app import open_app
 
-            return open_app(args)
+            return open_app(args, heap)
         return int(args.handler(args) or 0)
     except (CliError, LibraryError, DigestReadError) as exc:
         print(f"reader: error: {exc}", file=sys.stderr)
@@ -96,3 +105,6 @@ def run(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"reader: internal error: {type(exc).__name__}: {exc} (set READER_DEBUG=1 for details)", file=sys.stderr)
         return 1
+    finally:
+        if heap is not None:
+            heap.restore()  # (run_app has done so already, unless it never ran)

@@ -6,19 +6,24 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..core.library import Library
 from ..core.locations import cache_dir, data_dir
-from .common import CliError
+from .errors import CliError
+
+if TYPE_CHECKING:
+    from ..tui.heap import HeapKeeper
 
 
-def open_app(args) -> int:
-    """``args``: ``data_dir`` and ``demo`` (argparse's, or ``app_options``)."""
+def open_app(args, heap: HeapKeeper | None = None) -> int:
+    """``args``: ``data_dir`` and ``demo`` (argparse's, or ``app_options``); ``heap``: the
+    collector's keeper, already paused (else the app starts one)."""
 
     if not args.demo:
         # Not read here: the app draws its first screen from the glance (core/glance.py)
         # and reads the rest in the background; a damaged file stops it with the error.
-        _run(Library(data_dir(args.data_dir)), demo=False)
+        _run(Library(data_dir(args.data_dir)), demo=False, heap=heap)
         return 0
     from ..core.demo import demo_library  # (lazy: only when it is used)
 
@@ -27,15 +32,15 @@ def open_app(args) -> int:
     os.environ["READER_CACHE_DIR"] = str(scratch / "cache")
     try:
         library = demo_library(scratch / "data", prepared)
-        _run(library, demo=True)
+        _run(library, demo=True, heap=heap)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return 0
 
 
-def _run(library, *, demo: bool) -> None:
+def _run(library, *, demo: bool, heap: HeapKeeper | None) -> None:
     from ..tui import run_app  # (lazy: the app's package only when the app opens)
 
-    error = run_app(library, demo=demo)
+    error = run_app(library, demo=demo, heap=heap)
     if error:
         raise CliError(error)

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 from ..core.ids import is_valid_id
 from ..core.locations import cache_dir
 from ..core.text import one_line
-from .common import CliError, canonical_ids, keep_glance, known_ids, load_snapshot, open_library
+from .common import canonical_ids, keep_glance, known_ids, load_snapshot, open_library
+from .errors import CliError
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID

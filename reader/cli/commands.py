@@ -18,7 +18,8 @@ from ..core.fs import atomic_write
 from ..core.library import ALL_FILES, normalize_tag
 from ..core.locations import cache_dir
 from ..core.text import printable
-from .common import CliError, canonical_ids, glance_after_check, keep_glance, known_ids, load_snapshot, open_library
+from .common import canonical_ids, glance_after_check, keep_glance, known_ids, load_snapshot, open_library
+from .errors import CliError
 from .export_commands import add_export_arguments, export_special
 from .output import paper_json, paper_line, print_show
 from .query_args import add_query_argument

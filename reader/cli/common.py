@@ -12,13 +12,10 @@ from ..core.library import Library
 from ..core.library_errors import LibraryError
 from ..core.locations import data_dir
 from ..core.snapshot import Snapshot
+from .errors import CliError
 
 if TYPE_CHECKING:
     import argparse  # (annotations only: opening the app imports no argparse)
-
-
-class CliError(Exception):
-    """An error to print as one line (``reader: error: ...``) before exiting 1."""
 
 
 def open_library(args: argparse.Namespace):

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 from ..core.fs import atomic_write
 from ..core.text import one_line, printable
-from .common import CliError, open_library
+from .common import open_library
+from .errors import CliError
 from .query_args import add_query_argument
 
 if TYPE_CHECKING:

@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 from .commands import _progress
-from .common import CliError, keep_glance, open_library
+from .common import keep_glance, open_library
+from .errors import CliError
 
 
 def register(sub: argparse._SubParsersAction) -> None:

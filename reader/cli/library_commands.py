@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 from ..core.ids import parse_id
 from ..core.library import normalize_tag
 from ..core.text import one_line
-from .common import CliError, canonical_ids, keep_glance, open_library
+from .common import canonical_ids, keep_glance, open_library
+from .errors import CliError
 
 if TYPE_CHECKING:
     from ..core.history import Change

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 from ..core.library import normalize_tag
 from ..core.locations import cache_dir, data_dir
-from .common import CliError, canonical_ids
+from .common import canonical_ids
+from .errors import CliError
 
 if TYPE_CHECKING:
     from ..core.engine import Engine

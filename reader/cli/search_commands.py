@@ -8,7 +8,8 @@ import os
 import sys
 
 from ..core.text import one_line, printable
-from .common import CliError, load_snapshot, open_library
+from .common import load_snapshot, open_library
+from .errors import CliError
 from .query_args import add_query_argument, engine_for, parse_words
 
 

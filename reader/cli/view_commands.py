@@ -7,7 +7,8 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
-from .common import CliError, load_snapshot, open_library
+from .common import load_snapshot, open_library
+from .errors import CliError
 
 if TYPE_CHECKING:
     from ..core.saved_views import SavedView

@@ -14,21 +14,23 @@ if TYPE_CHECKING:
     from reader.core.library import Library
 
 
-def run_app(library: Library, *, demo: bool = False) -> str | None:
+def run_app(library: Library, *, demo: bool = False, heap: HeapKeeper | None = None) -> str | None:
     """Run the app on ``library`` until the reader quits; returns why it stopped when
     the library could not be read (a damaged file) or a bug stopped it, else None.
 
     The first snapshot load (without the commentary: enough for the lists) starts on
     the library thread before textual is imported, so reading a big library overlaps
     with starting the UI; the full load follows after the first paint. The garbage
-    collector waits until then too (heap.py). With ``demo`` and an empty library, the
-    bundled sample digest is imported first.
+    collector waits until then too (heap.py; ``heap``: a keeper the command line already
+    paused, else one is made here). With ``demo`` and an empty library, the bundled sample
+    digest is imported first.
     """
     trace("run_app")
 
     trace_gc()
-    heap = HeapKeeper()
-    heap.pause()
+    if heap is None:
+        heap = HeapKeeper()
+        heap.pause()
 
     service = LibraryService(library)
     if demo:

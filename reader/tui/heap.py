@@ -80,7 +80,9 @@ class HeapKeeper:
             gc.set_threshold(*self._thresholds)
         if self.active and self._was_enabled:
             gc.enable()
-        gc.unfreeze()
+        if self._frozen:
+            gc.unfreeze()
+            self._frozen.clear()
         if self._switch_interval is not None:
             sys.setswitchinterval(self._switch_interval)
             self._switch_interval = None

@@ -269,7 +269,7 @@ def test_demo_exports_go_where_the_readme_says(monkeypatch, tmp_path):
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.chdir(tmp_path)
     seen: list[object] = []
-    monkeypatch.setattr(cli_app, "_run", lambda library, demo: seen.append((os.environ.get("READER_EXPORT_DIR"), export_dir())))
+    monkeypatch.setattr(cli_app, "_run", lambda library, demo, heap=None: seen.append((os.environ.get("READER_EXPORT_DIR"), export_dir())))
     cli_app.open_app(SimpleNamespace(demo=True, data_dir=None))
     assert seen == [(None, tmp_path / "home" / "Documents" / "reader")]
 

@@ -103,7 +103,7 @@ def test_the_demo_keeps_its_session_in_its_own_folder(tmp_path, monkeypatch):
     session_path(user_data).write_text(json.dumps(Session(View.tag("mine"), None, "notes", 9).to_json()))
     before = session_path(user_data).read_bytes()
     seen = []
-    monkeypatch.setattr(cli_app, "_run", lambda library, demo: seen.append(library.data_dir))
+    monkeypatch.setattr(cli_app, "_run", lambda library, demo, heap=None: seen.append(library.data_dir))
     from reader.cli import run
 
     assert run(["--demo"]) == 0
