@@ -110,3 +110,21 @@ def test_a_damaged_demo_copy_is_imported_again(tmp_path):
     assert Snapshot.load(library).papers
     assert b'"digests"' in next((cache / "demo").rglob("catalog.json")).read_bytes()[:200]
     assert Snapshot.load(demo.demo_library(tmp_path / "three", cache)).papers
+
+
+def test_the_collector_waits_from_the_command_line_until_the_app_is_done(tmp_path, monkeypatch):
+    import gc
+
+    import reader.tui
+
+    seen = []
+
+    def run_app(library, demo=False, heap=None):
+        seen.append((heap is not None and heap.active, gc.isenabled()))
+        return None
+
+    monkeypatch.setattr(reader.tui, "run_app", run_app)
+    assert gc.isenabled()
+    assert run(["--data-dir", str(tmp_path / "lib")]) == 0
+    assert seen == [(True, False)]  # paused before the library's modules loaded, for the app
+    assert gc.isenabled()  # and as it was afterwards, even when the app never ran its own restore

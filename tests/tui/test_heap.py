@@ -90,3 +90,13 @@ def test_no_idle_collection_while_a_load_has_the_collector_paused(monkeypatch):
     assert collected == [()]
     monkeypatch.undo()
     keeper.restore()
+
+
+def test_a_keeper_that_froze_nothing_leaves_other_frozen_objects_frozen():
+    kept = [[n] for n in range(100)]
+    gc.freeze()
+    frozen = gc.get_freeze_count()
+    keeper = HeapKeeper()
+    keeper.pause()
+    keeper.restore()  # (quit before the first paint: nothing of its own was frozen)
+    assert gc.get_freeze_count() == frozen and kept and gc.isenabled()

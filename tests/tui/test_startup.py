@@ -97,6 +97,17 @@ async def test_keys_that_need_the_whole_library_wait_for_it(library, tmp_path, m
     assert any("typed early" in text for text in fresh.notes().values())  # n focused the editor
 
 
+async def test_the_library_thread_stops_with_the_app_however_it_ends(library):
+    app = ReaderApp(library)  # (it makes its own library thread)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        own = app.service._thread
+        assert own.name == "reader-library" and own.is_alive()
+    # Ended without q (as a crash or a test ends it): the thread it started has stopped.
+    assert not own.is_alive()
+    assert app.service.submit(lambda: 1).exception() is not None
+
+
 async def test_the_app_leaves_an_up_to_date_glance_behind(library):
     app = ReaderApp(Library(library.data_dir))
     async with app.run_test(size=(120, 40)) as pilot:
