@@ -200,6 +200,11 @@ class ReaderApp(KeysInOrderApp, OneLineCrashApp):
             main.follow_cursor()
         return await super().run_action(action, default_namespace, namespaces)
 
+    def ready_for_keys(self) -> bool:
+        """Keys typed ahead (read as the app starts) wait for the main screen, pushed a
+        moment after the app mounts (see on_mount)."""
+        return self._main() is not None
+
     def _main(self) -> MainScreen | None:
         return next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
 

@@ -45,6 +45,24 @@ def fresh(library: Library) -> Library:
     return Library(library.data_dir)
 
 
+async def test_keys_typed_before_the_app_has_its_main_screen_go_to_it(library, monkeypatch):
+    # Typed right after `reader` Enter: read by the terminal driver as the app starts,
+    # before its main screen is up (it is pushed a moment after the app mounts).
+    mount = ReaderApp.on_mount
+
+    def typed_ahead(app: ReaderApp) -> None:
+        together(app, "j", "space")
+        mount(app)
+
+    monkeypatch.setattr(ReaderApp, "on_mount", typed_ahead)
+    app = ReaderApp(library)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await settle(pilot)
+        assert app.screen.snapshot.state(WEEK2[1]).read
+        assert not app.screen.snapshot.state(WEEK2[0]).read
+
+
 async def test_j_then_space_together_marks_the_row_under_the_cursor(library):
     app = ReaderApp(library)
     async with app.run_test(size=SIZE) as pilot:
