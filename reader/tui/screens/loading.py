@@ -242,8 +242,10 @@ def when_loaded(action: Callable[[MainScreen], None], name: str) -> Callable[[Ma
             await needs_everything(screen)
             action(screen)
 
-        # Exclusive in its group: pressed twice while loading, it runs once.
-        screen.run_worker(after_load(), group=f"wait-{name}", exclusive=True, exit_on_error=False)
+        wait: WorkType[None] = after_load
+        # Exclusive in its group: pressed twice while loading, it runs once. (A function, as
+        # in load(): the press it replaces may not have started.)
+        screen.run_worker(wait, group=f"wait-{name}", exclusive=True, exit_on_error=False)
 
     method.__doc__ = action.__doc__
     return method
