@@ -130,14 +130,14 @@ class ReaderApp(KeysInOrderApp, OneLineCrashApp):
         indexes built after it) made; see heap.py."""
         self.heap.freeze(moment)
 
+    def get_default_screen(self) -> MainScreen:
+        """The main screen is the app's first screen (Textual's own default screen would
+        be styled, mounted and laid out for nothing: ~10 ms before the first paint)."""
+        initial, self._initial_load = self._initial_load, None
+        return MainScreen(self.service, self.library, initial_load=initial, width=self.size.width)
+
     def on_mount(self) -> None:
         self._apply_settings()
-        initial, self._initial_load = self._initial_load, None
-        main = MainScreen(self.service, self.library, initial_load=initial, width=self.size.width)
-        # Pushed once Textual's start-up batch is over (call_later: after this handler and
-        # the rest of the app's start): a screen laid out inside that batch is drawn and
-        # the drawing thrown away, and the first frame waits for a second one (~20 ms).
-        self.call_later(self.push_screen, main)
         if self.heap.active:
             self.set_timer(2.0, self.resume_gc)  # in case there is no list to paint
 
@@ -199,11 +199,6 @@ class ReaderApp(KeysInOrderApp, OneLineCrashApp):
         if main is not None:
             main.follow_cursor()
         return await super().run_action(action, default_namespace, namespaces)
-
-    def ready_for_keys(self) -> bool:
-        """Keys typed ahead (read as the app starts) wait for the main screen, pushed a
-        moment after the app mounts (see on_mount)."""
-        return self._main() is not None
 
     def _main(self) -> MainScreen | None:
         return next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)

@@ -78,7 +78,7 @@ class KeysInOrderApp(App):
             except ScreenStackError:  # closing: no screen takes keys any more
                 self._keys_waiting.clear()
                 return
-            if not (screen.is_mounted and self.ready_for_keys()) and not self._waited_too_long():
+            if not screen.is_mounted and not self._waited_too_long():
                 self.set_timer(SCREEN_WAIT, partial(self.post_message, KeyDone(0)))
                 return
             self._screen_wait_since = None
@@ -97,11 +97,6 @@ class KeysInOrderApp(App):
                     self._key_watch = self.set_interval(KEY_PATIENCE, self._key_late)
                 else:
                     self._key_watch.resume()
-
-    def ready_for_keys(self) -> bool:
-        """Whether the app's own screens are up to take keys (an app that pushes its first
-        screen a moment after it starts holds the keys typed ahead until then)."""
-        return True
 
     def _waited_too_long(self) -> bool:
         now = time.monotonic()

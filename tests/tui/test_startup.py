@@ -69,6 +69,15 @@ async def test_the_first_screen_comes_from_the_glance_then_the_whole_library(lib
         assert papers_before == papers_after  # same lists: nothing jumps
 
 
+async def test_the_main_screen_is_the_apps_first_and_only_base_screen(library):
+    # No throwaway default screen styled and laid out before it (time before the first paint).
+    app = ReaderApp(library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert app.screen_stack == [app._main()]
+        assert app.screen.id != "_default"
+
+
 @pytest.mark.real_startup_timing  # (keys in the app's first moments, with its own pauses)
 async def test_keys_that_need_the_whole_library_wait_for_it(library, tmp_path, monkeypatch):
     monkeypatch.setenv("READER_EXPORT_DIR", str(tmp_path / "exports"))

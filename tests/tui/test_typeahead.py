@@ -45,9 +45,9 @@ def fresh(library: Library) -> Library:
     return Library(library.data_dir)
 
 
-async def test_keys_typed_before_the_app_has_its_main_screen_go_to_it(library, monkeypatch):
+async def test_keys_typed_as_the_app_starts_go_to_its_main_screen(library, monkeypatch):
     # Typed right after `reader` Enter: read by the terminal driver as the app starts,
-    # before its main screen is up (it is pushed a moment after the app mounts).
+    # queued before the app has mounted (the main screen is its first screen).
     mount = ReaderApp.on_mount
 
     def typed_ahead(app: ReaderApp) -> None:
