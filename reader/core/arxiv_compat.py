@@ -20,10 +20,10 @@ Importing this module imports the package (and lxml): import it only to parse.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
 
 import arxiv
 from arxiv import _feed  # private: the package's Atom parser, without its fetching (see above)
+from msgspec import Struct, field
 
 PINNED_VERSION = "4.0.2"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -33,8 +33,7 @@ class BadFeed(Exception):
     """The reply is not an Atom feed the package can read."""
 
 
-@dataclass
-class Feed:
+class Feed(Struct):
     results: list[arxiv.Result] = field(default_factory=list)
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (entry's <id>, why)
 

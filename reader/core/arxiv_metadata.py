@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import unquote
 
+from msgspec import Struct
+
 if TYPE_CHECKING:  # pragma: no cover
     import arxiv
 
@@ -83,8 +85,7 @@ class ArxivMetadata:
 Status = Literal["ok", "not_found", "error"]
 
 
-@dataclass
-class FetchOutcome:
+class FetchOutcome(Struct):
     """The result for one requested id.
 
     ``error`` is a short reason meant to be shown to the user, e.g.

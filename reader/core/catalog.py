@@ -20,10 +20,11 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
+
+from msgspec import Struct
 
 from . import json_stream
 from .records import DigestRecord, Interner, PaperRecord
@@ -48,8 +49,7 @@ def newest_first(digest: DigestRecord) -> tuple[dt.date, str]:
     return (digest.date or dt.date.min, digest.imported_at)
 
 
-@dataclass(frozen=True, slots=True)
-class Catalog:
+class Catalog(Struct, frozen=True):
     """Every digest (newest first) and every paper, as one version of catalog.json has them."""
 
     digests: tuple[DigestRecord, ...]

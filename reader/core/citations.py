@@ -24,9 +24,10 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct
 
 from .cite_ids import canonical
 from .fs import atomic_write
@@ -43,8 +44,7 @@ INDEX_NAME = "cites.json"
 INDEX_FORMAT = 1
 
 
-@dataclass(frozen=True, slots=True)
-class Cites:
+class Cites(Struct, frozen=True):
     """What one paper's text cites: the library's papers, and how many other arXiv ids."""
 
     in_library: list[str]

@@ -16,10 +16,10 @@ wrong, in one line, and the app goes on with its defaults.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from msgspec import Struct
 from platformdirs import user_config_dir
 
 from .fs import atomic_write
@@ -33,8 +33,7 @@ class ConfigError(Exception):
     """The config file can't be read: one line naming it and saying what to do."""
 
 
-@dataclass(frozen=True, slots=True)
-class Config:
+class Config(Struct, frozen=True):
     theme: str | None = None
 
 

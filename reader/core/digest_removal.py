@@ -11,9 +11,10 @@ while nothing has put those documents back meanwhile.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from .records import DigestRecord
 from .storage import LibraryError
@@ -68,8 +69,7 @@ def resolve(digests: Sequence[DigestRecord], wanted: str) -> DigestRecord:
     return found[0]
 
 
-@dataclass(frozen=True, slots=True)
-class Removal:
+class Removal(Struct, frozen=True):
     """What removing digests did: the digests removed, the papers that left the catalogue
     (their state and notes kept) and how many of their papers stayed (another digest
     lists them)."""

@@ -18,9 +18,10 @@ import re
 import shlex
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
 
 from .fs import atomic_write
 from .history import Change
@@ -60,8 +61,7 @@ _WHAT_A_NEW_FILE_HOLDS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class FileReport:
+class FileReport(Struct, frozen=True):
     path: Path
     problem: str | None  # None: fine, or missing (a library starts with no files)
     exists: bool
@@ -99,8 +99,7 @@ class FileReport:
         return f"{self.path.name}: ok"
 
 
-@dataclass(frozen=True, slots=True)
-class RestoreOutcome:
+class RestoreOutcome(Struct, frozen=True):
     ok: bool
     lines: list[str] = field(default_factory=list)  # the first says what happened
 

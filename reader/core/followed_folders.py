@@ -30,9 +30,10 @@ import datetime as dt
 import hashlib
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field
 
 from .digest_file import MAX_DIGEST_BYTES
 from .importer import FileOutcome, expand_paths, import_paths, shown
@@ -62,8 +63,7 @@ FILE, TABLE = "folders", "folders"
 HASH_CHUNK = 1 << 20
 
 
-@dataclass(frozen=True, slots=True)
-class Folder:
+class Folder(Struct, frozen=True):
     """A followed folder as the library remembers it."""
 
     path: str  # resolved
@@ -85,8 +85,7 @@ class Folder:
         }
 
 
-@dataclass
-class FolderUpdate:
+class FolderUpdate(Struct):
     """What an update found in one folder, and did."""
 
     path: str
@@ -137,8 +136,7 @@ class FolderUpdate:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Pending:
+class Pending(Struct, frozen=True):
     """What an update of a folder would import: counts of new and changed files."""
 
     path: str
@@ -228,8 +226,7 @@ def _files(folder: Path) -> dict[str, Path]:
     return {path.relative_to(folder).as_posix(): path for path in expand_paths([folder])}
 
 
-@dataclass
-class _Look:
+class _Look(Struct):
     """What is in a folder now, against its record."""
 
     new: dict[str, tuple[Path, dict[str, Any]]] = field(default_factory=dict)

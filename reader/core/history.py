@@ -24,14 +24,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 HISTORY_LIMIT = 100
 
 
-@dataclass(frozen=True, slots=True)
-class Origin:
+class Origin(Struct, frozen=True):
     """Who made a change: ``kind`` is ``app`` or ``command``; ``session`` is unique to
     one run of the app or one command; ``name`` the command (``mark``, ``tag``...)."""
 
@@ -57,8 +57,7 @@ class Origin:
             return None
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(Struct, frozen=True):
     """One step, as kept in history.json. ``papers`` maps a paper id to what the step did
     to it: ``read`` [before, after], ``read_at`` [before, after], ``tags`` {added,
     removed}, ``note`` [before, after]. Steps written by older readers have only
@@ -184,8 +183,7 @@ def step_doc(
     return doc
 
 
-@dataclass(frozen=True, slots=True)
-class UndoOutcome:
+class UndoOutcome(Struct, frozen=True):
     """What undoing a step did: the papers it put back, and what it left, and why."""
 
     change: Change
@@ -197,8 +195,7 @@ class UndoOutcome:
         return self.change.label
 
 
-@dataclass
-class Inverse:
+class Inverse(Struct):
     """The inverse of a step worked out against the files as they are."""
 
     states: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> new state doc

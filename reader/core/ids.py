@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
 from functools import cache
 from urllib.parse import parse_qsl, unquote, urlsplit
+
+from msgspec import Struct
 
 __all__ = [
     "ARXIV_ID",
@@ -100,8 +101,7 @@ ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 _ZERO_WIDTH_RE = re.compile(f"[{ZERO_WIDTH}]")
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(Struct, frozen=True):
     """One arXiv link or id mention in a text.
 
     ``start``/``end`` are character offsets into the text given to ``find_links`` (``text[start:end]

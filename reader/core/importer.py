@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from .digest import DigestReadError, parse_text, read_digest_file
 from .library import ImportResult, Library
@@ -17,8 +18,7 @@ DIGEST_SUFFIXES = (".md", ".txt", ".markdown")
 BATCH = 100  # files per library write when importing a folder
 
 
-@dataclass(slots=True)
-class FileOutcome:
+class FileOutcome(Struct):
     """What happened to one file: imported (``result``), skipped, or failed (``error``)."""
 
     path: Path

@@ -29,8 +29,9 @@ import os
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct
 
 if TYPE_CHECKING:  # pragma: no cover
     import requests
@@ -44,8 +45,7 @@ DEFAULT_STALL = 10.0  # seconds: $READER_NET_TIMEOUT
 STALL_ENV = "READER_NET_TIMEOUT"
 
 
-@dataclass(frozen=True, slots=True)
-class Limits:
+class Limits(Struct, frozen=True):
     max_bytes: int
     stall: float  # seconds without a byte: connecting, and between two reads
     deadline: float  # seconds for the whole reply, headers and body

@@ -31,9 +31,10 @@ import hashlib
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field
 
 from .library import PaperEdit, normalize_tag
 from .split_format import FolderConflict, FrontMatterError, front_matter_tags
@@ -102,8 +103,7 @@ def split_region(region: str) -> tuple[str, str] | None:
     return region[: m.start()], below.strip("\n")
 
 
-@dataclass(frozen=True, slots=True)
-class Edits:
+class Edits(Struct, frozen=True):
     """What a file changed since it was written: ``note`` (its new text, the edit of
     ``base``; None: unchanged) and the tags it ``add``\\ s and ``remove``\\ s."""
 
@@ -185,8 +185,7 @@ def find_edits(
     return Edits(note, base, tuple(add), tuple(remove), tuple(dropped))
 
 
-@dataclass
-class Taken:
+class Taken(Struct):
     """What taking a file's edits back did: the note and tags the library now has."""
 
     arxiv_id: str

@@ -22,8 +22,9 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 OURS_MARK = "<<<<<<< this edit"
 SPLIT_MARK = "======="
@@ -82,8 +83,7 @@ def merge_regions(base: Sequence[Any], ours: Sequence[Any], theirs: Sequence[Any
     return regions
 
 
-@dataclass(frozen=True, slots=True)
-class Merged:
+class Merged(Struct, frozen=True):
     text: str
     conflicts: int  # places where both versions were kept between markers
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 __all__ = [
     "BULLET",
@@ -88,8 +89,7 @@ def normalize_text(text: str) -> str:
     return out.strip("\n")
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(Struct, frozen=True):
     """One line as the PDF draws it: its text and, when known, where its first character
     is (points, y upwards), its font size, and whether it runs left to right."""
 

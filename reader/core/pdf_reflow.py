@@ -27,8 +27,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from itertools import pairwise
+
+from msgspec import Struct, field
 
 from .pdf_hyphens import settle_hyphens
 from .pdf_lines import (
@@ -49,8 +50,7 @@ from .pdf_lines import (
 __all__ = ["Reflowed", "reflow_page", "reflow_text"]
 
 
-@dataclass(slots=True)
-class Reflowed:
+class Reflowed(Struct):
     """A reflowed page: its text, and the offsets in it of hyphens that ended a line inside a
     word (kept for now; ``settle_hyphens`` decides)."""
 
@@ -109,8 +109,7 @@ class _Stats:
         return len(text) < 0.7 * self.full
 
 
-@dataclass(slots=True)
-class _Block:
+class _Block(Struct):
     kind: str  # para, heading, item, kept
     parts: list[str]  # its lines, each with what joins it to the line before
     last: Line

@@ -8,9 +8,10 @@ again the next time the text is wanted."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
 
 from .fs import atomic_write
 from .pdf_paths import pdf_path, text_cache_path
@@ -24,8 +25,7 @@ NOT_DOWNLOADED = "PDF not downloaded"
 CANCELLED = "cancelled"
 
 
-@dataclass
-class PaperText:
+class PaperText(Struct):
     """The text of a paper: ``pages[i]`` is page i+1 ("" for a skipped page), its paragraphs
     separated by a blank line; ``cites``: the arXiv ids its text names (no version, in the
     order they first appear, its own id left out)."""

@@ -22,7 +22,8 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from .ids import parse_id
 from .query_values import BadValue, date_range, iso_week, year_range
@@ -76,84 +77,71 @@ _FIELD = re.compile(r"([A-Za-z]+(?:-[A-Za-z]+)*):")  # (cited-by:)
 # --------------------------------------------------------------------------- nodes
 
 
-@dataclass(frozen=True, slots=True)
-class Words:
+class Words(Struct, frozen=True):
     """Words (or a phrase) to find at word starts: in one indexed ``field``, or in any."""
 
     field: str | None
     tokens: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Tag:
+class Tag(Struct, frozen=True):
     value: str  # folded, no '#'
     prefix: bool = False  # tag:gen* matches every tag starting with "gen"
 
 
-@dataclass(frozen=True, slots=True)
-class Is:
+class Is(Struct, frozen=True):
     state: str  # one of IS_VALUES
 
 
-@dataclass(frozen=True, slots=True)
-class Digest:
+class Digest(Struct, frozen=True):
     """A digest by its date (or the start of one: ``2020-07``), id, or name's words."""
 
     value: str  # as typed, stripped
     tokens: tuple[str, ...]  # the name's words to look for
 
 
-@dataclass(frozen=True, slots=True)
-class Week:
+class Week(Struct, frozen=True):
     week: str  # "2020-W28"
 
 
-@dataclass(frozen=True, slots=True)
-class Date:
+class Date(Struct, frozen=True):
     """A paper listed by a digest dated within ``lo..hi`` (inclusive; None: open)."""
 
     lo: dt.date | None
     hi: dt.date | None
 
 
-@dataclass(frozen=True, slots=True)
-class Year:
+class Year(Struct, frozen=True):
     lo: int | None
     hi: int | None
 
 
-@dataclass(frozen=True, slots=True)
-class Cat:
+class Cat(Struct, frozen=True):
     value: str  # folded: "cs.lg"
     prefix: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Cites:
+class Cites(Struct, frozen=True):
     """Papers whose own text (a downloaded PDF's) cites the paper ``arxiv_id``."""
 
     arxiv_id: str  # canonical: no version, an old-style id without its subject class
 
 
-@dataclass(frozen=True, slots=True)
-class CitedBy:
+class CitedBy(Struct, frozen=True):
     """Papers that the text of ``arxiv_id`` cites."""
 
     arxiv_id: str
 
 
-@dataclass(frozen=True, slots=True)
-class Not:
+class Not(Struct, frozen=True):
     item: Node
 
 
-@dataclass(frozen=True, slots=True)
-class And:
+class And(Struct, frozen=True):
     items: tuple[Node, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Or:
+class Or(Struct, frozen=True):
     items: tuple[Node, ...]
 
 
@@ -161,8 +149,7 @@ Leaf = Words | Tag | Is | Digest | Week | Date | Year | Cat | Cites | CitedBy
 Node = Leaf | Not | And | Or
 
 
-@dataclass(frozen=True, slots=True)
-class QueryError:
+class QueryError(Struct, frozen=True):
     """What is wrong with a query, and where: ``text[start:end]`` (``start == end`` at the
     end of the query, for something missing)."""
 
@@ -175,8 +162,7 @@ class QueryError:
         return f"column {self.start + 1}: {self.message}"
 
 
-@dataclass(frozen=True, slots=True)
-class Query:
+class Query(Struct, frozen=True):
     """A parsed query: ``node`` (None for an empty query, which matches everything), or
     ``error``."""
 
@@ -224,8 +210,7 @@ def _leaves(node: Node, positive: bool, found: list[tuple[Leaf, bool]]) -> None:
 # --------------------------------------------------------------------------- tokens
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
+class _Token(Struct, frozen=True):
     kind: str  # "(", ")", "AND", "OR", "NOT", "-", "term"
     start: int
     end: int

@@ -17,8 +17,9 @@ field's text as written (the snapshot's, or the paper text's page) around the fi
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field
 
 from .bitsets import mask_of
 from .search_index import FIELDS, TextIndex, field_items
@@ -34,8 +35,7 @@ WEIGHTS = {"title": 64, "authors": 32, "tags": 16, "note": 8, "commentary": 4, "
 _JOIN = {"authors": ", ", "tags": " "}
 
 
-@dataclass(frozen=True, slots=True)
-class FieldMatch:
+class FieldMatch(Struct, frozen=True):
     """Where a paper matched in one field: a one-line ``snippet`` around the first match, with
     ``snippet[start:end]`` the matched text; ``page`` (1-based) for a match in the paper text."""
 
@@ -52,8 +52,7 @@ class FieldMatch:
         return data
 
 
-@dataclass(frozen=True, slots=True)
-class SearchHit:
+class SearchHit(Struct, frozen=True):
     """One paper that matched a query; ``matches`` in field order."""
 
     arxiv_id: str

@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from .models import Entry, ParseWarning, iso_week
 from .text import one_line
@@ -187,8 +188,7 @@ class LazyEntries(Sequence[Entry]):
         return f"LazyEntries({len(self)} entries)"
 
 
-@dataclass(frozen=True, slots=True)
-class DigestRecord:
+class DigestRecord(Struct, frozen=True):
     """One imported digest: a week's post."""
 
     id: str
@@ -288,8 +288,7 @@ class DigestRecord:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class PaperRecord:
+class PaperRecord(Struct, frozen=True):
     """A paper, stored once. ``origin`` is ``digest``, or ``commentary`` for a paper
     queued because a commentary mentioned it."""
 
@@ -335,8 +334,7 @@ class PaperRecord:
         return bool(self.title) and self.title_source in GUESSED_TITLES
 
 
-@dataclass(frozen=True, slots=True)
-class PaperState:
+class PaperState(Struct, frozen=True):
     """What the reader did with a paper."""
 
     read: bool = False
@@ -359,8 +357,7 @@ UNTOUCHED = PaperState()
 GUESSED_TITLES = frozenset({"link", "heading", "file"})
 
 
-@dataclass(frozen=True, slots=True)
-class ImportResult:
+class ImportResult(Struct, frozen=True):
     """What importing one parsed digest did."""
 
     digest_id: str
@@ -372,8 +369,7 @@ class ImportResult:
     same_as: str | None = None  # "unchanged": the source of the digest with the same content
 
 
-@dataclass(frozen=True, slots=True)
-class PaperEdit:
+class PaperEdit(Struct, frozen=True):
     """A change made to a paper elsewhere (in a note folder): ``note``, an edit of ``base``
     (None: the note is left as it is), kept with ``marks`` around both versions where it
     clashes with a change made meanwhile; tags to ``add`` and to ``remove``."""
@@ -385,8 +381,7 @@ class PaperEdit:
     marks: tuple[str, str] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class NoteSaved:
+class NoteSaved(Struct, frozen=True):
     """What a note edit stored: ``text``, and whether it had to be ``merged`` with a
     change made meanwhile (``conflicts``: places where both versions were kept, marked).
     ``step`` is the history step it is part of (None: nothing changed)."""

@@ -13,8 +13,9 @@ Names are the user's text: kept as typed (spaces around them dropped), one line,
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from .records import now_iso
 from .storage import LibraryError
@@ -36,8 +37,7 @@ class ViewError(LibraryError):
     """A saved view could not be added or removed; ``str()`` is one line."""
 
 
-@dataclass(frozen=True, slots=True)
-class SavedView:
+class SavedView(Struct, frozen=True):
     """A named query (the query's text as typed)."""
 
     name: str

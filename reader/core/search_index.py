@@ -40,8 +40,10 @@ import threading
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from .bitsets import bits_of, bits_of_mask, mask_of, slots_in
 from .state_indexes import changed_ids
@@ -72,8 +74,7 @@ _serial = itertools.count()
 # --------------------------------------------------------------------------- paper texts
 
 
-@dataclass(frozen=True, slots=True)
-class PreparedText:
+class PreparedText(Struct, frozen=True):
     """A paper's text as the index keeps it: its pages as shown (for snippets), the
     normalised whole with where each page starts in it (for phrases), and its vocabulary:
     each distinct word once, ASCII words apart from the others (so most of it stays one
@@ -161,8 +162,7 @@ def _norm(items: list[str]) -> str:
 # --------------------------------------------------------------------------- the index
 
 
-@dataclass(frozen=True, slots=True)
-class Sources:
+class Sources(Struct, frozen=True):
     """The parts of a snapshot an index was made from (compared by identity)."""
 
     digests: tuple[DigestRecord, ...]

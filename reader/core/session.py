@@ -9,8 +9,9 @@ no lock, no backups, no history, and ``reader doctor`` does not check it.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from .fs import atomic_write
 from .views import View, ViewKind
@@ -22,8 +23,7 @@ MAX_KEY = 4096
 TABS = ("commentary", "abstract", "paper", "notes")
 
 
-@dataclass(frozen=True, slots=True)
-class Session:
+class Session(Struct, frozen=True):
     view: View
     paper: str | None = None
     tab: str = "commentary"

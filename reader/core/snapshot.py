@@ -15,6 +15,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from msgspec import Struct
+
 from .models import Entry
 from .records import GUESSED_TITLES, UNTOUCHED, DigestRecord, LazyEntries, PaperRecord, PaperState
 from .saved_views import SavedView, saved_views
@@ -32,8 +34,7 @@ _FILES_OF = {"digests": ("catalog", "commentary"), "papers": ("catalog",), "meta
              "states": ("state",), "notes": ("notes",)}
 
 
-@dataclass(frozen=True, slots=True)
-class Appearance:
+class Appearance(Struct, frozen=True):
     """A paper as one digest lists it."""
 
     digest: DigestRecord
@@ -158,8 +159,7 @@ class SnapshotIndexes:
             self._mentions = other._mentions
 
 
-@dataclass(frozen=True, slots=True)
-class Mentions:
+class Mentions(Struct, frozen=True):
     """Which papers the digests' commentary references."""
 
     in_papers: dict[str, list[str]]  # paper id -> ids of the papers whose commentary references it

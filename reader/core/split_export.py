@@ -38,9 +38,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field
 
 from .fs import atomic_write, fsync_dir
 from .ids import safe_filename
@@ -100,8 +101,7 @@ MAX_FILE_BYTES = 8 * 1024 * 1024
 # --------------------------------------------------------------------------- results
 
 
-@dataclass(frozen=True, slots=True)
-class Conflict:
+class Conflict(Struct, frozen=True):
     """A file reader left alone; ``new`` is where the fresh export went (None: nowhere)."""
 
     arxiv_id: str
@@ -110,8 +110,7 @@ class Conflict:
     new: Path | None
 
 
-@dataclass
-class SplitResult:
+class SplitResult(Struct):
     directory: Path
     new: list[Path] = field(default_factory=list)
     updated: list[Path] = field(default_factory=list)
@@ -148,8 +147,7 @@ def _count(n: int, what: str) -> str:
 # --------------------------------------------------------------------------- exporting
 
 
-@dataclass
-class _Plan:
+class _Plan(Struct):
     """What an export does with one paper, worked out before anything is written."""
 
     arxiv_id: str
@@ -210,8 +208,7 @@ def _read_bounded(path: Path) -> bytes:
     return raw
 
 
-@dataclass(frozen=True, slots=True)
-class _Found:
+class _Found(Struct, frozen=True):
     """The folder's ``.md`` files: exports by the ``arxiv_id`` in their front matter, and the
     others by name and by what their name starts with."""
 

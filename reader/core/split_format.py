@@ -16,7 +16,8 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from .ids import safe_filename
 
@@ -343,8 +344,7 @@ def fresh_file(front: list[tuple[str, object]], generated: str) -> str:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class ExportText:
+class ExportText(Struct, frozen=True):
     """An existing export, cut into its parts."""
 
     bom: str

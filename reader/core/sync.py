@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field
 
 from .library import Library, now_iso
 
@@ -12,8 +13,7 @@ if TYPE_CHECKING:
     from .arxiv_api import ArxivFetcher
 
 
-@dataclass(slots=True)
-class FetchSummary:
+class FetchSummary(Struct):
     """What one fetch did, by outcome."""
 
     ok: list[str] = field(default_factory=list)

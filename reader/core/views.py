@@ -18,8 +18,9 @@ The two views of the reading queue:
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from msgspec import Struct, field
 
 from .saved_views import find
 from .text import one_line
@@ -47,8 +48,7 @@ class ViewKind(enum.Enum):
 LIBRARY_KINDS = (ViewKind.ALL, ViewKind.UNREAD, ViewKind.QUEUE, ViewKind.MENTIONED)
 
 
-@dataclass(frozen=True, slots=True)
-class View:
+class View(Struct, frozen=True):
     """One sidebar entry: ``kind``, and for a tag or a digest its ``key``."""
 
     kind: ViewKind
@@ -168,8 +168,7 @@ def saved_ids(snap: Snapshot, name: str) -> list[str]:
     return engine.filter(snap, universe(snap, query), query)
 
 
-@dataclass(frozen=True, slots=True)
-class WeekGroup:
+class WeekGroup(Struct, frozen=True):
     """The digests of one ISO week (newest first), or one undated digest (``week`` None).
     ``view`` is what choosing the week shows: its digest when it has one, else the week."""
 

@@ -15,11 +15,12 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
 
+from msgspec import Struct, field
+from msgspec.structs import replace
 from textual.message import Message
 
 from reader.core.pdf_paths import pdf_path
@@ -63,16 +64,14 @@ def to_fetch(snap: Snapshot, ids: list[str]) -> tuple[list[str], bool]:
     return (missing, False) if missing else (list(ids), True)
 
 
-@dataclass(frozen=True, slots=True)
-class FetchJob:
+class FetchJob(Struct, frozen=True):
     count: int
     done: int
     total: int
     verb: str  # "Fetching" or "Refreshing"
 
 
-@dataclass(frozen=True, slots=True)
-class TextJob:
+class TextJob(Struct, frozen=True):
     """The Paper pane's paper: where its text is (one at a time; a newer one replaces it)."""
 
     arxiv_id: str
@@ -84,8 +83,7 @@ class TextJob:
     message: str = ""  # why it failed
 
 
-@dataclass(frozen=True, slots=True)
-class JobsState:
+class JobsState(Struct, frozen=True):
     fetch: FetchJob | None = None
     downloads: Mapping[str, tuple[int, int | None]] = field(default_factory=lambda: MappingProxyType({}))
     text: TextJob | None = None

@@ -13,8 +13,9 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any, cast
+
+from msgspec import Struct
 
 from reader.core import glance
 from reader.core.library import Library
@@ -31,8 +32,7 @@ GLANCE_AFTER_LOAD = 1.0
 GLANCE_AFTER_WRITE = 5.0
 
 
-@dataclass(frozen=True, slots=True)
-class Loaded:
+class Loaded(Struct, frozen=True):
     snapshot: Snapshot
     writes_done: int  # how many writes had been applied when it was read
     join: bool = False  # only its digests are new: join them to the snapshot shown

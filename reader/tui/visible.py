@@ -7,9 +7,9 @@ papers, and says where it is wrong).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from msgspec import Struct
 from rich.text import Text
 
 from reader.core.saved_views import find
@@ -22,8 +22,7 @@ if TYPE_CHECKING:
     from reader.core.query import Query
 
 
-@dataclass(frozen=True, slots=True)
-class Shown:
+class Shown(Struct, frozen=True):
     """The papers to show; ``state`` is the filter's word for the list's subtitle (an error,
     or "indexing…"); ``waiting``: the filter's words wait for the index."""
 

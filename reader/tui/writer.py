@@ -18,10 +18,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from msgspec import Struct
 from textual.message import Message
 
 from reader.core.fs import atomic_write
@@ -44,8 +44,7 @@ from .service import LibraryService
 FLUSH_TIMEOUT = 10.0  # seconds a note save may take on quit
 
 
-@dataclass(frozen=True, slots=True)
-class NoteDraft:
+class NoteDraft(Struct, frozen=True):
     """A note edit to save: ``text``, typed over ``base`` (the note as stored then)."""
 
     arxiv_id: str

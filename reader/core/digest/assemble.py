@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from reader.core.models import Entry
 
@@ -41,8 +42,7 @@ _LEADING_JUNK = " \t:;,\u2013\u2014|·-"
 _ESCAPED_NOTE_HEADING = re.compile(r"^([ \t]{0,3})\\(\\*#{1,3}(?:[ \t]|$))")
 
 
-@dataclass(slots=True)
-class Piece:
+class Piece(Struct):
     """An entry as its text in the file gives it, before entries of one paper merge."""
 
     entry: Entry
@@ -189,8 +189,7 @@ def _owner(regions: list[tuple[tuple[int, int], tuple[int, int]]], begins: list[
     return -1
 
 
-@dataclass(slots=True)
-class Loose:
+class Loose(Struct):
     """What lies outside every entry: references and tags of the digest (by section)."""
 
     references: dict[int, list[str]] = field(default_factory=dict)

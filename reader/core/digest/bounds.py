@@ -8,7 +8,7 @@ and memory in proportion to its size and no more (issue 11: 200 MB took 151 s an
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 
 from reader.core.models import ParseWarning
 
@@ -18,15 +18,13 @@ FOLD_AFTER = 10  # warnings of one kind shown one by one; more fold into one wit
 _FOLDED_LINES = 3  # lines a folded warning names
 
 
-@dataclass(slots=True)
-class Limits:
+class Limits(Struct):
     links: int = field(default_factory=lambda: MAX_LINKS)
     commentary: int = field(default_factory=lambda: MAX_COMMENTARY)
     unread_from: int | None = None  # 0-based line from which links were no longer read
 
 
-@dataclass(slots=True)
-class _Kind:
+class _Kind(Struct):
     plural: str
     shown: list[ParseWarning] = field(default_factory=list)
     count: int = 0

@@ -9,8 +9,9 @@ import datetime as dt
 import os
 import re
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import PurePath
+
+from msgspec import Struct
 
 _DAY_TOKEN = r"(?P<date>\d{6}|\d{4}-\d{2}-\d{2})(?![\d-])"
 _PREFIX_DAY = re.compile(_DAY_TOKEN + r"(?:[ \t]+(?P<title>.*))?")
@@ -44,8 +45,7 @@ GENERIC_STEMS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class HeadingDate:
+class HeadingDate(Struct, frozen=True):
     """A date a heading names. ``year`` None: a week's range whose year is to be found elsewhere."""
 
     month: int

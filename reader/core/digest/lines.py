@@ -4,7 +4,8 @@ matter, table row, ``Authors:`` line; and the arXiv links on each (``find_links`
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from reader.core.ids import Link, find_links
 
@@ -39,8 +40,7 @@ AUTHORS_RE = re.compile(
 )
 
 
-@dataclass(slots=True)
-class Doc:
+class Doc(Struct):
     """A digest split into lines, with what each line is and the links on it."""
 
     lines: list[str]

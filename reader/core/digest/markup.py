@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from reader.core.ids import Link, find_links, parse_id
 
@@ -34,8 +35,7 @@ _YEAR_SPLIT = re.compile(r"[ \t]*[(\[](?:19|20)\d\d[a-z]?[)\]](?=[,.:;]|[ \t]*$|
 _BYLINE_TAIL = re.compile(r"[ \t]*[,\-–—][ \t]*[A-Z][^,()\[\]]{0,60}?\bet[ \t]+al\.?(?:,?[ \t]*\(?(?:19|20)\d\d\)?)?[ \t]*$")
 
 
-@dataclass(frozen=True, slots=True)
-class MdLink:
+class MdLink(Struct, frozen=True):
     start: int  # of the whole link, wrapper brackets included
     end: int
     text_start: int
@@ -60,8 +60,7 @@ def md_links(line: str) -> list[MdLink]:
     return found
 
 
-@dataclass(frozen=True, slots=True)
-class Unit:
+class Unit(Struct, frozen=True):
     """The markup a link takes up on its line: itself, or the markdown link it is part of."""
 
     start: int

@@ -8,7 +8,8 @@ Everything here looks at a bounded window of text: ``MAX_TITLE`` characters of t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 MAX_TITLE = 300  # characters; a longer run of text before "(Authors)" is commentary, not a title
 MAX_AUTHOR_GROUP = 3000  # characters inside one "(Authors)" group
@@ -220,8 +221,7 @@ def group_at(text: str, pos: int, stop: int) -> tuple[str, int] | None:
     return text[pos + 1 : close], close + 1
 
 
-@dataclass(slots=True)
-class Header:
+class Header(Struct):
     """A title (and authors, maybe none) read from text, and the offset where it ends."""
 
     title: str

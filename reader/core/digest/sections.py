@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from .dates import HeadingDate, heading_date, year_for
 from .lines import HEADING, Doc, heading
@@ -16,8 +17,7 @@ from .starts import Start
 LOOSE_HEADING = "papers in no digest"  # the export's section of papers no digest lists
 
 
-@dataclass(slots=True)
-class Section:
+class Section(Struct):
     """A stretch of lines ``[line, end)``; ``line`` is its heading, or -1 outside any section."""
 
     line: int

@@ -13,7 +13,8 @@ lines. A link glued to text (``URL와``) or followed by a particle or running te
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from reader.core.ids import Link
 
@@ -44,8 +45,7 @@ _CONNECTORS = frozenset(
 _LEADING_PUNCT = ",;:)]"
 
 
-@dataclass(slots=True)
-class Start:
+class Start(Struct):
     """Where one entry starts and what its header says."""
 
     link: Link

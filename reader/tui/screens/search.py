@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from msgspec import Struct
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -56,8 +57,7 @@ PLACEHOLDER = 'words, "a phrase", title: author: tag: note: text: is:unread date
 EMPTY = "Type to search titles, authors, tags, notes, commentary, abstracts and paper text."
 
 
-@dataclass(frozen=True, slots=True)
-class Results:
+class Results(Struct, frozen=True):
     query: str
     hits: list
     seconds: float

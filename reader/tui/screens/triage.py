@@ -12,9 +12,9 @@ paper triaged.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from msgspec import Struct
 from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
@@ -62,8 +62,7 @@ DESCRIPTIONS = {
 HELP_SECTIONS = [("Quick triage", [action for action in DESCRIPTIONS] + ["help"])]
 
 
-@dataclass
-class Step:
+class Step(Struct):
     """One triage step: on the paper at ``index``; ``changed``: it made a history step."""
 
     index: int

@@ -9,9 +9,10 @@ it was built for, and a version that grows when an extraction adds to it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from msgspec import Struct
+from msgspec.structs import replace
 from rich.text import Text
 
 from reader.core.text import one_line
@@ -21,8 +22,7 @@ if TYPE_CHECKING:
     from reader.core.snapshot import Snapshot
 
 
-@dataclass(frozen=True, eq=True)
-class Citations:
+class Citations(Struct, frozen=True):
     index: CitesIndex | None = None
     digests: Any = None  # the snapshot's digests and papers the index was built for
     papers: Any = None

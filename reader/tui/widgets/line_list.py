@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import overload
 
+from msgspec import Struct
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -27,8 +28,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(Struct, frozen=True):
     key: str
     height: int = 1
     selectable: bool = True
