@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -41,13 +40,14 @@ SCREEN_WAIT = 0.01  # seconds between looks at a screen still being mounted
 SCREEN_PATIENCE = 2.0  # the longest keys wait for a new screen
 
 
-@dataclass
 class KeyDone(Message):
     """Follows key number ``number`` up the widgets; at the app, that key is handled
     (after ``rounds`` more trips up, the messages it caused are handled too)."""
 
-    number: int
-    rounds: int = 0
+    def __init__(self, number: int, rounds: int = 0) -> None:
+        super().__init__()
+        self.number = number
+        self.rounds = rounds
 
 
 class KeysInOrderApp(App):

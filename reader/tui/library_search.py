@@ -29,7 +29,6 @@ import sys
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -57,16 +56,24 @@ SMALL = 1000  # papers: index on the spot, not in the background
 READY_POLL = 0.05  # seconds between a waiting search's looks at whether the index is ready
 
 
-@dataclass
 class SearchIndexed(Message):
     """A build finished (``index``), or the cache's texts were read (``texts``, ``downloaded``)."""
 
-    index: TextIndex | None = None
-    texts: Mapping[str, PreparedText] = field(default_factory=dict)
-    downloaded: frozenset[str] | None = None
-    seconds: float = 0.0
-    # Built (not read from the saved index) from a snapshot with this key: save it.
-    save_as: dict[str, Any] | None = None
+    def __init__(
+        self,
+        index: TextIndex | None = None,
+        texts: Mapping[str, PreparedText] | None = None,
+        downloaded: frozenset[str] | None = None,
+        seconds: float = 0.0,
+        save_as: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__()
+        self.index = index
+        self.texts: Mapping[str, PreparedText] = texts if texts is not None else {}
+        self.downloaded = downloaded
+        self.seconds = seconds
+        # Built (not read from the saved index) from a snapshot with this key: save it.
+        self.save_as = save_as
 
 
 def shorten(text: str, width: int) -> str:

@@ -7,7 +7,6 @@ live in the widget classes (``PapersList.Highlighted`` etc.).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,160 +28,178 @@ if TYPE_CHECKING:
     from .writer import NoteDraft
 
 
-# Each message takes only its __init__ from ``dataclass``: equality and repr stay Message's
-# own, and the class is made in half the time (this module is read before the first paint).
+# Each message writes its own __init__ (Textual's way): a dataclass's is compiled as the
+# module is imported, and this module is read before the first paint.
 
 
 # --- loading (the library thread) --------------------------------------------------
-@dataclass(repr=False, eq=False)
 class SnapshotLoaded(Message):
-    loaded: Loaded
+    def __init__(self, loaded: Loaded) -> None:
+        super().__init__()
+        self.loaded = loaded
 
 
-@dataclass(repr=False, eq=False)
 class LoadFailed(Message):
-    error: str
+    def __init__(self, error: str) -> None:
+        super().__init__()
+        self.error = error
 
 
-@dataclass(repr=False, eq=False)
 class DiskPolled(Message):
-    changed: bool
+    def __init__(self, changed: bool) -> None:
+        super().__init__()
+        self.changed = changed
 
 
-@dataclass(repr=False, eq=False)
 class MentionsCounted(Message):
     """The snapshot's mention index was built (off the UI thread): the sidebar can count."""
 
-    snapshot: Snapshot
+    def __init__(self, snapshot: Snapshot) -> None:
+        super().__init__()
+        self.snapshot = snapshot
 
 
-@dataclass(repr=False, eq=False)
 class IndexesBuilt(Message):
     """The indexes built after the whole library was read are done (the last startup step)."""
 
 
 # --- writes (the library thread) ---------------------------------------------------
-@dataclass(repr=False, eq=False)
 class CitationsIndexed(Message):
     """The citations among ``snapshot``'s papers, from the cached texts (built off the UI thread)."""
 
-    snapshot: Snapshot
-    index: CitesIndex
+    def __init__(self, snapshot: Snapshot, index: CitesIndex) -> None:
+        super().__init__()
+        self.snapshot = snapshot
+        self.index = index
 
 
-@dataclass(repr=False, eq=False)
 class Written(Message):
     """A write finished that needs no more than the library read again (a queued paper)."""
 
 
-@dataclass(repr=False, eq=False)
 class WriteFailed(Message):
     """A write failed: ``error`` says why (one line)."""
 
-    error: str
+    def __init__(self, error: str) -> None:
+        super().__init__()
+        self.error = error
 
 
-@dataclass(repr=False, eq=False)
 class NoteWritten(Message):
     """``draft`` was saved as ``saved`` (merged with a change made elsewhere, maybe)."""
 
-    draft: NoteDraft
-    saved: NoteSaved
+    def __init__(self, draft: NoteDraft, saved: NoteSaved) -> None:
+        super().__init__()
+        self.draft = draft
+        self.saved = saved
 
 
-@dataclass(repr=False, eq=False)
 class NoteFailed(Message):
-    draft: NoteDraft
-    error: str
+    def __init__(self, draft: NoteDraft, error: str) -> None:
+        super().__init__()
+        self.draft = draft
+        self.error = error
 
 
-@dataclass(repr=False, eq=False)
 class UndoDone(Message):
     """``outcome`` is None when there was nothing to undo."""
 
-    outcome: UndoOutcome | None
+    def __init__(self, outcome: UndoOutcome | None) -> None:
+        super().__init__()
+        self.outcome = outcome
 
 
-@dataclass(repr=False, eq=False)
 class Imported(Message):
-    path: Path
-    outcomes: list[FileOutcome]
+    def __init__(self, path: Path, outcomes: list[FileOutcome]) -> None:
+        super().__init__()
+        self.path = path
+        self.outcomes = outcomes
 
 
-@dataclass(repr=False, eq=False)
 class FoldersPending(Message):
     """Files are new or changed in followed folders (reader/tui/followed.py)."""
 
-    pending: list[Pending]
+    def __init__(self, pending: list[Pending]) -> None:
+        super().__init__()
+        self.pending = pending
 
 
-@dataclass(repr=False, eq=False)
 class FoldersUpdated(Message):
     """``U`` imported from the followed folders: what it found in each."""
 
-    updates: list[FolderUpdate]
+    def __init__(self, updates: list[FolderUpdate]) -> None:
+        super().__init__()
+        self.updates = updates
 
 
-@dataclass(repr=False, eq=False)
 class Exported(Message):
     """The notes of ``count`` papers were written to ``path`` (or ``error`` says why not)."""
 
-    count: int
-    path: Path | None = None
-    error: str | None = None
+    def __init__(self, count: int, path: Path | None = None, error: str | None = None) -> None:
+        super().__init__()
+        self.count = count
+        self.path = path
+        self.error = error
 
 
 # --- arXiv metadata and PDFs (workers; see jobs.py) ---------------------------------
-@dataclass(repr=False, eq=False)
 class FetchProgress(Message):
-    done: int
-    total: int
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__()
+        self.done = done
+        self.total = total
 
 
-@dataclass(repr=False, eq=False)
 class FetchDone(Message):
     """The fetch is over: ``summary`` says what it did, or ``error`` why it could not run."""
 
-    summary: FetchSummary | None = None
-    error: str | None = None
+    def __init__(self, summary: FetchSummary | None = None, error: str | None = None) -> None:
+        super().__init__()
+        self.summary = summary
+        self.error = error
 
 
-@dataclass(repr=False, eq=False)
 class PdfProgress(Message):
-    arxiv_id: str
-    done: int
-    total: int | None
+    def __init__(self, arxiv_id: str, done: int, total: int | None) -> None:
+        super().__init__()
+        self.arxiv_id = arxiv_id
+        self.done = done
+        self.total = total
 
 
-@dataclass(repr=False, eq=False)
 class PdfDownloaded(Message):
-    arxiv_id: str
+    def __init__(self, arxiv_id: str) -> None:
+        super().__init__()
+        self.arxiv_id = arxiv_id
 
 
-@dataclass(repr=False, eq=False)
 class PdfFailed(Message):
-    arxiv_id: str
-    reason: str
+    def __init__(self, arxiv_id: str, reason: str) -> None:
+        super().__init__()
+        self.arxiv_id = arxiv_id
+        self.reason = reason
 
 
-@dataclass(repr=False, eq=False)
 class PageExtracted(Message):
     """Page ``index`` (0-based) of ``total`` from text job ``job`` for ``arxiv_id``."""
 
-    arxiv_id: str
-    job: int
-    index: int
-    total: int
-    text: str
+    def __init__(self, arxiv_id: str, job: int, index: int, total: int, text: str) -> None:
+        super().__init__()
+        self.arxiv_id = arxiv_id
+        self.job = job
+        self.index = index
+        self.total = total
+        self.text = text
 
 
-@dataclass(repr=False, eq=False)
 class TextDone(Message):
     """Text job ``job`` for ``arxiv_id`` is over."""
 
-    arxiv_id: str
-    job: int
-    result: PaperText
+    def __init__(self, arxiv_id: str, job: int, result: PaperText) -> None:
+        super().__init__()
+        self.arxiv_id = arxiv_id
+        self.job = job
+        self.result = result
 
 
 def describe_error(exc: BaseException) -> str:

@@ -13,7 +13,6 @@ searches again after a short pause, in an exclusive worker; a query with a mista
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from msgspec import Struct
@@ -118,9 +117,10 @@ class SearchScreen(ModalScreen[str | None]):
         Binding("down", "into_results", "Results", show=False),
     ]
 
-    @dataclass
     class Found(Message):
-        results: Results
+        def __init__(self, results: Results) -> None:
+            super().__init__()
+            self.results = results
 
     def __init__(self, search: LibrarySearch, snapshot: Snapshot, query: str = "") -> None:
         super().__init__()

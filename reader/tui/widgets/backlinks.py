@@ -11,8 +11,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
@@ -113,14 +111,15 @@ def focus_links(pane) -> bool:
 class Backlinks(LinkList):
     """"Mentioned in": digests and papers whose commentary references the paper."""
 
-    @dataclass
     class Open(Message):
         """Enter on a backlink: ``kind`` is ``paper`` or ``digest``; ``paper_id`` is the
         paper whose backlinks were shown."""
 
-        kind: str
-        key: str
-        paper_id: str
+        def __init__(self, kind: str, key: str, paper_id: str) -> None:
+            super().__init__()
+            self.kind = kind
+            self.key = key
+            self.paper_id = paper_id
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -9,7 +9,6 @@ check it), and ``printable`` strips escape sequences first.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from rich.console import Group
@@ -104,11 +103,12 @@ class CommentaryPane(VerticalScroll):
     paper_id: var[str | None] = var(None)
     citations: var[Citations] = var(Citations.none)
 
-    @dataclass
     class JumpTo(Message):
         """Enter on a referenced paper."""
 
-        arxiv_id: str
+        def __init__(self, arxiv_id: str) -> None:
+            super().__init__()
+            self.arxiv_id = arxiv_id
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, can_focus=True)

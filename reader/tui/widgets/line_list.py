@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
 from itertools import accumulate
 from typing import overload
 
@@ -96,23 +95,25 @@ class LineList(ScrollView, can_focus=True):
     cursor: reactive[int] = reactive(-1, repaint=False)
     empty_text: reactive[str] = reactive("")
 
-    @dataclass
     class Moved(Message):
         """The cursor moved to ``key``."""
 
-        list: LineList
-        key: str
+        def __init__(self, list: LineList, key: str) -> None:
+            super().__init__()
+            self.list = list
+            self.key = key
 
         @property
         def control(self) -> LineList:
             return self.list
 
-    @dataclass
     class Chosen(Message):
         """Enter (or a click) on ``key``."""
 
-        list: LineList
-        key: str
+        def __init__(self, list: LineList, key: str) -> None:
+            super().__init__()
+            self.list = list
+            self.key = key
 
         @property
         def control(self) -> LineList:

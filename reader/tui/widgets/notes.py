@@ -11,8 +11,6 @@ on the line it was on.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -39,24 +37,27 @@ class NotesPane(Vertical):
     snapshot: reactive[Snapshot] = reactive(Snapshot.empty, always_update=True, repaint=False)
     paper_id: var[str | None] = var(None)
 
-    @dataclass
     class Edited(Message):
         """The note on ``arxiv_id`` now reads ``text`` (not saved yet), an edit of
         ``base`` (the note as it was on disk, or as the previous edit left it)."""
 
-        arxiv_id: str
-        base: str
-        text: str
+        def __init__(self, arxiv_id: str, base: str, text: str) -> None:
+            super().__init__()
+            self.arxiv_id = arxiv_id
+            self.base = base
+            self.text = text
 
-    @dataclass
     class Entered(Message):
-        arxiv_id: str
+        def __init__(self, arxiv_id: str) -> None:
+            super().__init__()
+            self.arxiv_id = arxiv_id
 
-    @dataclass
     class Left(Message):
         """Focus left the note on ``arxiv_id``: save it now."""
 
-        arxiv_id: str
+        def __init__(self, arxiv_id: str) -> None:
+            super().__init__()
+            self.arxiv_id = arxiv_id
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -13,8 +13,6 @@ Find (``/`` or ``ctrl+f``, then ``n``/``N``) is bound on this pane, so those key
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.text import Text
 from textual.actions import SkipAction
 from textual.app import ComposeResult
@@ -67,11 +65,12 @@ class PaperPane(Vertical):
     paper_id: var[str | None] = var(None)
     jobs: var[JobsState] = var(JobsState)
 
-    @dataclass
     class Wanted(Message):
         """The pane is showing ``arxiv_id`` and has nothing for it yet."""
 
-        arxiv_id: str
+        def __init__(self, arxiv_id: str) -> None:
+            super().__init__()
+            self.arxiv_id = arxiv_id
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 from rich.style import Style
 from rich.text import Text
@@ -113,11 +112,12 @@ class PapersList(LineList):
     selection: var[frozenset[str]] = var(frozenset)
     phase: var[LoadPhase] = var(LoadPhase.NOTHING)
 
-    @dataclass
     class Highlighted(Message):
         """The cursor is on ``arxiv_id``."""
 
-        arxiv_id: str
+        def __init__(self, arxiv_id: str) -> None:
+            super().__init__()
+            self.arxiv_id = arxiv_id
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)

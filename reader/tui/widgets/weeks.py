@@ -10,7 +10,6 @@ and a row that shows the rest. Opened, it shows VIEWS first.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from rich.text import Text
 from textual.message import Message
@@ -84,11 +83,12 @@ class WeeksSidebar(LineList):
     snapshot: reactive[Snapshot] = reactive(Snapshot.empty, always_update=True, repaint=False)
     view: var[View | None] = var(None)
 
-    @dataclass
     class ViewChosen(Message):
         """The reader moved to ``view``."""
 
-        view: View
+        def __init__(self, view: View) -> None:
+            super().__init__()
+            self.view = view
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
