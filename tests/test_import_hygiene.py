@@ -86,3 +86,14 @@ def import_cycles(package: str) -> list[list[str]]:
 
 def test_no_import_cycles():
     assert import_cycles("reader") == []
+
+
+def test_the_apps_start_leaves_what_the_first_screen_does_not_need():
+    # Each of these costs milliseconds to import (patterns compiled, the parser, the network
+    # stack) and is loaded when the reader first needs it, after the first paint.
+    later = ["reader.core.ids", "reader.core.importer", "reader.core.digest", "reader.core.bibtex",
+             "reader.core.search_index", "arxiv", "requests", "pypdf", "numpy"]
+    code = "import sys, reader.cli, reader.cli.app, reader.tui, reader.tui.app\n" f"print([m for m in {later!r} if m in sys.modules])"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

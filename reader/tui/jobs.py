@@ -23,7 +23,6 @@ from msgspec import Struct, field
 from msgspec.structs import replace
 from textual.message import Message
 
-from reader.core.pdf_paths import pdf_path
 from reader.core.sync import worth_fetching
 
 from .messages import (
@@ -173,6 +172,9 @@ class ArxivJobs:
     # --- d: the PDF and its text ----------------------------------------------------------
     def pdf_exists(self, arxiv_id: str) -> bool:
         """Is the paper's PDF in the cache? (ValueError: not an arXiv id.)"""
+        from reader.core.pdf_paths import (
+            pdf_path,  # (lazy: reader.core.ids compiles its patterns on import, not needed before the first paint)
+        )
 
         return pdf_path(self.cache(), arxiv_id).exists()
 

@@ -8,9 +8,6 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from reader.core.ids import abs_url
-from reader.core.pdf_paths import pdf_path
-
 from .. import opener
 
 if TYPE_CHECKING:
@@ -33,6 +30,10 @@ def open_on_arxiv(screen: MainScreen) -> None:
     arxiv_id = _current(screen)
     if arxiv_id is None:
         return
+    from reader.core.ids import (
+        abs_url,  # (lazy: reader.core.ids compiles its patterns on import, not needed before the first paint)
+    )
+
     url = abs_url(arxiv_id)
 
     async def run() -> None:
@@ -52,6 +53,8 @@ def open_pdf(screen: MainScreen) -> None:
         return
     try:
         exists = screen.arxiv.pdf_exists(arxiv_id)
+        from reader.core.pdf_paths import pdf_path  # (lazy: see open_on_arxiv)
+
         path = pdf_path(screen.arxiv.cache(), arxiv_id)
     except ValueError:
         screen.notify(f"{arxiv_id} is not an arXiv id: it has no PDF.", severity="error")
@@ -78,6 +81,7 @@ def copy_menu(screen: MainScreen) -> None:
         screen.notify("No paper selected.", severity="warning")
         return
     from reader.core.bibtex import bibtex_entry, bibtex_key, export_bibtex  # (lazy: ~4 ms, not loaded before the first paint)
+    from reader.core.ids import abs_url  # (lazy: see open_on_arxiv)
 
     from .prompts import CopyPrompt  # opened on y, not at startup
 

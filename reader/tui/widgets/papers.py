@@ -9,7 +9,6 @@ from rich.text import Text
 from textual.message import Message
 from textual.reactive import reactive, var
 
-from reader.core.ids import id_from_filename
 from reader.core.locations import cache_dir
 from reader.core.snapshot import Snapshot
 from reader.core.text import one_line
@@ -29,6 +28,9 @@ FLAGS_W = 3  # note, PDF, title mismatch
 
 def downloaded_ids() -> set[str]:
     """Ids of the papers whose PDF is in the cache (one directory listing)."""
+    from reader.core.ids import (
+        id_from_filename,  # (lazy: reader.core.ids compiles its patterns on import, not needed before the first paint)
+    )
 
     try:
         names = os.listdir(cache_dir() / "pdf")
