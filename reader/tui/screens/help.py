@@ -102,6 +102,20 @@ def collect(screen: Screen) -> dict[str, list[tuple[str, str]]]:
 
 
 class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    #help-box {
+        width: 84;
+        max-width: 95%;
+        height: 90%;
+        border: round $accent;
+        border-title-color: $accent;
+        border-title-style: bold;
+        border-subtitle-color: $foreground-muted;
+        background: $surface;
+        padding: 1 2;
+    }
+    """
+
     BINDINGS = [
         Binding("escape,question_mark,q", "dismiss", "Close"),
         Binding("j,down", "scroll_down", "Scroll down", show=False),

@@ -29,6 +29,50 @@ def accept_suggestion(field: Input) -> None:
         field.cursor_position = len(field.value)
 
 
+#: The box of every prompt and question (parsed when the first one opens, not before the
+#: first paint); each screen class that shows one takes it as its DEFAULT_CSS.
+BOX_CSS = """
+    #prompt-box {
+        width: 64;
+        max-width: 95%;
+        height: auto;
+        max-height: 80%;
+        border: round $accent;
+        border-title-color: $accent;
+        border-title-style: bold;
+        background: $surface;
+        padding: 1 2;
+    }
+
+    .prompt-hint {
+        color: $foreground-muted;
+        padding: 1 0 0 0;
+    }
+"""
+#: A prompt's field, its tag choices and its path candidates.
+EDIT_CSS = """
+    #prompt-box Input {
+        border: tall $panel-lighten-2;
+    }
+
+    #prompt-box Input:focus {
+        border: tall $accent;
+    }
+
+    #tag-choices {
+        height: auto;
+        max-height: 14;
+    }
+
+    #path-candidates {
+        display: none;
+        height: auto;
+        max-height: 6;
+        padding: 1 0 0 1;
+    }
+"""
+
+
 class PathSuggester(Suggester):
     """Completes file system paths: as far as every entry of the typed folder that fits agrees."""
 
@@ -84,6 +128,8 @@ def suggest_path(value: str) -> str | None:
 
 class Prompt(ModalScreen[str | None]):
     """A titled box at the centre of the screen; escape cancels."""
+
+    DEFAULT_CSS = BOX_CSS + EDIT_CSS
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
@@ -242,6 +288,8 @@ class ViewNamePrompt(CompletingPrompt):
 
 class Confirm(ModalScreen[bool]):
     """A yes/no question: y or enter says yes, n or escape no."""
+
+    DEFAULT_CSS = BOX_CSS
 
     BINDINGS = [
         Binding("y,enter", "answer(True)", "Yes"),

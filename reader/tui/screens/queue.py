@@ -20,6 +20,24 @@ from reader.core.views import QUEUE_LABEL
 class QueueConfirm(ModalScreen[bool]):
     """``Add 1912.04958 to your reading queue and fetch its metadata?  y / n``"""
 
+    DEFAULT_CSS = """
+    #queue-box {
+        width: 80;
+        max-width: 95%;
+        height: auto;
+        border: round $accent;
+        border-title-color: $accent;
+        border-title-style: bold;
+        background: $surface;
+        padding: 1 2;
+    }
+
+    .prompt-hint {
+        color: $foreground-muted;
+        padding: 1 0 0 0;
+    }
+    """
+
     BINDINGS = [
         Binding("y,enter", "answer(True)", "Yes: add it and fetch"),
         Binding("n,escape", "answer(False)", "No"),

@@ -112,6 +112,38 @@ class SearchResults(LineList):
 class SearchScreen(ModalScreen[str | None]):
     """Type to search; Enter opens the highlighted paper (dismissed with its id)."""
 
+    DEFAULT_CSS = """
+    #search-box {
+        width: 110;
+        max-width: 96%;
+        height: 90%;
+        border: round $accent;
+        border-title-color: $accent;
+        border-title-style: bold;
+        border-subtitle-color: $foreground-muted;
+        background: $surface;
+        padding: 0 1;
+    }
+
+    #search-input {
+        border: tall $panel-lighten-2;
+    }
+
+    #search-input:focus {
+        border: tall $accent;
+    }
+
+    #search-status {
+        height: 1;
+        color: $foreground-muted;
+        padding: 0 1;
+    }
+
+    #search-results {
+        height: 1fr;
+    }
+    """
+
     BINDINGS = [
         Binding("escape", "close", "Close search"),
         Binding("down", "into_results", "Results", show=False),

@@ -147,6 +147,43 @@ def axis_line(first: dt.date, counts: list[int], today: dt.date) -> Table:
 
 
 class StatsScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    #stats-box {
+        width: 90;
+        max-width: 96%;
+        height: auto;
+        max-height: 90%;
+        border: round $accent;
+        border-title-color: $accent;
+        border-title-style: bold;
+        border-subtitle-color: $foreground-muted;
+        background: $surface;
+        padding: 0 2;
+    }
+
+    .stats-heading {
+        text-style: bold underline;
+        padding: 1 0 0 0;
+    }
+
+    #stats-weeks {
+        height: 4;
+        margin: 1 0 0 0;
+    }
+
+    #stats-weeks > .sparkline--max-color {
+        color: $success;
+    }
+
+    #stats-weeks > .sparkline--min-color {
+        color: $success 30%;
+    }
+
+    #stats-axis {
+        color: $foreground-muted;
+    }
+    """
+
     BINDINGS = [
         Binding("escape,q", "dismiss", "Close"),
         Binding("j,down", "scroll_down", "Scroll down", show=False),

@@ -12,9 +12,13 @@ from textual.widgets import Static
 
 from reader.core.text import one_line
 
+from .prompts import BOX_CSS
+
 
 class UnsavedNote(ModalScreen[str]):
     """Dismissed with ``retry``, ``edit`` or ``discard``."""
+
+    DEFAULT_CSS = BOX_CSS
 
     BINDINGS = [
         Binding("r,enter", "answer('retry')", "Try to save again, then quit"),

@@ -32,6 +32,19 @@ def welcome_text() -> Text:
 
 
 class WelcomeScreen(Screen):
+    DEFAULT_CSS = """
+    #welcome-box {
+        width: 76;
+        max-width: 95%;
+        height: auto;
+        border: round $accent;
+        border-title-color: $accent;
+        border-title-style: bold;
+        background: $surface;
+        padding: 1 3;
+    }
+    """
+
     BINDINGS = [
         Binding("i", "import", "Import a digest"),
         Binding("question_mark", "help", "Keys"),
