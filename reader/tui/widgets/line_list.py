@@ -81,6 +81,9 @@ class LineList(ScrollView, can_focus=True):
     """
 
     COMPONENT_CLASSES = {"line-list--cursor", "line-list--selected", "line-list--muted"}
+    # Rows are chosen, not selected as text: no offsets in each line's segments for a mouse
+    # selection (Strip.apply_offsets: a style per segment, a third to a half of a line's drawing).
+    ALLOW_SELECT = False
 
     BINDINGS = [
         Binding("j,down", "cursor_down", "Down", show=False),
@@ -371,7 +374,7 @@ class LineList(ScrollView, can_focus=True):
         cache_key = (index, line, width, is_cursor, is_cursor and self.has_focus, signature)
         strip = self._strips.get(cache_key)
         if strip is not None:
-            return strip.apply_offsets(0, line_no)
+            return strip
         style = base + self.row_style(index, row)
         # The cursor goes over each part's own style (a title's colour, a tag's), not under
         # it: the whole row takes its background, in every theme.
@@ -385,7 +388,7 @@ class LineList(ScrollView, can_focus=True):
         if len(self._strips) > 200:  # a few screens of rows (each strip holds caches of its own)
             self._strips.clear()
         self._strips[cache_key] = strip
-        return strip.apply_offsets(0, line_no)
+        return strip
 
     def on_focus(self) -> None:
         self.refresh()  # the cursor row's look depends on focus (it is in the cache key)
