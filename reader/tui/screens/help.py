@@ -7,11 +7,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Static
 
 from ..widgets.line_list import LineList
 from ..widgets.papers import MISMATCH_MARK, NOTE_MARK, PDF_MARK, READ_MARK, SELECT_MARK, UNREAD_MARK
+from .dialog import Dialog
 
 SECTIONS = [
     ("Moving around", ["cursor_down", "cursor_up", "first", "last", "page_down", "page_up",
@@ -101,17 +102,12 @@ def collect(screen: Screen) -> dict[str, list[tuple[str, str]]]:
     return {name: list(items.items()) for name, items in rows.items() if items}
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     DEFAULT_CSS = """
     #help-box {
         width: 84;
         max-width: 95%;
         height: 90%;
-        border: round $accent;
-        border-title-color: $accent;
-        border-title-style: bold;
-        border-subtitle-color: $foreground-muted;
-        background: $surface;
         padding: 1 2;
     }
     """
@@ -127,7 +123,7 @@ class HelpScreen(ModalScreen[None]):
         self._main = main
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-box") as box:
+        with VerticalScroll(id="help-box", classes="dialog") as box:
             box.border_title = "Keys"
             box.border_subtitle = "escape closes"
             yield Static(self._table(), id="help-table")

@@ -11,7 +11,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -19,6 +18,7 @@ from textual.widgets.option_list import Option
 from reader.core.text import one_line
 
 from ..textual_compat import input_suggestion
+from .dialog import Dialog
 
 
 def accept_suggestion(field: Input) -> None:
@@ -29,24 +29,15 @@ def accept_suggestion(field: Input) -> None:
         field.cursor_position = len(field.value)
 
 
-#: The box of every prompt and question (parsed when the first one opens, not before the
-#: first paint); each screen class that shows one takes it as its DEFAULT_CSS.
+#: The size of the box of a prompt or a question (its look: dialog.py); each screen class
+#: that shows one takes it as its DEFAULT_CSS.
 BOX_CSS = """
     #prompt-box {
         width: 64;
         max-width: 95%;
         height: auto;
         max-height: 80%;
-        border: round $accent;
-        border-title-color: $accent;
-        border-title-style: bold;
-        background: $surface;
         padding: 1 2;
-    }
-
-    .prompt-hint {
-        color: $foreground-muted;
-        padding: 1 0 0 0;
     }
 """
 #: A prompt's field, its tag choices and its path candidates.
@@ -126,7 +117,7 @@ def suggest_path(value: str) -> str | None:
     return completed if completed != value else None
 
 
-class Prompt(ModalScreen[str | None]):
+class Prompt(Dialog[str | None]):
     """A titled box at the centre of the screen; escape cancels."""
 
     DEFAULT_CSS = BOX_CSS + EDIT_CSS
@@ -139,7 +130,7 @@ class Prompt(ModalScreen[str | None]):
         self._hint = hint
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="prompt-box") as box:
+        with Vertical(id="prompt-box", classes="dialog") as box:
             box.border_title = Text(self._title)
             yield from self.body()
             yield Static(Text(self._hint), classes="prompt-hint")
@@ -286,7 +277,7 @@ class ViewNamePrompt(CompletingPrompt):
         self.dismiss(name)
 
 
-class Confirm(ModalScreen[bool]):
+class Confirm(Dialog[bool]):
     """A yes/no question: y or enter says yes, n or escape no."""
 
     DEFAULT_CSS = BOX_CSS
@@ -302,7 +293,7 @@ class Confirm(ModalScreen[bool]):
         self._question = question
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="prompt-box") as box:
+        with Vertical(id="prompt-box", classes="dialog") as box:
             box.border_title = Text(self._title)
             question = Text(self._question)
             question.append("  y / n", style="bold")

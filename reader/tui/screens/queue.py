@@ -10,14 +10,15 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from reader.core.text import one_line
 from reader.core.views import QUEUE_LABEL
 
+from .dialog import Dialog
 
-class QueueConfirm(ModalScreen[bool]):
+
+class QueueConfirm(Dialog[bool]):
     """``Add 1912.04958 to your reading queue and fetch its metadata?  y / n``"""
 
     DEFAULT_CSS = """
@@ -25,16 +26,7 @@ class QueueConfirm(ModalScreen[bool]):
         width: 80;
         max-width: 95%;
         height: auto;
-        border: round $accent;
-        border-title-color: $accent;
-        border-title-style: bold;
-        background: $surface;
         padding: 1 2;
-    }
-
-    .prompt-hint {
-        color: $foreground-muted;
-        padding: 1 0 0 0;
     }
     """
 
@@ -48,7 +40,7 @@ class QueueConfirm(ModalScreen[bool]):
         self.arxiv_id = arxiv_id
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="queue-box") as box:
+        with Vertical(id="queue-box", classes="dialog") as box:
             box.border_title = "Not in your library"
             question = Text(f"Add {one_line(self.arxiv_id)} to your reading queue and fetch its metadata?")
             question.append("  y / n", style="bold")

@@ -22,7 +22,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
@@ -31,6 +30,7 @@ from reader.core.text import one_line
 
 from ..library_search import describe_error
 from ..widgets.line_list import LineList, Row
+from .dialog import Dialog
 
 if TYPE_CHECKING:
     from textual.timer import Timer
@@ -109,7 +109,7 @@ class SearchResults(LineList):
         return text
 
 
-class SearchScreen(ModalScreen[str | None]):
+class SearchScreen(Dialog[str | None]):
     """Type to search; Enter opens the highlighted paper (dismissed with its id)."""
 
     DEFAULT_CSS = """
@@ -117,11 +117,6 @@ class SearchScreen(ModalScreen[str | None]):
         width: 110;
         max-width: 96%;
         height: 90%;
-        border: round $accent;
-        border-title-color: $accent;
-        border-title-style: bold;
-        border-subtitle-color: $foreground-muted;
-        background: $surface;
         padding: 0 1;
     }
 
@@ -164,7 +159,7 @@ class SearchScreen(ModalScreen[str | None]):
         self.error: QueryError | None = None  # the typed query's mistake, if it has one
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="search-box") as box:
+        with Vertical(id="search-box", classes="dialog") as box:
             box.border_title = "Search the library"
             box.border_subtitle = "enter opens · ↓ to the results · escape closes"
             yield Input(value=self._initial, placeholder=PLACEHOLDER, id="search-input")

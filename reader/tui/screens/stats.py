@@ -14,11 +14,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Sparkline, Static
 
 from reader.core.snapshot import Snapshot
 from reader.core.text import one_line
+
+from .dialog import Dialog
 
 WEEKS = 26
 BAR_WIDTH = 30
@@ -146,18 +147,13 @@ def axis_line(first: dt.date, counts: list[int], today: dt.date) -> Table:
     return table
 
 
-class StatsScreen(ModalScreen[None]):
+class StatsScreen(Dialog[None]):
     DEFAULT_CSS = """
     #stats-box {
         width: 90;
         max-width: 96%;
         height: auto;
         max-height: 90%;
-        border: round $accent;
-        border-title-color: $accent;
-        border-title-style: bold;
-        border-subtitle-color: $foreground-muted;
-        background: $surface;
         padding: 0 2;
     }
 
@@ -200,7 +196,7 @@ class StatsScreen(ModalScreen[None]):
         first, counts = reads_per_week(snap, today)
         tags = tags_by_count(snap)
         ages = backlog(snap, today)
-        with VerticalScroll(id="stats-box") as box:
+        with VerticalScroll(id="stats-box", classes="dialog") as box:
             box.border_title = "Reading stats"
             box.border_subtitle = "escape closes"
             yield Static(Text(f"Papers read per week (last {WEEKS} weeks)"), classes="stats-heading")

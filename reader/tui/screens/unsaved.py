@@ -7,15 +7,15 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from reader.core.text import one_line
 
+from .dialog import Dialog
 from .prompts import BOX_CSS
 
 
-class UnsavedNote(ModalScreen[str]):
+class UnsavedNote(Dialog[str]):
     """Dismissed with ``retry``, ``edit`` or ``discard``."""
 
     DEFAULT_CSS = BOX_CSS
@@ -31,7 +31,7 @@ class UnsavedNote(ModalScreen[str]):
         self.error = error
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="prompt-box") as box:
+        with Vertical(id="prompt-box", classes="dialog") as box:
             box.border_title = "Your note is not saved"
             yield Static(Text(one_line(self.error)), id="unsaved-error")
             choices = Text()
