@@ -78,7 +78,7 @@ class KeysInOrderApp(App):
             except ScreenStackError:  # closing: no screen takes keys any more
                 self._keys_waiting.clear()
                 return
-            if not screen.is_mounted and not self._waited_too_long():
+            if not (screen.is_mounted and self.ready_for_keys()) and not self._waited_too_long():
                 self.set_timer(SCREEN_WAIT, partial(self.post_message, KeyDone(0)))
                 return
             self._screen_wait_since = None
@@ -97,6 +97,11 @@ class KeysInOrderApp(App):
                     self._key_watch = self.set_interval(KEY_PATIENCE, self._key_late)
                 else:
                     self._key_watch.resume()
+
+    def ready_for_keys(self) -> bool:
+        """Whether the app shows what keys act on (an app whose first screen fills in a
+        moment after it mounts holds the keys typed ahead until then)."""
+        return True
 
     def _waited_too_long(self) -> bool:
         now = time.monotonic()

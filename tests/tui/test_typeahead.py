@@ -19,6 +19,7 @@ from textual import events
 from reader.core.library import Library
 from reader.tui import opener
 from reader.tui.app import ReaderApp
+from reader.tui.service import LibraryService
 from reader.tui.widgets.detail import DetailPane
 
 from .conftest import ready, settle, type_text
@@ -45,22 +46,31 @@ def fresh(library: Library) -> Library:
     return Library(library.data_dir)
 
 
-async def test_keys_typed_as_the_app_starts_go_to_its_main_screen(library, monkeypatch):
+async def test_keys_typed_as_the_app_starts_wait_for_the_list(library, monkeypatch):
     # Typed right after `reader` Enter: read by the terminal driver as the app starts,
-    # queued before the app has mounted (the main screen is its first screen).
+    # queued before the app has mounted, while the library thread is still reading (held
+    # here): they wait for the list to be on screen, then act on it.
+    service = LibraryService(Library(library.data_dir))
+    release = threading.Event()
+    service.submit(release.wait, 10)
+    first = service.first_load()
     mount = ReaderApp.on_mount
 
     def typed_ahead(app: ReaderApp) -> None:
         together(app, "j", "space")
         mount(app)
+        app.set_timer(0.2, release.set)
 
     monkeypatch.setattr(ReaderApp, "on_mount", typed_ahead)
-    app = ReaderApp(library)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
-        await settle(pilot)
-        assert app.screen.snapshot.state(WEEK2[1]).read
-        assert not app.screen.snapshot.state(WEEK2[0]).read
+    app = ReaderApp(service.library, service=service, initial_load=first)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await ready(pilot)
+            await settle(pilot)
+            assert app.screen.snapshot.state(WEEK2[1]).read
+            assert not app.screen.snapshot.state(WEEK2[0]).read
+    finally:
+        service.close()
 
 
 async def test_j_then_space_together_marks_the_row_under_the_cursor(library):
