@@ -69,6 +69,38 @@ async def test_the_first_screen_comes_from_the_glance_then_the_whole_library(lib
         assert papers_before == papers_after  # same lists: nothing jumps
 
 
+async def test_a_first_snapshot_that_comes_after_the_screen_is_up_is_drawn_at_once(library):
+    # No glance (missing, or stale) and a slow disk: the lists arrive after the main screen
+    # is up, by message. Their papers are drawn then, not once the commentary is read too.
+    (library.data_dir / glance.NAME).unlink(missing_ok=True)
+    service = LibraryService(Library(library.data_dir))
+    lists_read, commentary_read = threading.Event(), threading.Event()
+    service.submit(lists_read.wait, 10)
+    first = service.first_load()
+    load_commentary = service.load_commentary
+
+    def held_commentary(*args, **kwargs):
+        service.submit(commentary_read.wait, 10)
+        return load_commentary(*args, **kwargs)
+
+    service.load_commentary = held_commentary
+    app = ReaderApp(service.library, service=service, initial_load=first)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            main = app._main()
+            await pilot.pause(0.1)
+            assert not main.loaded
+            lists_read.set()
+            await wait_for(pilot, lambda: main.loaded)
+            await pilot.pause(0.3)
+            assert not main.snapshot.complete  # (the commentary is held)
+            assert "Collaborative Learning for Faster StyleGAN" in _plain(app)
+            commentary_read.set()
+            await ready(pilot)
+    finally:
+        service.close()
+
+
 async def test_the_main_screen_is_the_apps_first_and_only_base_screen(library):
     # No throwaway default screen styled and laid out before it (time before the first paint).
     app = ReaderApp(library)
