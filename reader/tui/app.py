@@ -201,10 +201,10 @@ class ReaderApp(KeysInOrderApp, OneLineCrashApp):
         return await super().run_action(action, default_namespace, namespaces)
 
     def ready_for_keys(self) -> bool:
-        """Keys typed ahead (read as the app starts) wait for the list to be on screen:
-        they act on the papers the reader saw coming (keys.py gives up after 2 s)."""
+        """Keys typed ahead (read as the app starts) wait until the first snapshot's screen
+        has been drawn: they act on the list the reader saw coming (keys.py gives up after 2 s)."""
         main = self._main()
-        return main is not None and main.loaded
+        return main is not None and main.startup.painted
 
     def _main(self) -> MainScreen | None:
         return next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)

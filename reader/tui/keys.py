@@ -98,6 +98,11 @@ class KeysInOrderApp(App):
                 else:
                     self._key_watch.resume()
 
+    @property
+    def keys_pending(self) -> bool:
+        """Keys typed and not handled yet: waiting their turn, or one on its way."""
+        return bool(self._keys_waiting) or bool(self._key_in_flight)
+
     def ready_for_keys(self) -> bool:
         """Whether the app shows what keys act on (an app whose first screen fills in a
         moment after it mounts holds the keys typed ahead until then)."""

@@ -83,6 +83,7 @@ class Startup:
     def __init__(self, host: StartupHost) -> None:
         self.host = host
         self._shown = False
+        self.painted = False  # the first snapshot's screen has been drawn
         self._started = False  # the background work has started (after the first paint)
         self._indexing = False
         self._events: dict[LoadPhase, asyncio.Event] = {}
@@ -124,6 +125,7 @@ class Startup:
 
     def _first_paint(self) -> None:
         trace("after first paint")
+        self.painted = True
         self.host.first_paint_done()
         # Keys typed ahead (or at once) are answered before the background work starts.
         self.host.set_timer(self.INPUT_FIRST, self._after_input)

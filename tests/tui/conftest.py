@@ -55,9 +55,14 @@ def empty_library(tmp_path) -> Library:
 
 
 async def settle(pilot, rounds: int = 2) -> None:
-    """Let the library thread finish everything queued, and the UI handle the results."""
+    """Let the keys typed be handled, the library thread finish everything queued, and the
+    UI handle the results."""
     app = pilot.app
     for _ in range(rounds):
+        for _ in range(500):  # (keys typed ahead wait for the list; each waits for the one before)
+            if not app.keys_pending:
+                break
+            await pilot.pause(0.01)
         await asyncio.wrap_future(app.service.submit(lambda: None))
         await app.workers.wait_for_complete()
         await pilot.pause()
