@@ -82,14 +82,11 @@ def snapshot_loaded(screen: MainScreen, message: m.SnapshotLoaded) -> None:
     if not first:
         snapshot.indexes.adopt_mentions(screen.snapshot.indexes)  # same digests: keep the index
     screen.snapshot = snapshot
-    if first:
-        screen.view = screen.session_keeper.first_view(snapshot)
     screen.startup.shown(snapshot)
     if first:
-        # The watchers above ran while the screen had nothing loaded (they draw nothing
-        # then): the list's papers now. (The glance's snapshot, given in on_mount, was drawn
-        # by the screen's first watchers anyway; one that comes by message was not.)
-        screen.refresh_visible()
+        # Chosen once the screen counts as loaded (above), so that its watchers draw the
+        # view's papers now, whether this snapshot came in on_mount or by message later.
+        screen.view = screen.session_keeper.first_view(snapshot)
     if screen.search.indexed:
         screen.search.start(screen, snapshot)  # a new catalogue: index it again (in the background)
     if screen.phase >= LoadPhase.INDEXED:
