@@ -29,18 +29,7 @@ def accept_suggestion(field: Input) -> None:
         field.cursor_position = len(field.value)
 
 
-#: The size of the box of a prompt or a question (its look: dialog.py); each screen class
-#: that shows one takes it as its DEFAULT_CSS.
-BOX_CSS = """
-    #prompt-box {
-        width: 64;
-        max-width: 95%;
-        height: auto;
-        max-height: 80%;
-        padding: 1 2;
-    }
-"""
-#: A prompt's field, its tag choices and its path candidates.
+#: A prompt's field, its tag choices and its path candidates (the box: dialog.py).
 EDIT_CSS = """
     #prompt-box Input {
         border: tall $panel-lighten-2;
@@ -120,7 +109,7 @@ def suggest_path(value: str) -> str | None:
 class Prompt(Dialog[str | None]):
     """A titled box at the centre of the screen; escape cancels."""
 
-    DEFAULT_CSS = BOX_CSS + EDIT_CSS
+    DEFAULT_CSS = EDIT_CSS
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
@@ -279,8 +268,6 @@ class ViewNamePrompt(CompletingPrompt):
 
 class Confirm(Dialog[bool]):
     """A yes/no question: y or enter says yes, n or escape no."""
-
-    DEFAULT_CSS = BOX_CSS
 
     BINDINGS = [
         Binding("y,enter", "answer(True)", "Yes"),

@@ -12,13 +12,10 @@ from textual.widgets import Static
 from reader.core.text import one_line
 
 from .dialog import Dialog
-from .prompts import BOX_CSS
 
 
 class UnsavedNote(Dialog[str]):
     """Dismissed with ``retry``, ``edit`` or ``discard``."""
-
-    DEFAULT_CSS = BOX_CSS
 
     BINDINGS = [
         Binding("r,enter", "answer('retry')", "Try to save again, then quit"),
