@@ -172,9 +172,9 @@ class ArxivJobs:
     # --- d: the PDF and its text ----------------------------------------------------------
     def pdf_exists(self, arxiv_id: str) -> bool:
         """Is the paper's PDF in the cache? (ValueError: not an arXiv id.)"""
-        from reader.core.pdf_paths import (
-            pdf_path,  # (lazy: reader.core.ids compiles its patterns on import, not needed before the first paint)
-        )
+        # (lazy: it imports reader.core.ids, whose patterns are compiled on import; the
+        # first paint needs none of it)
+        from reader.core.pdf_paths import pdf_path
 
         return pdf_path(self.cache(), arxiv_id).exists()
 

@@ -30,9 +30,8 @@ def open_on_arxiv(screen: MainScreen) -> None:
     arxiv_id = _current(screen)
     if arxiv_id is None:
         return
-    from reader.core.ids import (
-        abs_url,  # (lazy: reader.core.ids compiles its patterns on import, not needed before the first paint)
-    )
+    # (lazy: reader.core.ids compiles its patterns on import; the first paint needs none)
+    from reader.core.ids import abs_url
 
     url = abs_url(arxiv_id)
 

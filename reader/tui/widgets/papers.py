@@ -28,9 +28,8 @@ FLAGS_W = 3  # note, PDF, title mismatch
 
 def downloaded_ids() -> set[str]:
     """Ids of the papers whose PDF is in the cache (one directory listing)."""
-    from reader.core.ids import (
-        id_from_filename,  # (lazy: reader.core.ids compiles its patterns on import, not needed before the first paint)
-    )
+    # (lazy: reader.core.ids compiles its patterns on import; the first paint needs none)
+    from reader.core.ids import id_from_filename
 
     try:
         names = os.listdir(cache_dir() / "pdf")
