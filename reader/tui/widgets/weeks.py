@@ -269,7 +269,7 @@ class WeeksSidebar(LineList):
             if view.kind is ViewKind.WEEK:
                 group = self._digest_groups.get(view.key)
                 ids = set().union(*(d.paper_ids for d in group.digests)) if group else set()
-                found = (sum(snap.state(i).read for i in ids), len(ids))
+                found = (snap.read_among(ids), len(ids))  # (read flags only: no paper's tags looked up)
             else:
                 digest = snap.digest_by_id.get(view.key)
                 found = snap.progress(digest) if digest else (0, 0)
