@@ -92,8 +92,21 @@ def test_the_apps_start_leaves_what_the_first_screen_does_not_need():
     # Each of these costs milliseconds to import (patterns compiled, the parser, the network
     # stack) and is loaded when the reader first needs it, after the first paint.
     later = ["reader.core.ids", "reader.core.importer", "reader.core.digest", "reader.core.bibtex",
-             "reader.core.search_index", "arxiv", "requests", "pypdf", "numpy"]
+             "reader.core.search_index", "arxiv", "requests", "pypdf", "numpy",
+             # the keys' and the palette's modules: loaded by the first key or menu that needs them
+             "reader.tui.screens.library_actions", "reader.tui.screens.arxiv_actions",
+             "reader.tui.screens.navigation", "reader.tui.screens.share_actions", "reader.tui.followed",
+             "reader.tui.widgets.filter_input", "reader.tui.commands", "reader.core.sync",
+             "reader.core.note_merge"]
     code = "import sys, reader.cli, reader.cli.app, reader.tui, reader.tui.app\n" f"print([m for m in {later!r} if m in sys.modules])"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_every_action_loaded_later_is_there():
+    from reader.tui.screens.main import _Later
+
+    assert _Later.every
+    for later in _Later.every:
+        assert callable(later.resolve()), f"{later.module}.{later.name}"

@@ -27,7 +27,6 @@ from .history import (
 )
 from .library_errors import check_record_format
 from .models import ParsedDigest
-from .note_merge import merge_notes
 from .notes_store import SHARDS, TEXTS_TABLE, by_shard, index_tables, is_index, noted, text_of
 from .records import (
     DigestRecord,
@@ -460,6 +459,8 @@ def _merged_note(old: str, base: str, text: str, marks: tuple[str, str] | None) 
     with a change made meanwhile?, places both versions were kept)``."""
     if old == base:
         return text, False, 0
+    from .note_merge import merge_notes  # (lazy: only when the note changed meanwhile)
+
     merged = merge_notes(base, text, old, marks=marks)
     return merged.text, merged.text != text, merged.conflicts
 

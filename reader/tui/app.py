@@ -11,6 +11,7 @@ from textual import events
 from textual.actions import ActionParseResult
 from textual.app import App, InvalidThemeError
 from textual.binding import Binding
+from textual.command import Provider
 from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
 from textual.theme import Theme
@@ -21,7 +22,6 @@ from reader.core.history import Origin
 from reader.core.library import Library
 from reader.core.text import one_line
 
-from .commands import ActionCommands, PaperCommands, SavedViewCommands
 from .heap import IDLE_SECONDS as IDLE_GC_SECONDS
 from .heap import HeapKeeper
 from .keys import KeysInOrderApp
@@ -34,10 +34,28 @@ SETTINGS_WAIT = 1.0  # seconds the first paint waits for the preferences at most
 THEME_SETTLE = 1.0  # seconds a theme stays before it is saved
 
 
+def _action_commands() -> type[Provider]:
+    from .commands import ActionCommands  # (lazy, as Textual's own: the palette's, not the first paint's)
+
+    return ActionCommands
+
+
+def _saved_view_commands() -> type[Provider]:
+    from .commands import SavedViewCommands  # (lazy)
+
+    return SavedViewCommands
+
+
+def _paper_commands() -> type[Provider]:
+    from .commands import PaperCommands  # (lazy)
+
+    return PaperCommands
+
+
 class ReaderApp(KeysInOrderApp, OneLineCrashApp):
     CSS_PATH = "reader.tcss"
     TITLE = "reader"
-    COMMANDS = App.COMMANDS | {ActionCommands, SavedViewCommands, PaperCommands}
+    COMMANDS = App.COMMANDS | {_action_commands, _saved_view_commands, _paper_commands}
     BINDINGS = [
         Binding("q", "quit", "Quit"),
         Binding("ctrl+p", "command_palette", "Commands", show=False),

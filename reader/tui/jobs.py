@@ -23,8 +23,6 @@ from msgspec import Struct, field
 from msgspec.structs import replace
 from textual.message import Message
 
-from reader.core.sync import worth_fetching
-
 from .messages import (
     FetchDone,
     FetchProgress,
@@ -59,6 +57,8 @@ def make_fetcher() -> ArxivFetcher:
 def to_fetch(snap: Snapshot, ids: list[str]) -> tuple[list[str], bool]:
     """The papers of ``ids`` lacking metadata (or whose last fetch failed for network
     reasons); when every one has it, all of them again (a refresh). Second: refresh?"""
+    from reader.core.sync import worth_fetching  # (lazy: not loaded before the first paint)
+
     missing = [arxiv_id for arxiv_id in ids if worth_fetching(snap.metadata.get(arxiv_id))]
     return (missing, False) if missing else (list(ids), True)
 

@@ -20,7 +20,6 @@ from msgspec import Struct
 from reader.core import glance
 from reader.core.library import Library
 from reader.core.snapshot import Read, Snapshot
-from reader.core.sync import fetch_metadata
 
 from .heap import paused
 from .trace import trace, trace_job
@@ -224,6 +223,8 @@ class LibraryService:
     def fetch_metadata(self, ids: list[str], *, fetcher=None, progress=None):
         """``reader.core.sync.fetch_metadata`` on the caller's thread (the network part),
         with each of its library reads and writes run on the library thread, in order."""
+
+        from reader.core.sync import fetch_metadata  # (lazy: not loaded before the first paint)
 
         # The proxy has the library's methods (each run on the library thread): typed as the Library.
         library = cast(Library, _OnLibraryThread(self))

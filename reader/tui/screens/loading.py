@@ -26,7 +26,6 @@ from textual.worker import WorkType
 from reader.core.snapshot import Snapshot
 from reader.core.views import ViewKind
 
-from .. import followed
 from .. import messages as m
 from ..library_search import SearchIndexed
 from ..messages import describe_error
@@ -129,6 +128,8 @@ def settle(screen: MainScreen) -> None:
 
 def loaded_all(screen: MainScreen) -> None:
     screen.app.freeze_heap("full read")  # type: ignore[attr-defined]
+    from .. import followed  # (lazy: not loaded before the first paint)
+
     followed.check(screen)  # new digests in the followed folders? (hashed in the background)
 
 

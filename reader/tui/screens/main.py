@@ -21,7 +21,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from concurrent.futures import Future
-from typing import Any
+from importlib import import_module
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -37,7 +38,6 @@ from reader.core.snapshot import Snapshot
 from reader.core.text import one_line
 from reader.core.views import View
 
-from .. import followed
 from .. import messages as m
 from ..jobs import ArxivJobs, JobsState, in_background
 from ..library_search import LibrarySearch, SearchIndexed, shorten
@@ -52,11 +52,31 @@ from ..widgets.papers import PapersList
 from ..widgets.status import StatusLine
 from ..widgets.weeks import WeeksSidebar
 from ..writer import LibraryWriter
-from . import arxiv_actions, library_actions, loading, navigation, share_actions, view_actions
+from . import loading, view_actions
 from .main_keys import BINDINGS, DESCRIPTIONS, FOOTER_PRIORITY
 from .session import SessionKeeper
 
 POLL_SECONDS = 1.0
+
+
+class _Later:
+    """``name`` of the module ``module`` (relative to this one's package), imported when first called: the
+    action modules (keys, menus, the outcomes of writes and jobs) are not loaded before the
+    first paint (importing a module costs ~0.3 ms). tests/test_import_hygiene.py resolves each."""
+
+    __slots__ = ("module", "name")
+    every: ClassVar[list[_Later]] = []
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module = module
+        self.name = name
+        _Later.every.append(self)
+
+    def resolve(self) -> Callable[..., Any]:
+        return getattr(import_module(self.module, __package__), self.name)
+
+    def __call__(self, *args: Any) -> Any:
+        return self.resolve()(*args)
 
 
 def _delegate(action: Callable[..., None]) -> Callable[..., None]:
@@ -303,13 +323,15 @@ class MainScreen(Screen[None]):
         self.jump_to(message.arxiv_id)
 
     def on_backlinks_open(self, message: Any) -> None:
+        from . import navigation  # (lazy, as _Later)
+
         navigation.open_backlink(self, message.kind, message.key, message.paper_id)
 
-    show_view = _delegate(navigation.show_view)
-    show_in_all = _delegate(navigation.show_in_all)
-    jump_to = _delegate(navigation.jump_to)
+    show_view = _delegate(_Later(".navigation", "show_view"))
+    show_in_all = _delegate(_Later(".navigation", "show_in_all"))
+    jump_to = _delegate(_Later(".navigation", "jump_to"))
 
-    apply_filter = _delegate(navigation.apply_filter)
+    apply_filter = _delegate(_Later(".navigation", "apply_filter"))
 
     def on_unmount(self) -> None:
         self.session_keeper.save()
@@ -317,23 +339,29 @@ class MainScreen(Screen[None]):
         self.flush_note(wait=True)
 
     # --- navigation -------------------------------------------------------------------------
-    set_filter = _delegate(navigation.set_filter)
-    action_focus_papers = _delegate(navigation.focus_papers)
+    set_filter = _delegate(_Later(".navigation", "set_filter"))
+    action_focus_papers = _delegate(_Later(".navigation", "focus_papers"))
 
     async def action_filter(self) -> None:
+        from . import navigation  # (lazy, as _Later)
+
         await navigation.open_filter(self)
 
-    action_cycle = _delegate(navigation.cycle)
-    action_back = _delegate(navigation.back)
-    action_toggle_sidebar = _delegate(navigation.toggle_sidebar)
-    action_select = _delegate(navigation.select)
-    action_extend = _delegate(navigation.extend)
-    action_show_tab = _delegate(navigation.show_tab)
+    action_cycle = _delegate(_Later(".navigation", "cycle"))
+    action_back = _delegate(_Later(".navigation", "back"))
+    action_toggle_sidebar = _delegate(_Later(".navigation", "toggle_sidebar"))
+    action_select = _delegate(_Later(".navigation", "select"))
+    action_extend = _delegate(_Later(".navigation", "extend"))
+    action_show_tab = _delegate(_Later(".navigation", "show_tab"))
 
     def action_prev_week(self) -> None:
+        from . import navigation  # (lazy, as _Later)
+
         navigation.step_week(self, 1)  # older
 
     def action_next_week(self) -> None:
+        from . import navigation  # (lazy, as _Later)
+
         navigation.step_week(self, -1)  # newer
 
     def action_help(self) -> None:
@@ -342,11 +370,11 @@ class MainScreen(Screen[None]):
         self.app.push_screen(HelpScreen(self))
 
     # --- the library's keys and the arXiv ones (screens/library_actions.py, arxiv_actions.py) --
-    action_toggle_read = _delegate(library_actions.toggle_read)
-    action_mark_all_read = _delegate(library_actions.mark_all_read)
-    action_add_tag = _delegate(library_actions.add_tag)
-    action_remove_tag = _delegate(library_actions.remove_tag)
-    action_toggle_top_tag = _delegate(library_actions.toggle_top_tag)
+    action_toggle_read = _delegate(_Later(".library_actions", "toggle_read"))
+    action_mark_all_read = _delegate(_Later(".library_actions", "mark_all_read"))
+    action_add_tag = _delegate(_Later(".library_actions", "add_tag"))
+    action_remove_tag = _delegate(_Later(".library_actions", "remove_tag"))
+    action_toggle_top_tag = _delegate(_Later(".library_actions", "toggle_top_tag"))
     def action_edit_note(self) -> None:
         if self.paper_id is None:
             self.notify("No paper selected.", severity="warning")
@@ -355,27 +383,29 @@ class MainScreen(Screen[None]):
         detail.show("notes")
         detail.focus_content()
 
-    action_undo = _delegate(library_actions.undo)
+    action_undo = _delegate(_Later(".library_actions", "undo"))
 
     action_triage = loading.when_loaded(lambda screen: _triage().start_triage(screen), "triage")
-    action_import = _delegate(library_actions.import_digest)
-    action_update_folders = _delegate(followed.update)
-    import_path = _delegate(library_actions.import_path)
-    queue_paper = _delegate(library_actions.queue_paper)
+    action_import = _delegate(_Later(".library_actions", "import_digest"))
+    action_update_folders = _delegate(_Later("..followed", "update"))
+    import_path = _delegate(_Later(".library_actions", "import_path"))
+    queue_paper = _delegate(_Later(".library_actions", "queue_paper"))
 
     def flush_note(self, wait: bool = False) -> str | None:
+        from . import library_actions  # (lazy, as _Later)
+
         return library_actions.flush_note(self, wait)
 
-    action_open = _delegate(share_actions.open_on_arxiv)
-    action_open_pdf = _delegate(share_actions.open_pdf)
-    action_copy = _delegate(share_actions.copy_menu)
+    action_open = _delegate(_Later(".share_actions", "open_on_arxiv"))
+    action_open_pdf = _delegate(_Later(".share_actions", "open_pdf"))
+    action_copy = _delegate(_Later(".share_actions", "copy_menu"))
 
-    action_download = _delegate(arxiv_actions.download)
+    action_download = _delegate(_Later(".arxiv_actions", "download"))
     # Keys that need the whole library: at once, or as soon as it is read (the last press).
-    action_export = loading.when_loaded(library_actions.export_view, "export")
-    action_fetch = loading.when_loaded(arxiv_actions.fetch_view, "fetch")
-    action_search = loading.when_loaded(library_actions.open_search, "search")
-    action_stats = loading.when_loaded(library_actions.open_stats, "stats")
+    action_export = loading.when_loaded(_Later(".library_actions", "export_view"), "export")
+    action_fetch = loading.when_loaded(_Later(".arxiv_actions", "fetch_view"), "fetch")
+    action_search = loading.when_loaded(_Later(".library_actions", "open_search"), "search")
+    action_stats = loading.when_loaded(_Later(".library_actions", "open_stats"), "stats")
 
     @on(m.NoteWritten)
     @on(m.NoteFailed)
@@ -385,14 +415,20 @@ class MainScreen(Screen[None]):
     @on(m.Exported)
     @on(m.Written)
     def _written(self, message: Message) -> None:
+        from . import library_actions  # (lazy, as _Later)
+
         library_actions.outcome(self, message)
 
     @on(m.FoldersPending)
     def _folders_pending(self, message: m.FoldersPending) -> None:
+        from .. import followed  # (lazy, as _Later)
+
         self.notify(followed.notice(message.pending), title="Followed folders", timeout=followed.NOTICE_SECONDS)
 
     @on(m.FoldersUpdated)
     def _folders_updated(self, message: m.FoldersUpdated) -> None:
+        from .. import followed  # (lazy, as _Later)
+
         followed.updated(self, message)
 
     @on(m.FetchProgress)
@@ -403,10 +439,14 @@ class MainScreen(Screen[None]):
     @on(m.PageExtracted)
     @on(m.TextDone)
     def _job_reported(self, message: Message) -> None:
+        from . import arxiv_actions  # (lazy, as _Later)
+
         arxiv_actions.outcome(self, message)
 
     # (The notes pane is imported after the first paint: its messages are handled by name.)
     def on_notes_pane_edited(self, message: Any) -> None:
+        from . import library_actions  # (lazy, as _Later)
+
         library_actions.note_edited(self, message.arxiv_id, message.base, message.text)
 
     def on_notes_pane_entered(self, message: Any) -> None:
@@ -416,6 +456,8 @@ class MainScreen(Screen[None]):
         self.writer.note_left()
 
     def on_paper_pane_wanted(self, message: Any) -> None:
+        from . import arxiv_actions  # (lazy, as _Later)
+
         arxiv_actions.paper_wanted(self, message.arxiv_id)
 
     def targets(self) -> list[str]:
