@@ -115,6 +115,7 @@ def start_background_work(screen: MainScreen) -> None:
     elif screen.phase is LoadPhase.LISTS:
         load(screen, screen.service.load_commentary(screen.snapshot))
     screen.service.submit(preload_detail)  # the tabs' modules, imported off the UI thread
+    screen.service.submit(screen.preload_actions)  # and the keys' (loaded on first use until then)
     screen.query_one(PapersList).reload_pdf_marks()
 
 

@@ -196,6 +196,12 @@ class MainScreen(Screen[None]):
     _polled = on(m.DiskPolled)(_delegate(loading.polled))
 
     # --- background work: one way back, as messages ---------------------------------------
+    @staticmethod
+    def preload_actions() -> None:
+        """Import the action modules (on the library thread, after the first paint)."""
+        for later in _Later.every:
+            later.resolve()
+
     def in_background(self, fn: Callable[[], None]) -> None:
         """Run a blocking job (network, extraction) that reports by posting messages."""
         self._background(fn)
