@@ -85,9 +85,6 @@ class PapersList(LineList):
 
     DEFAULT_CSS = """
     PapersList > .papers--unread { text-style: bold; }
-    PapersList > .papers--unread-mark { color: $accent; text-style: bold; }
-    PapersList > .papers--read { color: $foreground-muted; }
-    PapersList > .papers--author { color: $foreground-muted; }
     PapersList > .papers--tag { color: $secondary; }
     PapersList > .papers--flag { color: $accent; }
     PapersList > .papers--warning { color: $warning; }
@@ -95,11 +92,10 @@ class PapersList(LineList):
     PapersList > .papers--guessed { text-style: italic dim; }
     """
 
+    # (Few: each is styled on every style pass of the list, four before the first paint. A
+    # read paper and the author are the list's muted rows; the unread mark is a flag, bold.)
     COMPONENT_CLASSES = LineList.COMPONENT_CLASSES | {
         "papers--unread",
-        "papers--unread-mark",
-        "papers--read",
-        "papers--author",
         "papers--tag",
         "papers--flag",
         "papers--warning",
@@ -173,7 +169,7 @@ class PapersList(LineList):
         state = snap.state(arxiv_id)
         style = self.component_style
         author_w = author_width(width)
-        author = Text(first_author(snap.authors(arxiv_id)) if author_w else "", style("papers--author"))
+        author = Text(first_author(snap.authors(arxiv_id)) if author_w else "", style("line-list--muted"))
         if author.cell_len > author_w:
             author = fit(author, author_w)
         # The title takes every cell the author (right-aligned) and the flags leave.
@@ -182,12 +178,12 @@ class PapersList(LineList):
         out = Text(no_wrap=True, end="")
         out.append(SELECT_MARK if arxiv_id in self.selection else " ", style("papers--select"))
         if state.read:
-            out.append(READ_MARK + " ", style("papers--read"))
+            out.append(READ_MARK + " ", style("line-list--muted"))
         else:
-            out.append(UNREAD_MARK + " ", style("papers--unread-mark"))
+            out.append(UNREAD_MARK + " ", style("papers--unread") + style("papers--flag"))
         unknown = "…" if self.phase <= LoadPhase.GLANCE else TITLE_UNKNOWN  # (the glance: not read yet)
         title = Text(one_line(snap.title(arxiv_id) or f"{arxiv_id} {unknown}"),
-                     style=style("papers--read") if state.read else style("papers--unread"))
+                     style=style("line-list--muted") if state.read else style("papers--unread"))
         if snap.title_guessed(arxiv_id):  # a link's text or a file name, until arXiv's title
             title.stylize(style("papers--guessed"))
         if state.tags and title_w >= 30:

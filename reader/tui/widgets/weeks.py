@@ -62,7 +62,6 @@ class WeeksSidebar(LineList):
     WeeksSidebar > .weeks--header { color: $foreground-muted; text-style: bold; }
     WeeksSidebar > .weeks--date { color: $primary; text-style: bold; }
     WeeksSidebar > .weeks--title { }
-    WeeksSidebar > .weeks--count { color: $foreground-muted; }
     WeeksSidebar > .weeks--done { color: $success; }
     WeeksSidebar > .weeks--todo { color: $foreground 15%; }
     WeeksSidebar > .weeks--tag { color: $secondary; }
@@ -73,7 +72,6 @@ class WeeksSidebar(LineList):
         "weeks--header",
         "weeks--date",
         "weeks--title",
-        "weeks--count",
         "weeks--done",
         "weeks--todo",
         "weeks--tag",
@@ -284,13 +282,13 @@ class WeeksSidebar(LineList):
             tags = len(self._tags) if row.key == HEADER_TAGS else 0
             if tags:
                 text.append(" " * max(1, width - text.cell_len - len(str(tags)) - 1))
-                text.append(f"{tags} ", style("weeks--count"))
+                text.append(f"{tags} ", style("line-list--muted"))
             return text
         if row.key == MORE_TAGS:
             if self.tags_open:
-                return Text("   − only the most used", style("weeks--count"))
+                return Text("   − only the most used", style("line-list--muted"))
             hidden = len(self._tags) - TOP_TAGS
-            return Text(f"   + {hidden} more tags", style("weeks--count"))
+            return Text(f"   + {hidden} more tags", style("line-list--muted"))
         view = self.view_of(row)
         if view is None:
             return Text()
@@ -320,7 +318,7 @@ class WeeksSidebar(LineList):
         text.truncate(max(width - len(right) - 1, 4), overflow="ellipsis")
         gap = max(1, width - text.cell_len - len(right))
         text.append(" " * gap)
-        text.append(right, style("weeks--count"))
+        text.append(right, style("line-list--muted"))
         return text
 
     def _render_saved(self, view: View, width: int) -> Text:
@@ -332,7 +330,7 @@ class WeeksSidebar(LineList):
         text.append(one_line(view.key), style("weeks--title"))
         text.truncate(max(width - len(right) - 1, 4), overflow="ellipsis")
         text.append(" " * max(1, width - text.cell_len - len(right)))
-        text.append(right, style("weeks--count"))
+        text.append(right, style("line-list--muted"))
         return text
 
     def _render_week(self, view: View, row: Row, line: int, width: int) -> Text:
@@ -350,14 +348,14 @@ class WeeksSidebar(LineList):
             text.append(one_line(digest.title or digest.display_name), style("weeks--title"))
             text.truncate(max(width - len(right), 4), overflow="ellipsis")
             text.append(" " * max(0, width - text.cell_len - len(right)))
-            text.append(right, style("weeks--count"))
+            text.append(right, style("line-list--muted"))
             return text
         if line == 1:
             filled, empty = progress_bar(done, total)
             text = Text(" ")
             text.append(filled, style("weeks--done"))
             text.append(empty, style("weeks--todo"))
-            text.append(f" {done}/{total} read", style("weeks--count"))
+            text.append(f" {done}/{total} read", style("line-list--muted"))
             return text
         if view.kind is ViewKind.WEEK:
             group = self._digest_groups.get(view.key)
