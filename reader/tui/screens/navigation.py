@@ -8,6 +8,7 @@ from textual.dom import DOMNode
 
 from reader.core.views import ALL, View, week_groups, week_of
 
+from ..styles import read_later_css
 from ..widgets.detail import DetailPane
 from ..widgets.filter_input import FILTER_PLACEHOLDER, FilterInput
 from ..widgets.papers import PapersList
@@ -161,6 +162,7 @@ async def open_filter(screen: MainScreen) -> None:
         def changed(value: str) -> None:
             screen.query_text = value  # (filtered now: painted with the field in one frame)
 
+        read_later_css(screen.app)  # the field's rules
         field = FilterInput(done, changed, placeholder=FILTER_PLACEHOLDER, id="filter")
         # Awaited: the keys typed right after / wait for the field, and go into it.
         await screen.query_one("#main").mount(field, after=screen.query_one(PapersList))

@@ -10,7 +10,6 @@ pane's ``snapshot`` and ``shown_id`` (and the Paper tab to ``jobs``) with ``data
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -22,16 +21,15 @@ from reader.core.snapshot import Snapshot
 
 from ..jobs import JobsState
 from ..startup import LoadPhase
+from ..styles import read_later_css
 from .citations import Citations
 
 if TYPE_CHECKING:
-    from textual.css.stylesheet import Stylesheet
     from textual.widgets import TabbedContent
 
     from .paper_text import PaperPane
 
 TABS = ("commentary", "abstract", "paper", "notes")
-TABS_CSS = Path(__file__).parent.parent / "detail.tcss"  # the tabs' rules, read when they are built
 SETTLE_SECONDS = 0.06  # while j/k repeat, the list moves at once and the detail follows
 
 
@@ -41,15 +39,6 @@ def preload_detail() -> None:
     from textual.widgets import TabbedContent  # noqa: F401
 
     from . import abstract, commentary, notes, paper_text  # noqa: F401
-
-
-def _read_tabs_css(stylesheet: Stylesheet) -> None:
-    """Add the tabs' rules to the app's stylesheet (once), as the app's own CSS file is
-    added: rules of the app, not a widget's defaults. (``add_source``, not ``read``: only it
-    drops the stylesheet's map of rules, which the next styling then makes again.)"""
-    path = str(TABS_CSS.absolute())
-    if not stylesheet.has_source(path):
-        stylesheet.add_source(TABS_CSS.read_text(encoding="utf-8"), read_from=(path, ""), is_default_css=False)
 
 
 class DetailPane(Vertical):
@@ -99,7 +88,7 @@ class DetailPane(Vertical):
         from .notes import NotesPane  # (lazy: ~14 ms, not loaded before the first paint)
         from .paper_text import PaperPane  # (lazy: ~7 ms, not loaded before the first paint)
 
-        _read_tabs_css(self.app.stylesheet)
+        read_later_css(self.app)  # the tabs' rules
         shown = {"paper_id": DetailPane.shown_id}
         self._paper = PaperPane(id="paper-text").data_bind(jobs=DetailPane.jobs, **shown)
         panes = [
