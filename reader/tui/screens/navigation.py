@@ -165,7 +165,7 @@ async def open_filter(screen: MainScreen) -> None:
         read_later_css(screen.app)  # the field's rules
         field = FilterInput(done, changed, placeholder=FILTER_PLACEHOLDER, id="filter")
         # Awaited: the keys typed right after / wait for the field, and go into it.
-        await screen.query_one("#main").mount(field, after=screen.query_one(PapersList))
+        await screen.query_one("#body").mount(field, after=screen.query_one(PapersList))
     field.display = True
     screen.set_focus(field)
     screen.startup.index()
