@@ -97,7 +97,7 @@ def test_the_apps_start_leaves_what_the_first_screen_does_not_need():
              "reader.tui.screens.library_actions", "reader.tui.screens.arxiv_actions",
              "reader.tui.screens.navigation", "reader.tui.screens.share_actions", "reader.tui.followed",
              "reader.tui.widgets.filter_input", "reader.tui.commands", "reader.core.sync",
-             "reader.core.note_merge"]
+             "reader.core.note_merge", "reader.tui.styles"]
     code = "import sys, reader.cli, reader.cli.app, reader.tui, reader.tui.app\n" f"print([m for m in {later!r} if m in sys.modules])"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

@@ -21,7 +21,6 @@ from reader.core.snapshot import Snapshot
 
 from ..jobs import JobsState
 from ..startup import LoadPhase
-from ..styles import read_later_css
 from .citations import Citations
 
 if TYPE_CHECKING:
@@ -83,6 +82,7 @@ class DetailPane(Vertical):
             return
         from textual.widgets import TabbedContent, TabPane  # after the first paint (preload_detail)
 
+        from ..styles import read_later_css  # (lazy, with the tabs)
         from .abstract import AbstractPane  # (lazy: ~6 ms, not loaded before the first paint)
         from .commentary import CommentaryPane  # (lazy: ~14 ms, not loaded before the first paint)
         from .notes import NotesPane  # (lazy: ~14 ms, not loaded before the first paint)
