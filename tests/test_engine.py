@@ -183,6 +183,17 @@ def test_filter_keeps_the_given_order_and_an_empty_query_keeps_everything(engine
     assert engine.filter(snap, [OLD, LORA], "(unclosed") == []  # a bad query matches nothing
 
 
+def test_a_prepared_list_is_filtered_without_making_its_view_again(snap, monkeypatch):
+    engine = Engine.build(snap, {})
+    ids = list(ALL)
+    engine.prepare(snap, ids)  # (the filter opened: made before the first keystroke)
+    made = []
+    monkeypatch.setattr("reader.core.engine.View", lambda *a: made.append(a))
+    assert engine.filter(snap, ids, "witten") == [OLD]
+    assert made == []
+    assert Engine().prepare(snap, ids) is None  # (no index yet: nothing to prepare)
+
+
 def test_a_query_without_words_needs_no_index(snap):
     engine = Engine()
     assert engine.filter(snap, ALL, "tag:llm OR is:noted") == [LORA, COLORADO]

@@ -205,6 +205,13 @@ class Engine:
         self._view = (space, ids, len(ids), view)
         return view
 
+    def prepare(self, snapshot: Snapshot, ids: list[str]) -> None:
+        """Make the view of ``ids`` that the next filter of this very list takes (~50 ms at
+        100,000 papers: made when the filter opens, not on its first keystroke). Only with
+        the index built: a filter's words need it."""
+        if self.index is not None:
+            self._view_of(snapshot, self.index_for(snapshot), ids)
+
     def filter(self, snapshot: Snapshot, ids: Iterable[str], query: Query | str) -> list[str]:
         """The ``ids`` (in their order) whose paper matches ``query``."""
         if isinstance(query, str):

@@ -257,6 +257,10 @@ class LibrarySearch:
             self._build_here(snapshot, {})  # (the background build is equal, and replaces it)
         return self.engine.filter(snapshot, ids, query)
 
+    def prepare(self, snapshot: Snapshot, ids: list[str]) -> None:
+        """Ready the engine for filtering ``ids`` (see Engine.prepare)."""
+        self.engine.prepare(snapshot, ids)
+
     def search(self, snapshot: Snapshot, query: Query, limit: int, cancelled=lambda: False) -> tuple[list[SearchHit], float]:
         """(A worker thread.) Hits for ``query`` and the seconds the search took; waits for
         the index when the query has words."""

@@ -71,6 +71,12 @@ class VisiblePapers:
 
         return self.search.filter(snap, universe(snap, query), query)
 
+    def prepare_filter(self, snap: Snapshot, view: View) -> None:
+        """The filter opened on ``view``: make what its first keystroke needs now, while the
+        reader is still to type (the engine's view of the list: ~50 ms at 100,000 papers)."""
+        if view.kind is not ViewKind.SAVED:
+            self.search.prepare(snap, self.view_ids(snap, view))
+
     def shown(self, snap: Snapshot, view: View, text: str) -> Shown:
         """The view's papers the filter ``text`` keeps."""
         if view.kind is ViewKind.SAVED:

@@ -8,6 +8,7 @@ from textual.dom import DOMNode
 
 from reader.core.views import ALL, View, week_groups, week_of
 
+from ..startup import LoadPhase
 from ..styles import read_later_css
 from ..widgets.detail import DetailPane
 from ..widgets.filter_input import FILTER_PLACEHOLDER, FilterInput
@@ -169,6 +170,8 @@ async def open_filter(screen: MainScreen) -> None:
     field.display = True
     screen.set_focus(field)
     screen.startup.index()
+    if screen.view is not None and screen.phase >= LoadPhase.INDEXED:
+        screen.call_after_refresh(screen.papers.prepare_filter, screen.snapshot, screen.view)
 
 
 def open_backlink(screen: MainScreen, kind: str, key: str, paper_id: str) -> None:
