@@ -24,8 +24,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import msgspec
-
 from .fs import atomic_write
 from .records import DigestRecord, Interner, Item, LazyEntries, PaperRecord, item_from_json, item_json, item_of
 from .snapshot import Read, Snapshot
@@ -209,14 +207,11 @@ def _load(path: Path) -> dict[str, Any] | None:
         raw = path.read_bytes()
     except OSError:
         return None
-    try:
-        # msgspec parses it in a third of json's time (1.4 MB at 100,000 papers: ~2 ms).
-        glance = msgspec.json.decode(raw)
-    except (ValueError, RecursionError):
-        try:  # (json takes what msgspec refuses: a file name's lone surrogate, written as \udcXX)
-            glance = load_json(raw)
-        except ValueError:  # (nested too deeply to parse is a ValueError too)
-            return None
+    try:  # (msgspec first: 1.4 MB at 100,000 papers in ~2 ms; json what it refuses, as a
+        # file name's lone surrogate, written as \udcXX)
+        glance = load_json(raw)
+    except ValueError:  # (nested too deeply to parse is a ValueError too)
+        return None
     return glance if isinstance(glance, dict) and glance.get("format") == FORMAT else None
 
 
