@@ -194,6 +194,16 @@ def test_a_prepared_list_is_filtered_without_making_its_view_again(snap, monkeyp
     assert Engine().prepare(snap, ids) is None  # (no index yet: nothing to prepare)
 
 
+def test_the_last_filters_answer_counts_its_read_papers_by_its_bits(snap):
+    engine = Engine.build(snap, {})
+    found = engine.filter(snap, ALL, "is:unread OR is:read")
+    expected = sum(snap.state(i).read for i in found)
+    assert expected and engine.read_count(snap, found) == expected
+    assert engine.read_count(snap, list(found)) is None  # (another list: counted the usual way)
+    other = snap.with_changes(states={**snap.states, found[0]: PaperState(read=True)})
+    assert engine.read_count(other, found) is None  # (another snapshot)
+
+
 def test_a_query_without_words_needs_no_index(snap):
     engine = Engine()
     assert engine.filter(snap, ALL, "tag:llm OR is:noted") == [LORA, COLORADO]

@@ -128,6 +128,8 @@ class Engine:
         self._synced: tuple[TextIndex, TextIndex] | None = None  # (built index, synced to the last snapshot)
         self._derived: dict[tuple[object, ...], tuple[tuple[object, ...], Any]] = {}
         self._view: tuple[Space, list[str], int, View] | None = None  # the last list filtered
+        # The last filter's answer: (its list, its bits, their space, the snapshot), for read_count.
+        self._found: tuple[list[str], int, Space, Snapshot] | None = None
         self._lock = threading.Lock()
 
     @classmethod
@@ -210,7 +212,9 @@ class Engine:
         100,000 papers: made when the filter opens, not on its first keystroke). Only with
         the index built: a filter's words need it."""
         if self.index is not None:
-            self._view_of(snapshot, self.index_for(snapshot), ids)
+            view = self._view_of(snapshot, self.index_for(snapshot), ids)
+            states = snapshot.states  # (and the read papers' bits, for read_count)
+            self.derived(("read", "bits"), (states, view.space), lambda: view.space.bits(i for i, s in states.items() if s.read))
 
     def filter(self, snapshot: Snapshot, ids: Iterable[str], query: Query | str) -> list[str]:
         """The ``ids`` (in their order) whose paper matches ``query``."""
@@ -222,7 +226,21 @@ class Engine:
         if query.error is not None:
             return []
         view, found = self._evaluate(snapshot, query, ids)
-        return view.kept(found)
+        kept = view.kept(found)
+        self._found = (kept, found, view.space, snapshot)
+        return kept
+
+    def read_count(self, snapshot: Snapshot, ids: list[str]) -> int | None:
+        """How many of ``ids`` are read, when ``ids`` is the very list the last filter of
+        ``snapshot`` returned: its bits and the read papers' bits, counted in C (a filter of
+        95,000 papers at 100,000: ~0.1 ms, where a look at each is ~7). None otherwise."""
+        last = self._found
+        if last is None or last[0] is not ids or last[3] is not snapshot:
+            return None
+        _, found, space, _ = last
+        states = snapshot.states
+        read = self.derived(("read", "bits"), (states, space), lambda: space.bits(i for i, s in states.items() if s.read))
+        return (found & read).bit_count()
 
     def search(self, snapshot: Snapshot, query: Query | str, limit: int = 200) -> list[SearchHit]:
         """The papers matching ``query``, best first (title hits, then authors, tags, note,

@@ -257,6 +257,11 @@ class LibrarySearch:
             self._build_here(snapshot, {})  # (the background build is equal, and replaces it)
         return self.engine.filter(snapshot, ids, query)
 
+    def read_count(self, snapshot: Snapshot, ids: list[str]) -> int | None:
+        """How many of ``ids`` are read, when they are the last filter's answer (see
+        Engine.read_count); None otherwise."""
+        return self.engine.read_count(snapshot, ids)
+
     def prepare(self, snapshot: Snapshot, ids: list[str]) -> None:
         """Ready the engine for filtering ``ids`` (see Engine.prepare)."""
         self.engine.prepare(snapshot, ids)

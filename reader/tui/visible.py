@@ -38,6 +38,7 @@ class VisiblePapers:
         self._query: Query | None = None  # the filter's text, parsed
         self._good: Query | None = None  # the last one without a mistake
         self._saved: Query | None = None  # the saved view's query, parsed
+        self._read: tuple[list[str], object, int] | None = None  # (list, states, read): read_count
 
     def view_ids(self, snap: Snapshot, view: View) -> list[str]:
         basis = (snap.digests, snap.papers, snap.states if view.depends_on_states else None)
@@ -72,10 +73,27 @@ class VisiblePapers:
         return self.search.filter(snap, universe(snap, query), query)
 
     def prepare_filter(self, snap: Snapshot, view: View) -> None:
-        """The filter opened on ``view``: make what its first keystroke needs now, while the
-        reader is still to type (the engine's view of the list: ~50 ms at 100,000 papers)."""
+        """The filter opened on ``view``: make what its keystrokes need now, while the reader
+        is still to type (the engine's view of the list: ~50 ms at 100,000 papers; the
+        list's read count, which each keystroke that clears the filter shows again)."""
         if view.kind is not ViewKind.SAVED:
-            self.search.prepare(snap, self.view_ids(snap, view))
+            ids = self.view_ids(snap, view)
+            self.search.prepare(snap, ids)
+            self.read_count(snap, ids)
+
+    def read_count(self, snap: Snapshot, ids: list[str]) -> int:
+        """How many of ``ids`` (the shown list) are read: a filter's answer by its bits
+        (Engine.read_count), the same list with the same states once (a look at each of
+        100,000 papers is ~7 ms)."""
+        found = self.search.read_count(snap, ids)
+        if found is not None:
+            return found
+        cached = self._read
+        if cached is not None and cached[0] is ids and cached[1] is snap.states:
+            return cached[2]
+        count = snap.read_among(ids)
+        self._read = (ids, snap.states, count)
+        return count
 
     def shown(self, snap: Snapshot, view: View, text: str) -> Shown:
         """The view's papers the filter ``text`` keeps."""

@@ -152,3 +152,41 @@ def test_builds_run_in_the_background_and_the_newest_catalogue_wins(library, mon
         search.install(message)
     assert search.engine.index.same_catalog(second)
     assert search.filter(second, second.all_ids(), parse("diffusion")) == ["2007.00003"]
+
+
+async def test_the_lists_read_count_follows_the_filter_and_the_keys(library):
+    # (a filter's count comes from the engine's bits, the view's is kept while its states
+    # stand: each must still be what the list shows)
+    library.set_read(["2007.01758", "2007.03898", "2007.00003"], True)
+    app = ReaderApp(library)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        main = app.screen
+
+        def subtitle() -> str:
+            return str(main.query_one("#papers").border_subtitle)
+
+        def read_shown() -> str:
+            return f"{sum(main.snapshot.state(i).read for i in main.visible_ids)}/{len(main.visible_ids)} read"
+
+        first = read_shown()
+        assert subtitle().startswith(first)
+        await pilot.press("space")  # the view's list is the same list: its count changes
+        await settle(pilot)
+        assert read_shown() != first and subtitle().startswith(read_shown())
+        await pilot.press("space")
+        await settle(pilot)
+        assert subtitle().startswith(first)
+        await pilot.press("slash")
+        await type_text(pilot, "tag:gan")
+        assert main.visible_ids == ["2007.01758", "2007.03898"]
+        assert subtitle().startswith("2/2 read")
+        await pilot.press("enter")  # back to the list, the filter kept
+        await settle(pilot)
+        await pilot.press("space")  # the first of them unread now
+        await settle(pilot)
+        assert read_shown() == "1/2 read" and subtitle().startswith("1/2 read")
+        await pilot.press("slash")
+        await filter_for(pilot, "")
+        await settle(pilot)
+        assert subtitle().startswith(read_shown())

@@ -269,7 +269,7 @@ class MainScreen(Screen[None]):
         papers = self.query_one(PapersList)
         papers.border_title = Text(self.view_label())  # (a str would be read as markup)
         ids = self.visible_ids
-        read = self.snapshot.read_among(ids)
+        read = self.papers.read_count(self.snapshot, ids)
         subtitle = Text(f"{read}/{len(ids)} read")
         if self.query_text.strip():
             subtitle.append(" · ")
