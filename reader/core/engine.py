@@ -213,8 +213,7 @@ class Engine:
         the index built: a filter's words need it."""
         if self.index is not None:
             view = self._view_of(snapshot, self.index_for(snapshot), ids)
-            states = snapshot.states  # (and the read papers' bits, for read_count)
-            self.derived(("read", "bits"), (states, view.space), lambda: view.space.bits(i for i, s in states.items() if s.read))
+            self.read_bits(snapshot, view.space)  # (and the read papers' bits, for read_count)
 
     def filter(self, snapshot: Snapshot, ids: Iterable[str], query: Query | str) -> list[str]:
         """The ``ids`` (in their order) whose paper matches ``query``."""
@@ -238,9 +237,13 @@ class Engine:
         if last is None or last[0] is not ids or last[3] is not snapshot:
             return None
         _, found, space, _ = last
+        return (found & self.read_bits(snapshot, space)).bit_count()
+
+    def read_bits(self, snapshot: Snapshot, space: Space) -> int:
+        """The bitset of ``snapshot``'s read papers in ``space`` (made once per states object:
+        ``is:read``, ``is:unread`` and read_count share it)."""
         states = snapshot.states
-        read = self.derived(("read", "bits"), (states, space), lambda: space.bits(i for i, s in states.items() if s.read))
-        return (found & read).bit_count()
+        return self.derived(("read", "bits"), (states, space), lambda: space.bits(i for i, s in states.items() if s.read))
 
     def search(self, snapshot: Snapshot, query: Query | str, limit: int = 200) -> list[SearchHit]:
         """The papers matching ``query``, best first (title hits, then authors, tags, note,
@@ -363,9 +366,9 @@ class _Evaluation:
 
     def state(self, state: str, cand: int) -> int:
         if state == "unread":
-            return cand & ~self.bits_of_set(("read",), (self.snap.states,), self.read)
+            return cand & ~self.engine.read_bits(self.snap, self.space)
         if state == "read":
-            return cand & self.bits_of_set(("read",), (self.snap.states,), self.read)
+            return cand & self.engine.read_bits(self.snap, self.space)
         if state == "noted":
             return cand & self.bits_of_set(("noted",), (self.snap.notes,), self.noted)
         if state == "fetched":
@@ -381,9 +384,6 @@ class _Evaluation:
     def bits_of_set(self, key: tuple[object, ...], sources: tuple[object, ...], make: Callable[[], Iterable[str]]) -> int:
         space = self.space
         return self.engine.derived((*key, "bits"), (*sources, space), lambda: space.bits(make()))
-
-    def read(self) -> frozenset[str]:
-        return frozenset(i for i, s in self.snap.states.items() if s.read)
 
     def noted(self) -> frozenset[str]:
         return frozenset(i for i, text in self.snap.notes.items() if text.strip())
