@@ -424,7 +424,7 @@ class Snapshot:
     def progress(self, digest: DigestRecord) -> tuple[int, int]:
         """(read, total) papers of a digest."""
         ids = digest.paper_ids
-        return sum(map(self.state_indexes.read_ids.__contains__, ids)), len(ids)
+        return self.read_among(ids), len(ids)
 
     # --- selections -------------------------------------------------------
     def all_ids(self) -> list[str]:
